@@ -1,0 +1,177 @@
+/**
+ * GpuContext: one device and everything that belongs to it — the pipeline cache, buffer helpers, the single
+ * read-back path, limit checks and device-loss reporting. Engines (nn, analysis, data) take a context; they
+ * never touch `navigator.gpu` themselves.
+ */
+import { GpuDeviceLostError, GpuLimitError, GpuValidationError } from './errors.ts';
+import { PipelineCache } from './pipeline-cache.ts';
+
+export type DeviceLostListener = (error: GpuDeviceLostError) => void;
+
+export class GpuContext {
+  readonly pipelines: PipelineCache;
+  private lostListeners = new Set<DeviceLostListener>();
+  private lostError: GpuDeviceLostError | null = null;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapterName: string,
+    readonly hasTimestamps: boolean,
+  ) {
+    this.pipelines = new PipelineCache(device);
+    device.lost.then((info) => {
+      if (info.reason === 'destroyed' && this.destroyedOnPurpose) return;
+      this.lostError = new GpuDeviceLostError(
+        `The GPU device was lost (${info.reason}): ${info.message || 'no detail from the driver'}. ` +
+          'Work not yet saved on the CPU side must be recomputed on a new device.',
+        info.reason ?? 'unknown',
+      );
+      for (const listener of this.lostListeners) listener(this.lostError);
+    });
+    device.addEventListener?.('uncapturederror', (event) => {
+      const e = (event as GPUUncapturedErrorEvent).error;
+      console.error(`[aom-studio] uncaptured WebGPU error: ${e.message}`);
+    });
+  }
+
+  private destroyedOnPurpose = false;
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  /** Registers a device-loss listener; returns its removal. A device already lost reports at once. */
+  onDeviceLost(listener: DeviceLostListener): () => void {
+    this.lostListeners.add(listener);
+    if (this.lostError) listener(this.lostError);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Throws the device-lost error if the device is gone, so callers fail with the reason, not a validation error. */
+  assertAlive(): void {
+    if (this.lostError) throw this.lostError;
+  }
+
+  destroy(): void {
+    this.destroyedOnPurpose = true;
+    this.device.destroy();
+  }
+
+  /** A storage buffer of `byteLength` bytes (rounded up to 4), checked against the device's limits. */
+  createBuffer(label: string, byteLength: number, usage: GPUBufferUsageFlags = 0): GPUBuffer {
+    const size = Math.max(4, Math.ceil(byteLength / 4) * 4);
+    this.checkBufferSize(label, size);
+    return this.device.createBuffer({
+      label,
+      size,
+      usage: usage | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** A storage buffer holding a copy of `data`. */
+  upload(label: string, data: ArrayBufferView): GPUBuffer {
+    const buffer = this.createBuffer(label, data.byteLength);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /** A uniform buffer holding `data` (at least 16 bytes, as uniform structs are 16-byte aligned). */
+  uniform(label: string, data: ArrayBuffer): GPUBuffer {
+    const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
+    const buffer = this.device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
+  }
+
+  checkBufferSize(label: string, size: number): void {
+    const max = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
+    if (size > max) {
+      throw new GpuLimitError(
+        `${label} needs a ${formatBytes(size)} buffer, but this adapter allows at most ${formatBytes(max)} ` +
+          '(maxStorageBufferBindingSize). Use a smaller batch, a smaller model, or a subset of the data.',
+      );
+    }
+  }
+
+  /** Checks a dispatch's workgroup counts against maxComputeWorkgroupsPerDimension, naming the kernel. */
+  checkWorkgroups(kernel: string, counts: readonly [number, number, number]): void {
+    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    counts.forEach((count, axis) => {
+      if (count > max) {
+        throw new GpuLimitError(
+          `${kernel}: ${count} workgroups along ${'xyz'[axis]} exceed this adapter's limit of ${max} ` +
+            '(maxComputeWorkgroupsPerDimension); reduce the batch size.',
+        );
+      }
+    });
+  }
+
+  /**
+   * Copies `byteLength` bytes of `source` to the CPU. The one read-back path of the project: staging buffer,
+   * mapAsync, copy out, unmap and destroy in `finally`.
+   */
+  async read(source: GPUBuffer, byteLength = source.size, offset = 0): Promise<ArrayBuffer> {
+    this.assertAlive();
+    const size = Math.ceil(byteLength / 4) * 4;
+    const staging = this.device.createBuffer({
+      label: `readback of ${source.label}`,
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    try {
+      const encoder = this.device.createCommandEncoder({ label: `readback of ${source.label}` });
+      encoder.copyBufferToBuffer(source, offset, staging, 0, size);
+      this.device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      return staging.getMappedRange(0, size).slice(0, byteLength);
+    } catch (error) {
+      this.assertAlive();
+      throw error;
+    } finally {
+      if (staging.mapState === 'mapped') staging.unmap();
+      staging.destroy();
+    }
+  }
+
+  async readFloat32(source: GPUBuffer, count?: number, offsetElements = 0): Promise<Float32Array> {
+    const n = count ?? source.size / 4 - offsetElements;
+    return new Float32Array(await this.read(source, n * 4, offsetElements * 4));
+  }
+
+  async readUint32(source: GPUBuffer, count?: number, offsetElements = 0): Promise<Uint32Array> {
+    const n = count ?? source.size / 4 - offsetElements;
+    return new Uint32Array(await this.read(source, n * 4, offsetElements * 4));
+  }
+
+  /**
+   * Runs `work` inside validation and out-of-memory error scopes and throws the first error, labelled with
+   * `what`, so GPU mistakes surface at the call that made them.
+   */
+  async withErrorScope<T>(what: string, work: () => T | Promise<T>): Promise<T> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await work();
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const oom = await this.device.popErrorScope();
+      if (validation) throw new GpuValidationError(`${what}: ${validation.message}`);
+      if (oom) throw new GpuLimitError(`${what}: the GPU ran out of memory (${oom.message})`);
+    }
+    return result;
+  }
+
+  /** Resolves when the queue has finished all submitted work. */
+  async sync(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    this.assertAlive();
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}

@@ -1,0 +1,58 @@
+/**
+ * Acquires a WebGPU device in the browser (`navigator.gpu`) or in Node (the `webgpu` package, Dawn), with the
+ * largest buffer limits the adapter offers (datasets live on the GPU) and timestamp queries when available.
+ * Device loss is never swallowed: it is reported to every listener registered on the context.
+ */
+import { GpuContext } from './context.ts';
+import { GpuUnavailableError, noAdapterMessage } from './errors.ts';
+
+export interface AcquireOptions {
+  powerPreference?: GPUPowerPreference;
+  /** Ask for 'timestamp-query' when the adapter has it (benchmarks); default true. */
+  timestamps?: boolean;
+}
+
+const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' &&
+  typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
+
+async function gpuEntryPoint(): Promise<{ gpu: GPU; where: 'node' | 'browser' }> {
+  if (!isNode) {
+    if (typeof navigator === 'undefined' || !navigator.gpu) throw new GpuUnavailableError(noAdapterMessage('browser'));
+    return { gpu: navigator.gpu, where: 'browser' };
+  }
+  const { configureHeadlessVulkan } = await import('./node-env.ts');
+  configureHeadlessVulkan();
+  const { useNodeShaderLoader } = await import('./shader-source-node.ts');
+  useNodeShaderLoader();
+  // The module name is computed so that browser bundlers never try to resolve the Node-only package.
+  const moduleName = 'webgpu';
+  const dawn = (await import(/* @vite-ignore */ moduleName)) as { create(flags: string[]): GPU; globals: object };
+  Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, GPUShaderStage, ...
+  return { gpu: dawn.create([]), where: 'node' };
+}
+
+/** Request the best adapter and a device on it. Throws GpuUnavailableError with an actionable message. */
+export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuContext> {
+  const { gpu, where } = await gpuEntryPoint();
+  const adapter = await gpu.requestAdapter({ powerPreference: options.powerPreference ?? 'high-performance' });
+  if (!adapter) throw new GpuUnavailableError(noAdapterMessage(where));
+  const wantTimestamps = (options.timestamps ?? true) && adapter.features.has('timestamp-query');
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    label: 'aom-studio',
+    requiredFeatures: wantTimestamps ? ['timestamp-query'] : [],
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeWorkgroupSizeY: limits.maxComputeWorkgroupSizeY,
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  const info = adapter.info;
+  const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unknown adapter';
+  return new GpuContext(device, name, wantTimestamps);
+}

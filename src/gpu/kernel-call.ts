@@ -1,0 +1,82 @@
+/**
+ * A KernelCall is one prepared dispatch: pipeline, bind group and workgroup counts, made once for a fixed shape
+ * and encoded many times. Engines plan a whole step (forward, backward, update) as a list of calls and submit it
+ * in one command buffer, so a training step costs no JavaScript allocation beyond the encoder.
+ */
+import type { GpuContext } from './context.ts';
+import type { OverrideConstants } from './pipeline-cache.ts';
+
+export interface KernelCall {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+  /** GPU objects owned by this call (uniform buffers), destroyed with it. */
+  owned: GPUBuffer[];
+}
+
+export interface KernelSpec {
+  label: string;
+  file: string;
+  entryPoint?: string;
+  constants?: OverrideConstants;
+  /** Uniform struct bytes, bound at binding 0 when present. */
+  uniforms?: ArrayBuffer;
+  /** Storage buffers in binding order (after the uniform, if any). */
+  buffers: GPUBuffer[];
+  workgroups: [number, number, number];
+}
+
+/** Compiles (or reuses) the pipeline and builds the bind group for one dispatch. */
+export async function makeKernelCall(ctx: GpuContext, spec: KernelSpec): Promise<KernelCall> {
+  ctx.checkWorkgroups(spec.label, spec.workgroups);
+  const pipeline = await ctx.pipelines.get({ file: spec.file, entryPoint: spec.entryPoint, constants: spec.constants });
+  const owned: GPUBuffer[] = [];
+  const entries: GPUBindGroupEntry[] = [];
+  if (spec.uniforms) {
+    const uniform = ctx.uniform(`${spec.label} uniforms`, spec.uniforms);
+    owned.push(uniform);
+    entries.push({ binding: 0, resource: { buffer: uniform } });
+  }
+  const first = spec.uniforms ? 1 : 0;
+  spec.buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
+  const bindGroup = ctx.device.createBindGroup({ label: spec.label, layout: pipeline.getBindGroupLayout(0), entries });
+  return { label: spec.label, pipeline, bindGroup, workgroups: spec.workgroups, owned };
+}
+
+/** Encodes calls into one compute pass (WebGPU orders storage writes between dispatches within a pass). */
+export function encodeCalls(encoder: GPUCommandEncoder, calls: readonly KernelCall[], label = 'aom-studio pass'): void {
+  if (calls.length === 0) return;
+  const pass = encoder.beginComputePass({ label });
+  for (const call of calls) {
+    pass.setPipeline(call.pipeline);
+    pass.setBindGroup(0, call.bindGroup);
+    pass.dispatchWorkgroups(...call.workgroups);
+  }
+  pass.end();
+}
+
+/** Encodes and submits calls in one command buffer. */
+export function submitCalls(ctx: GpuContext, calls: readonly KernelCall[], label?: string): void {
+  ctx.assertAlive();
+  const encoder = ctx.device.createCommandEncoder({ label });
+  encodeCalls(encoder, calls, label);
+  ctx.device.queue.submit([encoder.finish()]);
+}
+
+export function destroyCalls(calls: readonly KernelCall[]): void {
+  for (const call of calls) for (const buffer of call.owned) buffer.destroy();
+}
+
+/** ceil(a / b) for positive integers: workgroup counts. */
+export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * Spreads a 1-D workgroup count over x and y when it exceeds the per-dimension limit (65535 on most adapters).
+ * Shaders that use it recover the flat index as `wg.x + wg.y * num_workgroups.x`.
+ */
+export function spreadWorkgroups(count: number, maxPerDim = 65535): [number, number, number] {
+  if (count <= maxPerDim) return [count, 1, 1];
+  const y = Math.ceil(count / maxPerDim);
+  return [Math.ceil(count / y), y, 1];
+}

@@ -1,0 +1,71 @@
+/**
+ * Compute pipelines, compiled once per (shader file, entry point, override constants) and cached. Compilation
+ * errors are reported as `shaders/file.wgsl:line:col message`, so a broken kernel says where it broke.
+ */
+import { GpuValidationError } from './errors.ts';
+import { shaderText } from './shader-source.ts';
+
+export type OverrideConstants = Record<string, number>;
+
+export interface PipelineKey {
+  /** File under shaders/, e.g. 'gemm.wgsl'. */
+  file: string;
+  entryPoint?: string;
+  constants?: OverrideConstants;
+}
+
+export class PipelineCache {
+  private modules = new Map<string, Promise<GPUShaderModule>>();
+  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  constructor(private device: GPUDevice) {}
+
+  /** The pipeline for `key`, compiled with createComputePipelineAsync on first use. */
+  get(key: PipelineKey): Promise<GPUComputePipeline> {
+    const entryPoint = key.entryPoint ?? 'main';
+    const constants = key.constants ?? {};
+    const id = `${key.file}#${entryPoint}?${Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join('&')}`;
+    let pipeline = this.pipelines.get(id);
+    if (!pipeline) {
+      pipeline = this.compile(key.file, entryPoint, constants, id);
+      this.pipelines.set(id, pipeline);
+      pipeline.catch(() => this.pipelines.delete(id)); // a failed compile may be retried after a fix
+    }
+    return pipeline;
+  }
+
+  private async compile(file: string, entryPoint: string, constants: OverrideConstants, label: string) {
+    const module = await this.module(file);
+    this.device.pushErrorScope('validation');
+    try {
+      return await this.device.createComputePipelineAsync({
+        label,
+        layout: 'auto',
+        compute: { module, entryPoint, constants },
+      });
+    } catch (error) {
+      throw new GpuValidationError(`shaders/${file} (${entryPoint}): pipeline creation failed: ${(error as Error).message}`);
+    } finally {
+      const scoped = await this.device.popErrorScope();
+      if (scoped) throw new GpuValidationError(`shaders/${file} (${entryPoint}): ${scoped.message}`);
+    }
+  }
+
+  private module(file: string): Promise<GPUShaderModule> {
+    let module = this.modules.get(file);
+    if (!module) {
+      module = (async () => {
+        const shader = this.device.createShaderModule({ label: file, code: shaderText(file) });
+        const info = await shader.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length) {
+          throw new GpuValidationError(errors.map((m) => `shaders/${file}:${m.lineNum}:${m.linePos} ${m.message}`).join('\n'));
+        }
+        return shader;
+      })();
+      this.modules.set(file, module);
+      module.catch(() => this.modules.delete(file));
+    }
+    return module;
+  }
+}
