@@ -55,11 +55,15 @@ export class PipelineCache {
     let module = this.modules.get(file);
     if (!module) {
       module = (async () => {
+        // The scope keeps a broken shader's error ours to report (as file:line:col), not an uncaptured one.
+        this.device.pushErrorScope('validation');
         const shader = this.device.createShaderModule({ label: file, code: shaderText(file) });
         const info = await shader.getCompilationInfo();
+        const scoped = await this.device.popErrorScope();
         const errors = info.messages.filter((m) => m.type === 'error');
-        if (errors.length) {
-          throw new GpuValidationError(errors.map((m) => `shaders/${file}:${m.lineNum}:${m.linePos} ${m.message}`).join('\n'));
+        if (errors.length || scoped) {
+          const lines = errors.map((m) => `shaders/${file}:${m.lineNum}:${m.linePos} ${m.message}`);
+          throw new GpuValidationError(lines.length ? lines.join('\n') : `shaders/${file}: ${scoped?.message}`);
         }
         return shader;
       })();
