@@ -1,0 +1,95 @@
+/**
+ * Layer specifications: the architecture of a model as plain data (serialisable, diffable, walkable by the
+ * trainer, the analysis, the surgery and any exporter). Weights live beside it in `ModelWeights`.
+ *
+ * Tensor layouts (project-wide): activations NHWC; conv kernels HWIO [kh, kw, cin, cout]; dense kernels
+ * [in, out]; flatten is row-major over (h, w, c), as Keras/TF.js with channels_last.
+ */
+import type { Padding } from './conv-geometry.ts';
+
+export type Activation = 'linear' | 'relu';
+
+export interface Conv2dLayer {
+  kind: 'conv2d';
+  name: string;
+  filters: number;
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+  useBias: boolean;
+  /** A fused nonlinearity (Keras's `activation` argument); 'relu' is applied in the GEMM epilogue. */
+  activation: Activation;
+}
+
+export interface DenseLayer {
+  kind: 'dense';
+  name: string;
+  units: number;
+  useBias: boolean;
+  /** 'softmax' only at inference on a final dense (Keras models often end that way); training uses logits. */
+  activation: Activation | 'softmax';
+}
+
+export interface PoolLayer {
+  kind: 'maxpool' | 'avgpool';
+  name: string;
+  poolSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+}
+
+export interface BatchNormLayer {
+  kind: 'batchnorm';
+  name: string;
+  epsilon: number;
+  momentum: number;
+  center: boolean;
+  scale: boolean;
+}
+
+export interface DropoutLayer {
+  kind: 'dropout';
+  name: string;
+  rate: number;
+}
+
+export interface SimpleLayer {
+  kind: 'relu' | 'flatten' | 'softmax';
+  name: string;
+}
+
+export type LayerSpec = Conv2dLayer | DenseLayer | PoolLayer | BatchNormLayer | DropoutLayer | SimpleLayer;
+
+/** How raw pixels (u8) become the model's input: x = (pixel * scale - mean[c]) / std[c]. */
+export interface Preprocessing {
+  scale: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface ModelSpec {
+  name: string;
+  /** [height, width, channels] of one input image. */
+  inputShape: [number, number, number];
+  layers: LayerSpec[];
+  preprocessing: Preprocessing;
+  /** Class names, when known (from the dataset the model was trained on). */
+  classNames?: string[];
+}
+
+/** A dense float32 tensor on the CPU. */
+export interface Tensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/**
+ * Weights by layer name, then by Keras weight name: conv2d/dense 'kernel' and 'bias'; batchnorm 'gamma', 'beta',
+ * 'moving_mean', 'moving_variance' (gamma/beta absent when scale/center are false, as in Keras).
+ */
+export type ModelWeights = Record<string, Record<string, Tensor>>;
+
+export interface Model {
+  spec: ModelSpec;
+  weights: ModelWeights;
+}
