@@ -17,8 +17,12 @@ export class GpuContext {
     readonly device: GPUDevice,
     readonly adapterName: string,
     readonly hasTimestamps: boolean,
+    /** Node (dawn.node) compiles pipelines synchronously; see PipelineCache. */
+    readonly isNode = false,
+    /** Kept referenced for the device's life (see device.ts on dawn.node's instance lifetime). */
+    readonly adapter: GPUAdapter | null = null,
   ) {
-    this.pipelines = new PipelineCache(device);
+    this.pipelines = new PipelineCache(device, isNode);
     device.lost.then((info) => {
       if (info.reason === 'destroyed' && this.destroyedOnPurpose) return;
       this.lostError = new GpuDeviceLostError(

@@ -28,8 +28,14 @@ async function gpuEntryPoint(): Promise<{ gpu: GPU; where: 'node' | 'browser' }>
   const moduleName = 'webgpu';
   const dawn = (await import(/* @vite-ignore */ moduleName)) as { create(flags: string[]): GPU; globals: object };
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, GPUShaderStage, ...
-  return { gpu: dawn.create([]), where: 'node' };
+  // One Dawn instance per process, referenced for the process's life: dawn.node frees the instance when its
+  // JS object is garbage-collected, even while a device made from it is in use, and the next event poll then
+  // locks a freed mutex (seen as random aborts: "futex facility returned an unexpected error code").
+  nodeInstance ??= dawn.create([]);
+  return { gpu: nodeInstance, where: 'node' };
 }
+
+let nodeInstance: GPU | undefined;
 
 /** Request the best adapter and a device on it. Throws GpuUnavailableError with an actionable message. */
 export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuContext> {
@@ -54,5 +60,5 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   });
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unknown adapter';
-  return new GpuContext(device, name, wantTimestamps);
+  return new GpuContext(device, name, wantTimestamps, where === 'node', adapter);
 }

@@ -18,7 +18,16 @@ export class PipelineCache {
   private modules = new Map<string, Promise<GPUShaderModule>>();
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
-  constructor(private device: GPUDevice) {}
+  /**
+   * @param synchronous compile with createComputePipeline instead of the async variant. Node needs it:
+   *   dawn.node 0.6.2 aborts the process ("futex facility returned an unexpected error code") when an async
+   *   pipeline compile outlives a few milliseconds, as gemm.wgsl does on lavapipe. In Node nothing waits on
+   *   the thread anyway; the page (in a worker) keeps the async call.
+   */
+  constructor(
+    private device: GPUDevice,
+    private synchronous = false,
+  ) {}
 
   /** The pipeline for `key`, compiled with createComputePipelineAsync on first use. */
   get(key: PipelineKey): Promise<GPUComputePipeline> {
@@ -38,11 +47,9 @@ export class PipelineCache {
     const module = await this.module(file);
     this.device.pushErrorScope('validation');
     try {
-      return await this.device.createComputePipelineAsync({
-        label,
-        layout: 'auto',
-        compute: { module, entryPoint, constants },
-      });
+      const descriptor: GPUComputePipelineDescriptor = { label, layout: 'auto', compute: { module, entryPoint, constants } };
+      if (this.synchronous) return this.device.createComputePipeline(descriptor);
+      return await this.device.createComputePipelineAsync(descriptor);
     } catch (error) {
       throw new GpuValidationError(`shaders/${file} (${entryPoint}): pipeline creation failed: ${(error as Error).message}`);
     } finally {

@@ -1,0 +1,113 @@
+/**
+ * pool: 2-D max and average pooling (NHWC), forward and backward. shaders/pool.wgsl; reference:
+ * src/reference/pool.ts (same PoolParams, same TF geometry through windowGeometry).
+ *
+ * Max pooling for training records, per output element, the tap index (ky * poolW + kx) of the window's first
+ * maximum in a u32 `argmax` buffer the size of y; the backward reads it, so it needs neither x nor atomics
+ * (one thread per input element gathers from the windows that cover it). Inference may skip the argmax.
+ */
+import type { GpuContext } from '../context.ts';
+import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { u32s } from '../uniforms.ts';
+import { poolGeometry, type Nhwc, type PoolParams } from '../../reference/pool.ts';
+import { requireDistinct, requireElements } from './plan-checks.ts';
+
+const WG = 256;
+
+export interface PoolForwardArgs {
+  x: GPUBuffer;
+  y: GPUBuffer;
+  /** [batch, height, width, channels] of x. */
+  xShape: Nhwc;
+  params: PoolParams;
+}
+
+export interface MaxPoolForwardArgs extends PoolForwardArgs {
+  /** u32 per output element; omit at inference, where no backward follows. */
+  argmax?: GPUBuffer;
+}
+
+export interface MaxPoolBackwardArgs {
+  dy: GPUBuffer;
+  /** Written by the training forward (planMaxPoolForward with `argmax`). */
+  argmax: GPUBuffer;
+  dx: GPUBuffer;
+  xShape: Nhwc;
+  params: PoolParams;
+}
+
+export interface AvgPoolBackwardArgs {
+  dy: GPUBuffer;
+  dx: GPUBuffer;
+  xShape: Nhwc;
+  params: PoolParams;
+}
+
+/** The uniform struct of pool.wgsl and the element counts of x and y. */
+function layout(xShape: Nhwc, params: PoolParams) {
+  const g = poolGeometry(xShape, params);
+  const [batch, h, w, c] = xShape;
+  return {
+    uniforms: u32s(batch, h, w, c, g.outH, g.outW, g.kH, g.kW, g.strideH, g.strideW, g.padTop, g.padLeft),
+    inputs: batch * h * w * c,
+    outputs: batch * g.outH * g.outW * c,
+  };
+}
+
+function describe(xShape: Nhwc, p: PoolParams): string {
+  return `${xShape.join('x')}, ${p.poolH}x${p.poolW}/${p.strideH}x${p.strideW} ${p.padding}`;
+}
+
+function call(ctx: GpuContext, label: string, entryPoint: string, uniforms: ArrayBuffer, buffers: GPUBuffer[], threads: number) {
+  return makeKernelCall(ctx, {
+    label,
+    file: 'pool.wgsl',
+    entryPoint,
+    constants: { WG },
+    uniforms,
+    buffers,
+    workgroups: spreadWorkgroups(ceilDiv(threads, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+  });
+}
+
+export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, params }: MaxPoolForwardArgs): Promise<KernelCall> {
+  const label = `maxpool forward(${x.label} -> ${y.label}, ${describe(xShape, params)})`;
+  const { uniforms, inputs, outputs } = layout(xShape, params);
+  requireElements(label, 'x', x, inputs);
+  requireElements(label, 'y', y, outputs);
+  if (argmax) {
+    requireElements(label, 'argmax', argmax, outputs);
+    requireDistinct(label, { x, y, argmax });
+    return call(ctx, label, 'max_forward_argmax', uniforms, [x, y, argmax], outputs);
+  }
+  requireDistinct(label, { x, y });
+  return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
+}
+
+export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, params }: MaxPoolBackwardArgs): Promise<KernelCall> {
+  const label = `maxpool backward(${dy.label} -> ${dx.label}, ${describe(xShape, params)})`;
+  const { uniforms, inputs, outputs } = layout(xShape, params);
+  requireElements(label, 'dy', dy, outputs);
+  requireElements(label, 'argmax', argmax, outputs);
+  requireElements(label, 'dx', dx, inputs);
+  requireDistinct(label, { dy, argmax, dx });
+  return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);
+}
+
+export function planAvgPoolForward(ctx: GpuContext, { x, y, xShape, params }: PoolForwardArgs): Promise<KernelCall> {
+  const label = `avgpool forward(${x.label} -> ${y.label}, ${describe(xShape, params)})`;
+  const { uniforms, inputs, outputs } = layout(xShape, params);
+  requireElements(label, 'x', x, inputs);
+  requireElements(label, 'y', y, outputs);
+  requireDistinct(label, { x, y });
+  return call(ctx, label, 'avg_forward', uniforms, [x, y], outputs);
+}
+
+export function planAvgPoolBackward(ctx: GpuContext, { dy, dx, xShape, params }: AvgPoolBackwardArgs): Promise<KernelCall> {
+  const label = `avgpool backward(${dy.label} -> ${dx.label}, ${describe(xShape, params)})`;
+  const { uniforms, inputs, outputs } = layout(xShape, params);
+  requireElements(label, 'dy', dy, outputs);
+  requireElements(label, 'dx', dx, inputs);
+  requireDistinct(label, { dy, dx });
+  return call(ctx, label, 'avg_backward', uniforms, [dy, dx], inputs);
+}
