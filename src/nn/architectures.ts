@@ -1,0 +1,68 @@
+/**
+ * The built-in reference architectures of ../shared/METHOD.md, as ModelSpecs:
+ *   mnist-ref (28x28x1): conv 5x5x16, maxpool 2, conv 5x5x32, maxpool 2, flatten, dense 128 + ReLU, dense 10
+ *                        -> 215,370 parameters;
+ *   cifar-ref (32x32x3): conv 3x3x32, conv 3x3x32, maxpool 2, conv 3x3x64, conv 3x3x64, maxpool 2, flatten,
+ *                        dense 256 + ReLU, dense 10 -> 1,116,970 parameters.
+ * Every conv is stride 1, 'same' padding, with a bias and a fused ReLU (Keras `activation: 'relu'`), so a conv
+ * layer's output is already the post-nonlinearity map the analysis reads. Pools are 2x2, stride 2, 'valid'.
+ * The last dense layer is linear: it gives logits (training uses softmax cross-entropy on them).
+ * Inputs are raw pixels scaled to [0, 1] (scale 1/255, mean 0, std 1).
+ */
+import type { Conv2dLayer, DenseLayer, LayerSpec, ModelSpec, PoolLayer } from './layers.ts';
+import { unitScalePreprocessing } from './preprocessing.ts';
+
+function conv(name: string, filters: number, k: number): Conv2dLayer {
+  return { kind: 'conv2d', name, filters, kernelSize: [k, k], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' };
+}
+
+function maxPool(name: string): PoolLayer {
+  return { kind: 'maxpool', name, poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+}
+
+function dense(name: string, units: number, activation: 'linear' | 'relu'): DenseLayer {
+  return { kind: 'dense', name, units, useBias: true, activation };
+}
+
+/** mnist-ref: the small MNIST CNN of METHOD.md (215,370 parameters). */
+export function mnistRef(): ModelSpec {
+  const layers: LayerSpec[] = [
+    conv('conv1', 16, 5),
+    maxPool('pool1'),
+    conv('conv2', 32, 5),
+    maxPool('pool2'),
+    { kind: 'flatten', name: 'flatten' },
+    dense('dense1', 128, 'relu'),
+    dense('dense2', 10, 'linear'),
+  ];
+  return { name: 'mnist-ref', inputShape: [28, 28, 1], layers, preprocessing: unitScalePreprocessing(1) };
+}
+
+/** cifar-ref: the VGG-style CIFAR-10 CNN of METHOD.md (1,116,970 parameters). */
+export function cifarRef(): ModelSpec {
+  const layers: LayerSpec[] = [
+    conv('conv1', 32, 3),
+    conv('conv2', 32, 3),
+    maxPool('pool1'),
+    conv('conv3', 64, 3),
+    conv('conv4', 64, 3),
+    maxPool('pool2'),
+    { kind: 'flatten', name: 'flatten' },
+    dense('dense1', 256, 'relu'),
+    dense('dense2', 10, 'linear'),
+  ];
+  return { name: 'cifar-ref', inputShape: [32, 32, 3], layers, preprocessing: unitScalePreprocessing(3) };
+}
+
+/** The built-in architectures by the names the CLI and the page use (`--model mnist-ref`). */
+export const ARCHITECTURES: Readonly<Record<string, () => ModelSpec>> = {
+  'mnist-ref': mnistRef,
+  'cifar-ref': cifarRef,
+};
+
+/** A fresh spec of the named built-in architecture; the error lists the known names. */
+export function architectureByName(name: string): ModelSpec {
+  const make = Object.hasOwn(ARCHITECTURES, name) ? ARCHITECTURES[name] : undefined;
+  if (!make) throw new Error(`unknown architecture '${name}'; built-in architectures: ${Object.keys(ARCHITECTURES).join(', ')}`);
+  return make();
+}
