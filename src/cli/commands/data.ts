@@ -1,0 +1,120 @@
+/**
+ * `aom-studio data <spec> [--json] [--seed S] [--validation F] [--test F]`: loads a dataset, splits it as
+ * training would, and prints its name, image shape, class names, counts per split and per class, the
+ * normalisation and the GPU memory it takes (a readable table, or JSON with --json).
+ */
+import { formatBytes } from '../../gpu/context.ts';
+import { DatasetError } from '../../data/dataset-error.ts';
+import { DATASET_SPEC_HELP, loadDatasetFromSpec } from '../../data/spec.ts';
+import { splitDataset } from '../../data/splits.ts';
+import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';
+
+export interface DataCommandIo {
+  stdout: (text: string) => void;
+  /** Errors go here when given, else to stdout. */
+  stderr?: (text: string) => void;
+}
+
+const USAGE = `usage: aom-studio data <spec> [--json] [--seed S] [--validation F] [--test F]
+  <spec>          ${DATASET_SPEC_HELP}
+  --json          print JSON instead of a table
+  --seed S        split seed (integer, default 0)
+  --validation F  fraction of the training images held out for validation (default 0.1)
+  --test F        fraction carved out for test when the source has no test split (default 0.1)
+`;
+
+interface DataArgs {
+  spec: string;
+  json: boolean;
+  seed: number;
+  validation?: number;
+  test?: number;
+}
+
+function parseArgs(args: string[]): DataArgs | string {
+  let spec: string | undefined;
+  let json = false;
+  let seed = 0;
+  let validation: number | undefined;
+  let test: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    try {
+      if (arg === '--json') json = true;
+      else if (arg === '--seed') {
+        const text = value();
+        seed = Number(text);
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return `--seed must be an integer in 0..4294967295, got '${text}'`;
+      } else if (arg === '--validation' || arg === '--test') {
+        const text = value();
+        const fraction = Number(text);
+        if (!(fraction >= 0 && fraction < 1)) return `${arg} must be a fraction in [0, 1), got '${text}'`;
+        if (arg === '--validation') validation = fraction;
+        else test = fraction;
+      } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+      else if (spec === undefined) spec = arg;
+      else return `unexpected argument '${arg}' (one dataset spec only)`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  if (spec === undefined) return 'missing the dataset spec';
+  return { spec, json, seed, validation, test };
+}
+
+export async function dataCommand(args: string[], io: DataCommandIo): Promise<number> {
+  const stderr = io.stderr ?? io.stdout;
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    stderr(`aom-studio data: ${parsed}\n${USAGE}`);
+    return 2;
+  }
+  let summary: DatasetSummary;
+  try {
+    const dataset = await loadDatasetFromSpec(parsed.spec);
+    const split = splitDataset(dataset, { seed: parsed.seed, validationFraction: parsed.validation, testFraction: parsed.test });
+    summary = summariseSplits(split);
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    stderr(`aom-studio data: ${error.message}\n`);
+    return 1;
+  }
+  io.stdout(parsed.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+  return 0;
+}
+
+const percent = (f: number) => `${+(f * 100).toFixed(2)}%`;
+
+/** The readable form: a header block, then one row per class. */
+export function formatSummary(s: DatasetSummary): string {
+  const [h, w, c] = s.imageShape;
+  const lines = [
+    `dataset        ${s.name}`,
+    `images         ${h}x${w}x${c} (height x width x channels, ${c === 1 ? 'grey' : 'RGB'})`,
+    `classes        ${s.classNames.length}`,
+    `splits         seed ${s.seed}; validation ${percent(s.validationFraction)} of the training images (class-stratified); ` +
+      (s.testFraction === null ? "test: the source's own" : `test carved: ${percent(s.testFraction)} of the training images`),
+    `normalisation  mean ${s.normalisation.mean.map((v) => v.toFixed(4)).join(' ')}, std ${s.normalisation.std.map((v) => v.toFixed(4)).join(' ')} (of pixel/255, training split)`,
+    `GPU memory     ${formatBytes(s.gpuBytes.total)} (images ${formatBytes(s.gpuBytes.images)}, labels ${formatBytes(s.gpuBytes.labels)})`,
+    ...s.notes.map((note, i) => `${i === 0 ? 'notes' : ''}`.padEnd(15) + note),
+    '',
+  ];
+  const nameWidth = Math.max(5, ...s.classNames.map((n) => n.length));
+  const columns = ['train', 'validation', 'test', 'total'];
+  const row = (name: string, values: number[]) =>
+    `${name.padEnd(nameWidth)}  ${values.map((v, i) => String(v).padStart(columns[i].length + 2)).join('')}`;
+  lines.push(`${'class'.padEnd(nameWidth)}  ${columns.map((col) => col.padStart(col.length + 2)).join('')}`);
+  for (const k of s.perClass) lines.push(row(k.className, [k.train, k.validation, k.test, k.train + k.validation + k.test]));
+  const { train, validation, test } = s.counts;
+  lines.push(row('total', [train, validation, test, train + validation + test]));
+  return `${lines.join('\n')}\n`;
+}
