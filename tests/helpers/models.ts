@@ -1,0 +1,50 @@
+/**
+ * Test models: a small spec that uses every layer kind with awkward geometry, and weights made random
+ * everywhere (also biases and batchnorm statistics, which init.ts sets to constants), so that a test comparing
+ * two implementations cannot pass by accident of zeros and ones.
+ */
+import { initModel } from '../../src/nn/init.ts';
+import type { Model, ModelSpec } from '../../src/nn/layers.ts';
+import { createRng } from '../../src/nn/random.ts';
+
+/** 7x9x3 input; conv stride 2 'same', batchnorm, every pooling and activation kind, dense + softmax. */
+export function everyKindSpec(): ModelSpec {
+  return {
+    name: 'every-kind',
+    inputShape: [7, 9, 3],
+    preprocessing: { scale: 1 / 255, mean: [0.5, 0.25, 0.125], std: [0.5, 1, 2] },
+    classNames: ['cat', 'dog', 'bird', 'fish'],
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 5, kernelSize: [3, 3], strides: [2, 2], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'batchnorm', name: 'bn1', epsilon: 1e-3, momentum: 0.99, center: true, scale: true },
+      { kind: 'avgpool', name: 'pool1', poolSize: [3, 3], strides: [1, 2], padding: 'same' },
+      { kind: 'conv2d', name: 'conv2', filters: 6, kernelSize: [2, 1], strides: [1, 1], padding: 'valid', useBias: false, activation: 'linear' },
+      { kind: 'relu', name: 'relu2' },
+      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [1, 1], padding: 'valid' },
+      { kind: 'dropout', name: 'drop', rate: 0.25 },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'dense1', units: 7, useBias: true, activation: 'relu' },
+      { kind: 'dense', name: 'dense2', units: 4, useBias: true, activation: 'linear' },
+      { kind: 'softmax', name: 'probs' },
+    ],
+  };
+}
+
+/** `spec` with every weight drawn at random: kernels/biases/beta/mean in [-1, 1), gamma/variance in [0.5, 1.5). */
+export function randomModel(spec: ModelSpec, seed: number): Model {
+  const model = initModel(spec, seed);
+  const rng = createRng(seed, 'test-weights');
+  for (const layer of Object.values(model.weights)) {
+    for (const [name, t] of Object.entries(layer)) {
+      const positive = name === 'gamma' || name === 'moving_variance';
+      for (let i = 0; i < t.data.length; i++) t.data[i] = positive ? rng.uniform(0.5, 1.5) : rng.uniform(-1, 1);
+    }
+  }
+  return model;
+}
+
+/** Random float32 values in [lo, hi). */
+export function randomInput(size: number, seed: number, lo = 0, hi = 1): Float32Array {
+  const rng = createRng(seed, 'test-input');
+  return Float32Array.from({ length: size }, () => rng.uniform(lo, hi));
+}
