@@ -1,0 +1,51 @@
+import { describe, it, expect } from 'vitest';
+import { expectClose, useGpu } from '../helpers/gpu.ts';
+import { everyKindSpec, randomInput, randomModel } from '../helpers/models.ts';
+import { GpuNetwork } from '../../src/nn/gpu-network.ts';
+import { submitCalls } from '../../src/gpu/kernel-call.ts';
+import { referenceForward } from '../../src/reference/model-forward.ts';
+import { mnistRef } from '../../src/nn/architectures.ts';
+import { initModel } from '../../src/nn/init.ts';
+
+const gpu = useGpu();
+
+// Tolerance: every layer's output is a float32 sum of at most a few hundred terms, computed in another order
+// than the float64-accumulating reference; errors compound through ~10 layers but stay below 1e-4 of the
+// logits' magnitude.
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+
+describe('GpuNetwork inference matches the CPU reference forward', () => {
+  it('on a model with every layer kind and awkward geometry (batch 3)', async () => {
+    const ctx = gpu();
+    const model = randomModel(everyKindSpec(), 7);
+    const batch = 3;
+    const x = randomInput(batch * 7 * 9 * 3, 8, -1, 1);
+    const net = await GpuNetwork.create(ctx, model, { batch, training: false });
+    ctx.device.queue.writeBuffer(net.input, 0, x);
+    submitCalls(ctx, net.forward);
+    const ref = referenceForward(model, x, batch);
+    expect(net.classCount).toBe(4);
+    expectClose(await ctx.readFloat32(net.logits, batch * 4), ref.logits, TOL, 'logits');
+    // Every layer that owns its buffer holds the reference's layer output.
+    for (const [i, layer] of ref.layers.entries()) {
+      if (net.outputs[i] === (i ? net.outputs[i - 1] : net.input) && layer.kind !== 'flatten') continue;
+      if (layer.kind === 'softmax') continue;
+      expectClose(await ctx.readFloat32(net.outputs[i], layer.data.length), layer.data, TOL, `layer ${layer.name}`);
+    }
+    net.destroy();
+  });
+
+  it('on mnist-ref (batch 2), and weights read back bit-exact', async () => {
+    const ctx = gpu();
+    const model = initModel(mnistRef(), 3);
+    const x = randomInput(2 * 28 * 28, 4);
+    const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
+    ctx.device.queue.writeBuffer(net.input, 0, x);
+    submitCalls(ctx, net.forward);
+    expectClose(await ctx.readFloat32(net.logits, 20), referenceForward(model, x, 2).logits, TOL, 'mnist-ref logits');
+    const back = await net.readWeights();
+    expect(back.conv1.kernel.data).toEqual(model.weights.conv1.kernel.data);
+    expect(back.dense2.bias.data).toEqual(model.weights.dense2.bias.data);
+    net.destroy();
+  });
+});
