@@ -79,6 +79,11 @@ export class GpuContext {
     return buffer;
   }
 
+  /** Writes `data` into `buffer` at byte `offset` (queue order: before work submitted after this call). */
+  write(buffer: GPUBuffer, data: ArrayBufferView, offset = 0): void {
+    this.device.queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+
   /** A uniform buffer holding `data` (at least 16 bytes, as uniform structs are 16-byte aligned). */
   uniform(label: string, data: ArrayBuffer): GPUBuffer {
     const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);

@@ -21,7 +21,7 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     const batch = 3;
     const x = randomInput(batch * 7 * 9 * 3, 8, -1, 1);
     const net = await GpuNetwork.create(ctx, model, { batch, training: false });
-    ctx.device.queue.writeBuffer(net.input, 0, x);
+    ctx.write(net.input, x);
     submitCalls(ctx, net.forward);
     const ref = referenceForward(model, x, batch);
     expect(net.classCount).toBe(4);
@@ -40,7 +40,7 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     const model = initModel(mnistRef(), 3);
     const x = randomInput(2 * 28 * 28, 4);
     const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
-    ctx.device.queue.writeBuffer(net.input, 0, x);
+    ctx.write(net.input, x);
     submitCalls(ctx, net.forward);
     expectClose(await ctx.readFloat32(net.logits, 20), referenceForward(model, x, 2).logits, TOL, 'mnist-ref logits');
     const back = await net.readWeights();

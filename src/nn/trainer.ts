@@ -1,0 +1,244 @@
+/**
+ * Mini-batch training on the GPU. One step is one command buffer: gather the batch from the GPU-resident dataset
+ * (indices written by the CPU), forward, softmax cross-entropy, loss totals, backward, one optimizer update per
+ * weight tensor. Every `logEvery` steps the CPU reads back two floats (summed loss and correct count of the window)
+ * to report progress and to guard against a non-finite loss. The step before each read-back also copies its
+ * pre-update weights aside on the GPU; when the window's loss is finite, that copy becomes the "last good"
+ * weights (they just produced a finite loss). When it is not, training stops, the last good weights are restored,
+ * and the result says so.
+ *
+ * Pause, resume and stop are cooperative: the trainer checks its control between steps.
+ */
+import type { GpuContext } from '../gpu/context.ts';
+import { destroyCalls, encodeCalls, type KernelCall } from '../gpu/kernel-call.ts';
+import { planLossTotals, planSoftmaxCrossEntropy } from '../gpu/kernels/softmax-cross-entropy.ts';
+import { planAdam, planSgd, type OptimizerKernel } from '../gpu/kernels/optimizers.ts';
+import type { BatchGather, GpuDataset } from '../data/gpu-dataset.ts';
+import type { SplitDataset } from '../data/splits.ts';
+import { shuffleIndices } from '../data/splits.ts';
+import type { Model, ModelWeights } from './layers.ts';
+import { GpuNetwork } from './gpu-network.ts';
+import { Evaluator, type EvaluationResult } from './evaluator.ts';
+import { checkTrainConfig, learningRate, type TrainConfig } from './train-config.ts';
+
+export type TrainEvent =
+  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; accuracy: number; lr: number; msPerStep: number; imagesPerSecond: number; etaSeconds: number }
+  | { type: 'epoch'; epoch: number; epochs: number; trainLoss: number; trainAccuracy: number; validation: EvaluationResult | null; seconds: number; imagesPerSecond: number }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number };
+
+export interface TrainResult {
+  weights: ModelWeights;
+  /** Why training ended: all epochs, a stop request, or a non-finite loss (weights restored). */
+  ended: 'completed' | 'stopped' | 'diverged';
+  message: string;
+  steps: number;
+  epochs: EpochSummary[];
+  seconds: number;
+}
+
+export interface EpochSummary {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  validationLoss: number | null;
+  validationAccuracy: number | null;
+  seconds: number;
+}
+
+/** Pause / resume / stop from another task (the page's buttons, Ctrl-C in the CLI). */
+export class TrainingControl {
+  private paused = false;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.wake?.();
+  }
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+  get isPaused(): boolean {
+    return this.paused;
+  }
+  /** Resolves when not paused (immediately if running). */
+  async whilePaused(): Promise<void> {
+    while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
+    this.wake = null;
+  }
+}
+
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+}
+
+/** Trains `model` on the training split of `data`; returns new weights (the input model is not modified). */
+export async function train(
+  ctx: GpuContext,
+  model: Model,
+  data: GpuDataset,
+  split: SplitDataset,
+  config: TrainConfig,
+  onEvent: (event: TrainEvent) => void = () => {},
+  control = new TrainingControl(),
+): Promise<TrainResult> {
+  checkTrainConfig(config);
+  const B = config.batchSize;
+  if (split.train.length < B) throw new RangeError(`the training split has ${split.train.length} images, fewer than one batch of ${B}`);
+  const started = performance.now();
+  const owned: GPUBuffer[] = [];
+  const buffer = (label: string, bytes: number) => {
+    const b = ctx.createBuffer(label, bytes);
+    owned.push(b);
+    return b;
+  };
+  const network = await GpuNetwork.create(ctx, model, { batch: B, training: true });
+  const classes = network.classCount;
+  const labels = buffer('train labels', B * 4);
+  let gather: BatchGather | null = null;
+  let evaluator: Evaluator | null = null;
+  const calls: KernelCall[] = [];
+  const optimizers: OptimizerKernel[] = [];
+  try {
+    gather = await data.planGather({
+      batchSize: B,
+      preprocessing: model.spec.preprocessing,
+      augmentation: config.augment ? { padding: config.augmentPadding, flip: true } : undefined,
+      output: { x: network.input, labels },
+    });
+    const loss = buffer('train loss', B * 4);
+    const predicted = buffer('train predicted', B * 4);
+    const correct = buffer('train correct', B * 4);
+    const totals = buffer('train totals', 8);
+    const lossCall = await planSoftmaxCrossEntropy(ctx, { logits: network.logits, labels, loss, dlogits: network.logitsGrad, predicted, correct, rows: B, classes });
+    const totalsFirst = await planLossTotals(ctx, { loss, correct, totals, rows: B, accumulate: false });
+    const totalsNext = await planLossTotals(ctx, { loss, correct, totals, rows: B, accumulate: true });
+    calls.push(lossCall, totalsFirst, totalsNext);
+    for (const slot of network.trainable) {
+      // Weight decay regularises kernels only; biases and batch-norm's gamma/beta are left free (common practice).
+      const weightDecay = slot.weight === 'kernel' ? config.weightDecay : 0;
+      const state = (name: string) => buffer(`${config.optimizer} ${name} ${slot.key}`, slot.count * 4);
+      optimizers.push(
+        config.optimizer === 'adam'
+          ? await planAdam(ctx, { param: slot.value, grad: slot.grad!, m: state('m'), v: state('v'), count: slot.count, weightDecay, lr: config.lr, step: 1 })
+          : await planSgd(ctx, { param: slot.value, grad: slot.grad!, velocity: state('velocity'), count: slot.count, momentum: config.momentum, weightDecay, lr: config.lr }),
+      );
+    }
+    // Two weight copies (moving statistics included) that swap roles: `good` produced a finite loss; the step
+    // before a read-back writes its pre-update weights into `candidate`.
+    const slots = [...network.weights.values()];
+    const copies = [0, 1].map((k) => slots.map((slot) => buffer(`weights copy ${k} ${slot.key}`, slot.count * 4)));
+    let good = 0;
+    const copyWeights = (encoder: GPUCommandEncoder, to: 'copy' | 'network', k: number) => {
+      slots.forEach((slot, i) => {
+        if (to === 'copy') encoder.copyBufferToBuffer(slot.value, 0, copies[k][i], 0, slot.count * 4);
+        else encoder.copyBufferToBuffer(copies[k][i], 0, slot.value, 0, slot.count * 4);
+      });
+    };
+    const initial = ctx.device.createCommandEncoder({ label: 'keep initial weights' });
+    copyWeights(initial, 'copy', good);
+    ctx.device.queue.submit([initial.finish()]);
+    if (config.validate && split.validation.length > 0) {
+      evaluator = await Evaluator.create(ctx, model, data, Math.min(256, Math.max(1, split.validation.length)));
+    }
+
+    const stepsPerEpoch = config.maxSteps > 0 ? Math.min(config.maxSteps, Math.floor(split.train.length / B)) : Math.floor(split.train.length / B);
+    const totalSteps = stepsPerEpoch * config.epochs;
+    const epochs: EpochSummary[] = [];
+    let step = 0;
+    let ended: TrainResult['ended'] = 'completed';
+    let message = `trained ${config.epochs} epoch(s), ${totalSteps} steps of ${B}`;
+    const batchIndices = new Uint32Array(B);
+    outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = shuffleIndices(split.train, (config.seed * 1000003 + epoch) >>> 0);
+      let windowStart = performance.now();
+      let windowSteps = 0;
+      let epochLoss = 0;
+      let epochCorrect = 0;
+      let epochSeen = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        if (control.isPaused) {
+          onEvent({ type: 'paused', step });
+          await control.whilePaused();
+          onEvent({ type: 'resumed', step });
+          windowStart = performance.now();
+        }
+        if (control.isStopped) {
+          ended = 'stopped';
+          message = `stopped by request after ${step} steps`;
+          break outer;
+        }
+        batchIndices.set(order.subarray(s * B, (s + 1) * B));
+        const stepSeed = (Math.imul(config.seed, 0x85ebca6b) + step) >>> 0;
+        gather.write(batchIndices, stepSeed);
+        network.setDropoutSeed(stepSeed);
+        const lr = learningRate(config, step, stepsPerEpoch, totalSteps);
+        for (const o of optimizers) o.setStep(ctx, { lr, step: step + 1 });
+        const readBack = windowSteps + 1 === config.logEvery || s === stepsPerEpoch - 1;
+        ctx.assertAlive();
+        const encoder = ctx.device.createCommandEncoder({ label: `train step ${step + 1}` });
+        encodeCalls(encoder, [gather.call, ...network.forward, lossCall, windowSteps === 0 ? totalsFirst : totalsNext], 'forward and loss');
+        if (readBack) copyWeights(encoder, 'copy', 1 - good);
+        encodeCalls(encoder, [...network.backward, ...optimizers.map((o) => o.call)], 'backward and update');
+        ctx.device.queue.submit([encoder.finish()]);
+        step++;
+        windowSteps++;
+        if (readBack) {
+          const [lossSum, correctCount] = await ctx.readFloat32(totals, 2);
+          const rows = windowSteps * B;
+          if (!Number.isFinite(lossSum)) {
+            const restore = ctx.device.createCommandEncoder({ label: 'restore last good weights' });
+            copyWeights(restore, 'network', good);
+            ctx.device.queue.submit([restore.finish()]);
+            ended = 'diverged';
+            message =
+              `the training loss became ${lossSum} at step ${step} (epoch ${epoch + 1}); training stopped and the weights were ` +
+              `restored to the last ones that gave a finite loss. Try a smaller learning rate (now ${lr}).`;
+            break outer;
+          }
+          good = 1 - good;
+          const ms = (performance.now() - windowStart) / windowSteps;
+          epochLoss += lossSum;
+          epochCorrect += correctCount;
+          epochSeen += rows;
+          onEvent({
+            type: 'step', epoch: epoch + 1, step, totalSteps, loss: lossSum / rows, accuracy: correctCount / rows, lr,
+            msPerStep: ms, imagesPerSecond: (1000 * B) / ms, etaSeconds: ((totalSteps - step) * ms) / 1000,
+          });
+          windowStart = performance.now();
+          windowSteps = 0;
+        }
+      }
+      let validation: EvaluationResult | null = null;
+      if (evaluator) {
+        evaluator.copyWeightsFrom(network);
+        validation = await evaluator.evaluate(split.validation);
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      const summary: EpochSummary = {
+        epoch: epoch + 1, trainLoss: epochLoss / Math.max(1, epochSeen), trainAccuracy: epochCorrect / Math.max(1, epochSeen),
+        validationLoss: validation?.loss ?? null, validationAccuracy: validation?.accuracy ?? null, seconds,
+      };
+      epochs.push(summary);
+      onEvent({ type: 'epoch', epoch: epoch + 1, epochs: config.epochs, trainLoss: summary.trainLoss, trainAccuracy: summary.trainAccuracy, validation, seconds, imagesPerSecond: epochSeen / seconds });
+    }
+    const weights = await network.readWeights();
+    return { weights, ended, message, steps: step, epochs, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    destroyCalls(calls);
+    destroyCalls(optimizers.map((o) => o.call));
+    gather?.destroy();
+    evaluator?.destroy();
+    network.destroy();
+    for (const b of owned) b.destroy();
+  }
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { useGpu } from '../helpers/gpu.ts';
+import { squaresDataset } from '../helpers/synthetic-data.ts';
+import { GpuDataset } from '../../src/data/gpu-dataset.ts';
+import { splitDataset } from '../../src/data/splits.ts';
+import { initModel } from '../../src/nn/init.ts';
+import type { ModelSpec } from '../../src/nn/layers.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/nn/train-config.ts';
+import { train, type TrainEvent } from '../../src/nn/trainer.ts';
+import { Evaluator } from '../../src/nn/evaluator.ts';
+
+const gpu = useGpu();
+
+function smallCnn(): ModelSpec {
+  return {
+    name: 'small-cnn',
+    inputShape: [12, 12, 1],
+    preprocessing: { scale: 1 / 255, mean: [0.3], std: [0.25] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'conv2d', name: 'conv2', filters: 8, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dropout', name: 'drop', rate: 0.1 },
+      { kind: 'dense', name: 'dense1', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
+describe('training on the GPU', () => {
+  it('reduces the loss and learns a separable synthetic task (Adam and SGD)', async () => {
+    const ctx = gpu();
+    const dataset = squaresDataset();
+    const split = splitDataset(dataset, { seed: 3, validationFraction: 0.125 });
+    const data = GpuDataset.upload(ctx, dataset);
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      const model = initModel(smallCnn(), 5);
+      const events: TrainEvent[] = [];
+      const result = await train(ctx, model, data, split, {
+        ...DEFAULT_TRAIN_CONFIG, epochs: 6, batchSize: 16, optimizer, lr: optimizer === 'adam' ? 0.01 : 0.05, logEvery: 4,
+      }, (e) => events.push(e));
+      const steps = events.filter((e) => e.type === 'step');
+      expect(result.ended).toBe('completed');
+      expect(steps.length).toBeGreaterThan(4);
+      const first = steps[0].type === 'step' ? steps[0].loss : NaN;
+      const last = steps[steps.length - 1].type === 'step' ? steps[steps.length - 1].loss : NaN;
+      expect(last, `${optimizer}: loss ${first} -> ${last}`).toBeLessThan(first * 0.5);
+      const evaluator = await Evaluator.create(ctx, { spec: model.spec, weights: result.weights }, data, 32);
+      const test = await evaluator.evaluate(split.test);
+      evaluator.destroy();
+      expect(test.count).toBe(64);
+      expect(test.accuracy, `${optimizer} test accuracy`).toBeGreaterThan(0.9);
+      expect(test.confusion.flat().reduce((a, b) => a + b, 0)).toBe(64);
+    }
+    data.destroy();
+  });
+
+  it('stops on a non-finite loss and restores weights that gave a finite loss', async () => {
+    const ctx = gpu();
+    const dataset = squaresDataset({ train: 64, test: 16 });
+    const split = splitDataset(dataset, { seed: 1, validationFraction: 0 });
+    const data = GpuDataset.upload(ctx, dataset);
+    const model = initModel(smallCnn(), 2);
+    const result = await train(ctx, model, data, split, { ...DEFAULT_TRAIN_CONFIG, epochs: 3, batchSize: 16, optimizer: 'sgd', momentum: 0, lr: 1e30, logEvery: 1, validate: false });
+    expect(result.ended).toBe('diverged');
+    expect(result.message).toMatch(/loss became (NaN|Infinity|-Infinity) at step \d+/);
+    for (const layer of Object.values(result.weights)) for (const t of Object.values(layer)) expect(t.data.every(Number.isFinite)).toBe(true);
+    // The restored weights give a finite loss.
+    const evaluator = await Evaluator.create(ctx, { spec: model.spec, weights: result.weights }, data, 16);
+    const check = await evaluator.evaluate(split.train);
+    evaluator.destroy();
+    expect(Number.isFinite(check.loss)).toBe(true);
+    data.destroy();
+  });
+});
