@@ -10,7 +10,7 @@
  * (3 channels; grey images are repeated into R, G and B). Alpha is dropped.
  */
 import { unzipSync } from 'fflate';
-import { DatasetError, listSome } from './dataset-error.ts';
+import { countOf, DatasetError, listSome } from './dataset-error.ts';
 import { makeLabels, validateDataset, type ImageDataset, type ImageSplit } from './dataset.ts';
 import { decodeImage, type DecodedImage } from './image-decode.ts';
 import { resizeBilinear } from './resize.ts';
@@ -112,14 +112,14 @@ export function loadImageFolder(all: readonly FolderFile[], options: FolderOptio
   const size = options.size ?? commonSize(decoded, placed.map((p) => p.file.path), source);
   const channels = decoded.some((d) => d.channels === 3) ? 3 : 1;
   const notes = [
-    `${decoded.length} images in ${classNames.length} classes; ${channels === 1 ? 'grey (every pixel has R = G = B)' : 'RGB'}`,
+    `${countOf(decoded.length, 'image')} in ${countOf(classNames.length, 'class', 'classes')}; ${channels === 1 ? 'grey (every pixel has R = G = B)' : 'RGB'}`,
   ];
   if (options.size) {
     const resized = decoded.filter((d) => d.height !== size.height || d.width !== size.width).length;
     notes.push(`${resized} of ${decoded.length} images resized to ${size.height}x${size.width} (bilinear)`);
   }
   if (decoded.some((d) => d.hadAlpha)) notes.push('alpha channels were dropped');
-  if (skipped) notes.push(`${skipped} files that are not .png/.jpg were skipped`);
+  if (skipped) notes.push(`skipped ${countOf(skipped, 'non-image file')} (not .png/.jpg)`);
 
   const build = (split: 'train' | 'test'): ImageSplit | null => {
     const members = placed.map((p, i) => ({ p, d: decoded[i] })).filter(({ p }) => p.split === split);
@@ -149,7 +149,7 @@ function commonSize(decoded: readonly DecodedImage[], paths: readonly string[], 
   });
   if (bySize.size > 1) {
     const sizes = [...bySize.entries()].sort((a, b) => b[1].length - a[1].length);
-    const described = sizes.map(([key, list], i) => `${key} (${list.length} images${i > 0 ? `: ${listSome(list)}` : ''})`);
+    const described = sizes.map(([key, list], i) => `${key} (${countOf(list.length, 'image')}${i > 0 ? `: ${listSome(list)}` : ''})`);
     throw new DatasetError(
       source,
       `mixes image sizes (height x width): ${described.join(', ')}. All images must have one size: resize them, ` +

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { formatBytes } from '../gpu/context.ts';
 import { checkCifarBatch, cifarMemberNames, cifarRecordBytes, loadCifarArchive, loadCifarFiles, type CifarVariant } from './cifar.ts';
-import { DatasetError } from './dataset-error.ts';
+import { countOf, DatasetError } from './dataset-error.ts';
 import type { ImageDataset, NamedBytes } from './dataset.ts';
 import { gunzipPrefix, gzipDeclaredSize, isGzip, MAX_DATASET_FILE_BYTES } from './gzip.ts';
 import { imageKind } from './image-decode.ts';
@@ -191,7 +191,7 @@ export function loadFolderPath(path: string, size?: { height: number; width: num
       files.push({ path: rel, bytes: image.bytes });
     }
     const dataset = loadImageFolder(files, { source: path, size });
-    if (skipped) dataset.notes.push(`${skipped} files that are not .png/.jpg were skipped`);
+    if (skipped) dataset.notes.push(`skipped ${countOf(skipped, 'non-image file')} (not .png/.jpg)`);
     return dataset;
   }
   const zip = readChecked(path, (prefix) => {
@@ -199,7 +199,7 @@ export function loadFolderPath(path: string, size?: { height: number; width: num
   });
   const { files, ignored } = unzipFolder(zip);
   const dataset = loadImageFolder(files, { source: path, size });
-  if (ignored) dataset.notes.push(`${ignored} files that are not .png/.jpg were skipped`);
+  if (ignored) dataset.notes.push(`skipped ${countOf(ignored, 'non-image file')} (not .png/.jpg)`);
   return dataset;
 }
 

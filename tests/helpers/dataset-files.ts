@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { encode as encodePng, type ImageData as PngImageData } from 'fast-png';
 import { encode as encodeJpeg } from 'jpeg-js';
+import type { ImageDataset } from '../../src/data/dataset.ts';
 
 /** An IDX file: 00 00 type ndims, big-endian u32 dims, then the elements (u8 unless another type is given). */
 export function idxFile(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
@@ -94,4 +95,37 @@ export function useScratchDir(prefix = 'aom-data-'): () => string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return () => dir;
+}
+
+/**
+ * An in-memory dataset with `perClass[k]` training images of class k (labels interleaved, not sorted, so a
+ * split that forgets to stratify shows), pattern pixels, and optionally `testCount` test images.
+ */
+export function syntheticDataset(perClass: number[], shape: [number, number, number] = [4, 3, 2], testCount = 0): ImageDataset {
+  const [height, width, channels] = shape;
+  const labels: number[] = [];
+  const remaining = [...perClass];
+  while (remaining.some((n) => n > 0)) {
+    remaining.forEach((n, k) => {
+      if (n > 0) {
+        labels.push(k);
+        remaining[k]--;
+      }
+    });
+  }
+  const split = (count: number, salt: number, labelOf: (i: number) => number) => ({
+    images: patternBytes(count, height, width, channels, salt),
+    labels: Uint8Array.from({ length: count }, (_, i) => labelOf(i)),
+    count,
+  });
+  return {
+    name: 'synthetic',
+    height,
+    width,
+    channels,
+    classNames: perClass.map((_, k) => `class ${k}`),
+    train: split(labels.length, 1, (i) => labels[i]),
+    test: testCount ? split(testCount, 2, (i) => i % perClass.length) : null,
+    notes: [],
+  };
 }
