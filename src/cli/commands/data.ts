@@ -108,13 +108,15 @@ export function formatSummary(s: DatasetSummary): string {
     ...s.notes.map((note, i) => `${i === 0 ? 'notes' : ''}`.padEnd(15) + note),
     '',
   ];
-  const nameWidth = Math.max(5, ...s.classNames.map((n) => n.length));
-  const columns = ['train', 'validation', 'test', 'total'];
-  const row = (name: string, values: number[]) =>
-    `${name.padEnd(nameWidth)}  ${values.map((v, i) => String(v).padStart(columns[i].length + 2)).join('')}`;
-  lines.push(`${'class'.padEnd(nameWidth)}  ${columns.map((col) => col.padStart(col.length + 2)).join('')}`);
-  for (const k of s.perClass) lines.push(row(k.className, [k.train, k.validation, k.test, k.train + k.validation + k.test]));
   const { train, validation, test } = s.counts;
-  lines.push(row('total', [train, validation, test, train + validation + test]));
+  const rows: [string, number[]][] = s.perClass.map((k) => [k.className, [k.train, k.validation, k.test, k.train + k.validation + k.test]]);
+  rows.push(['total', [train, validation, test, train + validation + test]]);
+  const columns = ['train', 'validation', 'test', 'total'];
+  // Each column is as wide as its header or its widest number (the totals), plus two spaces.
+  const widths = columns.map((col, i) => Math.max(col.length, String(rows[rows.length - 1][1][i]).length) + 2);
+  const nameWidth = Math.max(5, ...s.classNames.map((n) => n.length));
+  const line = (name: string, cells: string[]) => `${name.padEnd(nameWidth)}${cells.map((cell, i) => cell.padStart(widths[i])).join('')}`;
+  lines.push(line('class', columns));
+  for (const [name, values] of rows) lines.push(line(name, values.map(String)));
   return `${lines.join('\n')}\n`;
 }
