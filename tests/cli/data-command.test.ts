@@ -30,7 +30,7 @@ function idxSpec(): string {
 
 describe('aom-studio data', () => {
   it('prints JSON with the shape, class names and counts per split and class', async () => {
-    const { code, out } = await run([idxSpec(), '--json', '--seed', '4', '--validation', '0.2']);
+    const { code, out } = await run([idxSpec(), '--json', '--seed', '4', '--validation=0.2']);
     expect(code).toBe(0);
     const summary = JSON.parse(out);
     expect(summary.name).toBe('idx:train-images');
@@ -58,7 +58,7 @@ describe('aom-studio data', () => {
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^aom-studio data: .*none: does not exist\n$/);
     expect(missing.out).toBe('');
-    for (const args of [[], ['mnist', '--validation', '1.5'], ['mnist', '--seed', 'x'], ['mnist', '--frobnicate'], ['mnist', 'cifar10:x']]) {
+    for (const args of [[], ['mnist', '--validation', '1.5'], ['mnist', '--seed', 'x'], ['mnist', '--frobnicate'], ['mnist', '--seed'], ['mnist', 'cifar10:x']]) {
       const bad = await run(args);
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.err).toMatch(/usage: aom-studio data <spec>/);

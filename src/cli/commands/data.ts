@@ -8,6 +8,7 @@ import { DatasetError } from '../../data/dataset-error.ts';
 import { DATASET_SPEC_HELP, loadDatasetFromSpec } from '../../data/spec.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';
+import { option, parseArgs, UsageError } from '../args.ts';
 
 export interface DataCommandIo {
   stdout: (text: string) => void;
@@ -31,40 +32,29 @@ interface DataArgs {
   test?: number;
 }
 
-function parseArgs(args: string[]): DataArgs | string {
-  let spec: string | undefined;
-  let json = false;
-  let seed = 0;
-  let validation: number | undefined;
-  let test: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
-    try {
-      if (arg === '--json') json = true;
-      else if (arg === '--seed') {
-        const text = value();
-        seed = Number(text);
-        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return `--seed must be an integer in 0..4294967295, got '${text}'`;
-      } else if (arg === '--validation' || arg === '--test') {
-        const text = value();
-        const fraction = Number(text);
-        if (!(fraction >= 0 && fraction < 1)) return `${arg} must be a fraction in [0, 1), got '${text}'`;
-        if (arg === '--validation') validation = fraction;
-        else test = fraction;
-      } else if (arg.startsWith('-')) return `unknown option ${arg}`;
-      else if (spec === undefined) spec = arg;
-      else return `unexpected argument '${arg}' (one dataset spec only)`;
-    } catch (error) {
-      return (error as Error).message;
-    }
+/** The command's arguments, or a usage problem in words. */
+function readArgs(argv: string[]): DataArgs | string {
+  let args;
+  try {
+    args = parseArgs(argv, { values: ['seed', 'validation', 'test'], flags: ['json'] });
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
   }
-  if (spec === undefined) return 'missing the dataset spec';
-  return { spec, json, seed, validation, test };
+  if (args.positionals.length === 0) return 'missing the dataset spec';
+  if (args.positionals.length > 1) return `unexpected argument '${args.positionals[1]}' (one dataset spec only)`;
+  const seedText = option(args, 'seed') ?? '0';
+  const seed = Number(seedText);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return `--seed must be an integer in 0..4294967295, got '${seedText}'`;
+  const fractions: { validation?: number; test?: number } = {};
+  for (const name of ['validation', 'test'] as const) {
+    const text = option(args, name);
+    if (text === undefined) continue;
+    const fraction = Number(text);
+    if (!(fraction >= 0 && fraction < 1)) return `--${name} must be a fraction in [0, 1), got '${text}'`;
+    fractions[name] = fraction;
+  }
+  return { spec: args.positionals[0], json: args.flags.has('json'), seed, ...fractions };
 }
 
 export async function dataCommand(args: string[], io: DataCommandIo): Promise<number> {
@@ -73,7 +63,7 @@ export async function dataCommand(args: string[], io: DataCommandIo): Promise<nu
     io.stdout(USAGE);
     return 0;
   }
-  const parsed = parseArgs(args);
+  const parsed = readArgs(args);
   if (typeof parsed === 'string') {
     stderr(`aom-studio data: ${parsed}\n${USAGE}`);
     return 2;
