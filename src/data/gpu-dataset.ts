@@ -132,8 +132,15 @@ export class GpuDataset {
     const d = this.dataset;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${d.name}: batch size must be a positive integer, got ${batchSize}`);
     const name = `${d.name} batch of ${batchSize}`;
+    const xBytes = 4 * batchSize * imageBytes(d);
+    if (options.output && (options.output.x.size < xBytes || options.output.labels.size < 4 * batchSize)) {
+      throw new RangeError(
+        `${name}: output buffers ${options.output.x.label} (${options.output.x.size} B) and ${options.output.labels.label} ` +
+          `(${options.output.labels.size} B) are smaller than the batch (${xBytes} B of ${d.height}x${d.width}x${d.channels} f32 images, ${4 * batchSize} B of labels)`,
+      );
+    }
     const request = this.ctx.createBuffer(`${name}: request`, 4 * (batchSize + 1));
-    const x = options.output?.x ?? this.ctx.createBuffer(`${name}: images (f32 NHWC)`, 4 * batchSize * imageBytes(d));
+    const x = options.output?.x ?? this.ctx.createBuffer(`${name}: images (f32 NHWC)`, xBytes);
     const labels = options.output?.labels ?? this.ctx.createBuffer(`${name}: labels (u32)`, 4 * batchSize);
     const call = await planGatherBatch(
       this.ctx,

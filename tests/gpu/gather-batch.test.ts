@@ -72,6 +72,12 @@ describe('gather_batch on real images', () => {
         }
         expect(() => gather.write([70000, ...new Array(36).fill(0)])).toThrow(/index 70000 at batch row 0 is outside mnist \(0\.\.69999\)/);
         expect(() => gather.write([1, 2])).toThrow(/got 2 indices for a batch of 37/);
+        const small = { x: ctx.createBuffer('model input', 37 * 784 * 4 - 4), labels: ctx.createBuffer('labels', 37 * 4) };
+        await expect(uploaded.planGather({ batchSize: 37, preprocessing: pre, output: small })).rejects.toThrow(
+          /mnist batch of 37: output buffers model input \(116028 B\) and labels \(148 B\) are smaller than the batch \(116032 B/,
+        );
+        small.x.destroy();
+        small.labels.destroy();
       } finally {
         gather.destroy();
       }
