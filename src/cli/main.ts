@@ -14,6 +14,7 @@ type Command = (args: string[], io: CommandIo) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   data: { summary: 'describe a dataset: aom-studio data <spec> [--json]', load: async () => (await import('./commands/data.ts')).dataCommand },
+  train: { summary: 'train a model: aom-studio train --model <mnist-ref|cifar-ref|model.json> --dataset <spec> --out <dir>', load: async () => (await import('./commands/train.ts')).trainCommand },
   bench: { summary: 'benchmark the GPU kernels: aom-studio bench [--json] [--filter TEXT]', load: async () => (await import('./commands/bench.ts')).benchCommand },
 };
 
