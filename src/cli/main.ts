@@ -15,7 +15,10 @@ type Command = (args: string[], io: CommandIo) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   data: { summary: 'describe a dataset: aom-studio data <spec> [--json]', load: async () => (await import('./commands/data.ts')).dataCommand },
   train: { summary: 'train a model: aom-studio train --model <mnist-ref|cifar-ref|model.json> --dataset <spec> --out <dir>', load: async () => (await import('./commands/train.ts')).trainCommand },
+  eval: { summary: 'evaluate a model: aom-studio eval --model <model.json> --dataset <spec> [--split test] [--json]', load: async () => (await import('./commands/eval.ts')).evalCommand },
+  predict: { summary: 'write logits: aom-studio predict --model <model.json> --dataset <spec> [--split test] [--limit N] --out <logits.npy>', load: async () => (await import('./commands/predict.ts')).predictCommand },
   bench: { summary: 'benchmark the GPU kernels: aom-studio bench [--json] [--filter TEXT]', load: async () => (await import('./commands/bench.ts')).benchCommand },
+  edit: { summary: 'edit an architecture: aom-studio edit --model <model.json> [--drop L:K,K] [--widen L:+N] [--insert-after L] --out <dir>', load: async () => (await import('./commands/edit.ts')).editCommand },
 };
 
 export function usage(): string {
