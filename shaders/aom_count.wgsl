@@ -1,0 +1,60 @@
+// aom_count: activation-occurrence counts of one conv layer, accumulated batch after batch on the GPU.
+//
+// count_main: one thread per (position p, kernel k) of the layer's output map, flat index i = p * K + k
+// (i = (wg.y * num_workgroups.x + wg.x) * WG + lid.x, so neighbouring threads read neighbouring channels of one
+// position: coalesced). The thread loops over the batch's valid rows n < valid[0] and adds, for the row's label c,
+//   counts[k, c, p] += (act[n, p, k] > tau)     act NHWC: act[(n * HW + p) * K + k]; counts [K, C, H*W]
+// Every counts element belongs to exactly one thread, so no atomics are needed and the sum is exact (u32).
+//
+// class_main: one thread per class c, classCounts[c] += |{ n < valid[0] : labels[n] == c }|.
+//
+// valid[0] is the number of real rows of the batch (a ragged last batch is padded with copies of its last
+// image); it lives in a storage buffer written once per batch, so the planned calls never change.
+// A label >= classes is skipped (the gather kernel reads labels from the dataset, which checks them on load).
+override WG: u32 = 256;
+
+struct Params { batch: u32, hw: u32, kernels: u32, classes: u32, tau: f32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+
+// count_main
+@group(0) @binding(1) var<storage, read> act: array<f32>;
+@group(0) @binding(2) var<storage, read> labels: array<u32>;
+@group(0) @binding(3) var<storage, read> valid: array<u32>;
+@group(0) @binding(4) var<storage, read_write> counts: array<u32>;
+
+// class_main
+@group(0) @binding(1) var<storage, read> class_labels: array<u32>;
+@group(0) @binding(2) var<storage, read> class_valid: array<u32>;
+@group(0) @binding(3) var<storage, read_write> class_counts: array<u32>;
+
+@compute @workgroup_size(WG)
+fn count_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let K = params.kernels;
+  let HW = params.hw;
+  if (i >= HW * K) { return; }
+  let p = i / K;
+  let k = i % K;
+  let rows = min(valid[0], params.batch);
+  let stride = HW * K; // distance between the same (p, k) of consecutive rows
+  for (var n = 0u; n < rows; n++) {
+    let c = labels[n];
+    if (c < params.classes && act[n * stride + i] > params.tau) {
+      let at = (k * params.classes + c) * HW + p;
+      counts[at] = counts[at] + 1u;
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn class_main(@builtin(global_invocation_id) gid: vec3u) {
+  let c = gid.x;
+  if (c >= params.classes) { return; }
+  let rows = min(class_valid[0], params.batch);
+  var n_c = 0u;
+  for (var n = 0u; n < rows; n++) {
+    n_c += select(0u, 1u, class_labels[n] == c);
+  }
+  class_counts[c] = class_counts[c] + n_c;
+}

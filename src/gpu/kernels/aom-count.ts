@@ -1,0 +1,72 @@
+/**
+ * aom_count: activation-occurrence counts of one conv layer, kept on the GPU across batches. shaders/aom_count.wgsl;
+ * reference: src/reference/aom-count.ts.
+ *
+ * Buffers: act f32 NHWC [batch, H, W, K] (the layer's post-nonlinearity map); labels u32 [batch] (the gathered
+ * batch's labels); valid u32 [1] (rows of this batch that are real images, written per batch by the caller);
+ * counts u32 [K, C, H, W] and classCounts u32 [C], added to (zero them before the first batch).
+ */
+import type { GpuContext } from '../context.ts';
+import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { packUniforms } from '../uniforms.ts';
+import type { AomCountShape } from '../../reference/aom-count.ts';
+import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
+
+const WG = 256;
+/** Threads per workgroup of the class counts (classes are few: one workgroup covers up to 64). */
+const CLASS_WG = 64;
+
+export interface AomCountArgs {
+  act: GPUBuffer;
+  labels: GPUBuffer;
+  valid: GPUBuffer;
+  counts: GPUBuffer;
+  /** Null to skip the class counts (several layers counted in one pass need them only once). */
+  classCounts: GPUBuffer | null;
+  shape: AomCountShape;
+  /** Occurrence threshold: an activation counts when it is > tau (compared in float32). */
+  tau: number;
+  /** Names the layer in labels and errors. */
+  layer: string;
+}
+
+/** Plans the dispatches (per-position counts, then class counts unless null) that add one batch into the counts. */
+export async function planAomCount(ctx: GpuContext, args: AomCountArgs): Promise<KernelCall[]> {
+  const { act, labels, valid, counts, classCounts, shape, tau, layer } = args;
+  const { batch, height, width, kernels, classes } = shape;
+  const label = `aom_count(${layer}, ${batch}x${height}x${width}x${kernels}, ${classes} classes)`;
+  for (const [name, value] of Object.entries(shape)) requirePositive(label, name, value);
+  if (!Number.isFinite(tau)) throw new RangeError(`${label}: tau must be a finite number, got ${tau}`);
+  const hw = height * width;
+  requireElements(label, 'act', act, batch * hw * kernels);
+  requireElements(label, 'labels', labels, batch);
+  requireElements(label, 'valid', valid, 1);
+  requireElements(label, 'counts', counts, kernels * classes * hw);
+  if (classCounts) requireElements(label, 'classCounts', classCounts, classes);
+  requireDistinct(label, { act, labels, valid, counts, ...(classCounts ? { classCounts } : {}) });
+  const uniforms = packUniforms([{ u32: batch }, { u32: hw }, { u32: kernels }, { u32: classes }, { f32: tau }]);
+  const calls = [
+    await makeKernelCall(ctx, {
+      label,
+      file: 'aom_count.wgsl',
+      entryPoint: 'count_main',
+      constants: { WG },
+      uniforms,
+      buffers: [act, labels, valid, counts],
+      workgroups: spreadWorkgroups(ceilDiv(hw * kernels, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    }),
+  ];
+  if (!classCounts) return calls;
+  calls.push(
+    await makeKernelCall(ctx, {
+      label: `${label} class counts`,
+      file: 'aom_count.wgsl',
+      entryPoint: 'class_main',
+      constants: { WG: CLASS_WG },
+      uniforms,
+      buffers: [labels, valid, classCounts],
+      workgroups: [ceilDiv(classes, CLASS_WG), 1, 1],
+    }),
+  );
+  return calls;
+}
