@@ -38,6 +38,11 @@ export interface ParameterSlot {
   grad: GPUBuffer | null;
 }
 
+/** The dropout seed of layer `layerIndex` for a step seed: distinct per layer, shared by its forward and backward. */
+export function dropoutLayerSeed(stepSeed: number, layerIndex: number): number {
+  return (Math.imul(stepSeed >>> 0, 0x9e3779b1) + layerIndex) >>> 0;
+}
+
 const prod = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 export class GpuNetwork {
@@ -106,7 +111,7 @@ export class GpuNetwork {
 
   /** Sets the dropout seed for the next step (forward and backward share it). */
   setDropoutSeed(seed: number): void {
-    for (const { layer, kernel } of this.dropouts) kernel.setSeed(this.ctx, (Math.imul(seed >>> 0, 0x9e3779b1) + layer) >>> 0);
+    for (const { layer, kernel } of this.dropouts) kernel.setSeed(this.ctx, dropoutLayerSeed(seed, layer));
   }
 
   /** Copies CPU weights (same architecture) into the GPU buffers. */
