@@ -51,6 +51,7 @@ export function convBenchCases(ctx: GpuContext, shapes = REFERENCE_CONV_SHAPES):
           if (!calls) await prepare();
           submitCalls(ctx, calls!, kind);
         },
+        calls: () => calls ?? [],
         dispose() {
           if (calls) destroyCalls(calls);
           for (const b of buffers) b.destroy();

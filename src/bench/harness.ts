@@ -6,14 +6,18 @@
  * figure and the ratio, so speed claims are always relative to something measured side by side.
  */
 import type { GpuContext } from '../gpu/context.ts';
+import { GpuTimer } from '../gpu/gpu-timer.ts';
+import type { KernelCall } from '../gpu/kernel-call.ts';
 
 export interface BenchRow {
   name: string;
   shape: string;
   unit: string;
   ours: number;
-  /** Milliseconds per repetition (median), for readers who prefer time. */
+  /** Milliseconds per repetition (median, wall clock from submit to queue idle), for readers who prefer time. */
   oursMs: number;
+  /** GPU milliseconds per repetition from timestamp queries (median), where the adapter has them. */
+  gpuMs?: number;
   peer?: number;
   peerName?: string;
   /** ours / peer for throughput units (higher is better). */
@@ -28,6 +32,8 @@ export interface BenchCase {
   work: number;
   /** Submits one repetition; the harness waits for the queue. */
   run(): void | Promise<void>;
+  /** The dispatches of one repetition, when they fit in one compute pass (timed with timestamp queries). */
+  calls?(): readonly KernelCall[];
   dispose?(): void;
 }
 
@@ -60,13 +66,24 @@ export async function timeCase(ctx: GpuContext, benchCase: BenchCase, repetition
   return times[Math.floor(times.length / 2)];
 }
 
+/** Median GPU time of `repetitions` timed passes of the case's calls. */
+async function gpuTime(timer: GpuTimer, calls: readonly KernelCall[], repetitions: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < repetitions; i++) times.push(await timer.time(calls, 'bench'));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
 export async function runBench(ctx: GpuContext, cases: BenchCase[], options: BenchOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const timer = ctx.hasTimestamps ? new GpuTimer(ctx) : null;
   for (const c of cases) {
     try {
       const ms = await timeCase(ctx, c, options.repetitions ?? 3, options.minSeconds ?? 0);
       const perSecond = (work: number, millis: number) => (c.unit === 'GFLOP/s' ? work / 1e9 : work) / (millis / 1000);
       const row: BenchRow = { name: c.name, shape: c.shape, unit: c.unit, ours: round(perSecond(c.work, ms)), oursMs: round(ms) };
+      const calls = c.calls?.();
+      if (timer && calls) row.gpuMs = round(await gpuTime(timer, calls, options.repetitions ?? 3));
       if (options.peer) {
         const peerMs = await options.peer.measure(c);
         if (peerMs !== null) {
@@ -81,6 +98,7 @@ export async function runBench(ctx: GpuContext, cases: BenchCase[], options: Ben
       c.dispose?.();
     }
   }
+  timer?.destroy();
   return rows;
 }
 

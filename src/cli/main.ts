@@ -19,6 +19,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   predict: { summary: 'write logits: aom-studio predict --model <model.json> --dataset <spec> [--split test] [--limit N] --out <logits.npy>', load: async () => (await import('./commands/predict.ts')).predictCommand },
   bench: { summary: 'benchmark the GPU kernels: aom-studio bench [--json] [--filter TEXT]', load: async () => (await import('./commands/bench.ts')).benchCommand },
   edit: { summary: 'edit an architecture: aom-studio edit --model <model.json> [--drop L:K,K] [--widen L:+N] [--insert-after L] --out <dir>', load: async () => (await import('./commands/edit.ts')).editCommand },
+  tune: { summary: 'the method end to end: aom-studio tune --model <model.json> --dataset <spec> [--auto] [--retrain-epochs N] --out <dir>', load: async () => (await import('./commands/tune.ts')).tuneCommand },
 };
 
 export function usage(): string {

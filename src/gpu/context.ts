@@ -4,12 +4,15 @@
  * never touch `navigator.gpu` themselves.
  */
 import { GpuDeviceLostError, GpuLimitError, GpuValidationError } from './errors.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { PipelineCache } from './pipeline-cache.ts';
 
 export type DeviceLostListener = (error: GpuDeviceLostError) => void;
 
 export class GpuContext {
   readonly pipelines: PipelineCache;
+  /** Reusable staging buffers for read-backs. */
+  readonly stagingPool: BufferPool;
   private lostListeners = new Set<DeviceLostListener>();
   private lostError: GpuDeviceLostError | null = null;
 
@@ -23,6 +26,7 @@ export class GpuContext {
     readonly adapter: GPUAdapter | null = null,
   ) {
     this.pipelines = new PipelineCache(device, isNode);
+    this.stagingPool = new BufferPool(device);
     device.lost.then((info) => {
       if (info.reason === 'destroyed' && this.destroyedOnPurpose) return;
       this.lostError = new GpuDeviceLostError(
@@ -58,6 +62,7 @@ export class GpuContext {
 
   destroy(): void {
     this.destroyedOnPurpose = true;
+    this.stagingPool.destroy();
     this.device.destroy();
   }
 
@@ -116,17 +121,13 @@ export class GpuContext {
   }
 
   /**
-   * Copies `byteLength` bytes of `source` to the CPU. The one read-back path of the project: staging buffer,
-   * mapAsync, copy out, unmap and destroy in `finally`.
+   * Copies `byteLength` bytes of `source` to the CPU. The one read-back path of the project: a staging buffer
+   * from the pool, mapAsync, copy out, and in `finally` unmap and return it to the pool.
    */
   async read(source: GPUBuffer, byteLength = source.size, offset = 0): Promise<ArrayBuffer> {
     this.assertAlive();
     const size = Math.ceil(byteLength / 4) * 4;
-    const staging = this.device.createBuffer({
-      label: `readback of ${source.label}`,
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    const staging = this.stagingPool.acquire('read-back staging', size, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
     try {
       const encoder = this.device.createCommandEncoder({ label: `readback of ${source.label}` });
       encoder.copyBufferToBuffer(source, offset, staging, 0, size);
@@ -138,7 +139,8 @@ export class GpuContext {
       throw error;
     } finally {
       if (staging.mapState === 'mapped') staging.unmap();
-      staging.destroy();
+      if (this.lostError) staging.destroy();
+      else this.stagingPool.release(staging);
     }
   }
 

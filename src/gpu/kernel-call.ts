@@ -45,9 +45,14 @@ export async function makeKernelCall(ctx: GpuContext, spec: KernelSpec): Promise
 }
 
 /** Encodes calls into one compute pass (WebGPU orders storage writes between dispatches within a pass). */
-export function encodeCalls(encoder: GPUCommandEncoder, calls: readonly KernelCall[], label = 'aom-studio pass'): void {
-  if (calls.length === 0) return;
-  const pass = encoder.beginComputePass({ label });
+export function encodeCalls(
+  encoder: GPUCommandEncoder,
+  calls: readonly KernelCall[],
+  label = 'aom-studio pass',
+  timestampWrites?: GPUComputePassTimestampWrites,
+): void {
+  if (calls.length === 0 && !timestampWrites) return;
+  const pass = encoder.beginComputePass({ label, timestampWrites });
   for (const call of calls) {
     pass.setPipeline(call.pipeline);
     pass.setBindGroup(0, call.bindGroup);

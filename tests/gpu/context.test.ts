@@ -20,6 +20,36 @@ describe('GpuContext', () => {
     buffer.destroy();
   });
 
+  it('reuses read-back staging buffers from the pool', async () => {
+    const ctx = gpu();
+    const buffer = ctx.upload('pooled read', new Float32Array([1, 2, 3, 4, 5]));
+    expect(Array.from(await ctx.readFloat32(buffer))).toEqual([1, 2, 3, 4, 5]);
+    const idle = ctx.stagingPool.idleCount;
+    expect(idle).toBeGreaterThan(0);
+    expect(Array.from(await ctx.readFloat32(buffer, 2, 3))).toEqual([4, 5]);
+    expect(ctx.stagingPool.idleCount).toBe(idle); // the same staging buffer came back
+    buffer.destroy();
+  });
+
+  it('times a pass with timestamp queries where the adapter has them', async () => {
+    const { acquireGpu } = await import('../../src/gpu/device.ts');
+    const { GpuTimer } = await import('../../src/gpu/gpu-timer.ts');
+    const ctx = await acquireGpu({ timestamps: true });
+    if (!ctx.hasTimestamps) {
+      expect(() => new GpuTimer(ctx)).toThrow(/timestamp-query/);
+    } else {
+      const buffer = ctx.createBuffer('timed', 4 * 100_000);
+      const call = await planFill(ctx, buffer, 1);
+      const timer = new GpuTimer(ctx);
+      const ms = await timer.time([call]);
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThan(60_000);
+      expect((await ctx.readFloat32(buffer, 1, 99_999))[0]).toBe(1);
+      timer.destroy();
+    }
+    ctx.destroy();
+  });
+
   it('names the adapter', () => {
     expect(gpu().adapterName.length).toBeGreaterThan(0);
   });

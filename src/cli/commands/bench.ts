@@ -16,12 +16,12 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
   const cases = convBenchCases(ctx).filter((c) => !filter || `${c.name} ${c.shape}`.includes(filter));
   if (!json) {
     io.stdout(`adapter: ${ctx.adapterName}\n`);
-    io.stdout(`${'kernel'.padEnd(18)} ${'shape'.padEnd(28)} ${'ours'.padStart(10)} ${'ms'.padStart(10)}\n`);
+    io.stdout(`${'kernel'.padEnd(18)} ${'shape'.padEnd(28)} ${'ours'.padStart(10)} ${'wall ms'.padStart(10)} ${'GPU ms'.padStart(10)}\n`);
   }
   const rows: BenchRow[] = await runBench(ctx, cases, {
     repetitions: numberOption(args, 'repetitions', 3),
     onRow: (r) => {
-      if (!json) io.stdout(`${r.name.padEnd(18)} ${r.shape.padEnd(28)} ${r.ours.toFixed(2).padStart(10)} ${r.oursMs.toFixed(1).padStart(10)}  ${r.unit}\n`);
+      if (!json) io.stdout(`${r.name.padEnd(18)} ${r.shape.padEnd(28)} ${r.ours.toFixed(2).padStart(10)} ${r.oursMs.toFixed(1).padStart(10)} ${(r.gpuMs?.toFixed(1) ?? '-').padStart(10)}  ${r.unit}\n`);
     },
   });
   if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, rows }, null, 2) + '\n');
