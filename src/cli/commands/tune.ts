@@ -1,0 +1,223 @@
+/**
+ * `aom-studio tune --model <model.json> --dataset <spec> [--auto] [--retrain-epochs N] [--per-class N]
+ *   [--batch B] [--lr X] [--seed S] [--validation F] --out <dir> [--json]`
+ *
+ * The method end to end (METHOD.md). The starting model is evaluated (validation and test accuracy) and saved as
+ * version 0. Without --auto, every conv layer is analysed once and the suggestions are printed and written to
+ * tune.json for the designer. With --auto, layer by layer from the first conv layer to the last (the layers of
+ * the starting model, so an inserted layer is not itself revisited):
+ *   1. analyse that layer of the current model (maps counted over a class-balanced subset of the training split,
+ *      ablation on), keep the suggestions for it;
+ *   2. apply them: its drop suggestions merged into one drop (their kernel indices all refer to the analysed
+ *      layer), then widen, then deepen; an edit that cannot be made is reported and skipped;
+ *   3. retrain for --retrain-epochs epochs, evaluate validation and test accuracy, save the version.
+ * One row per step (version, layer, edit, parameters, FLOPs, validation and test accuracy) is printed and written
+ * to tune.json (with the suggestions and their numbers) and tune.csv; each row's model is saved in <out>/v<id>/.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { analyzeModel } from '../../analysis/analyze-model.ts';
+import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
+import { convLayerNames } from '../../analysis/map-source.ts';
+import type { Suggestion } from '../../analysis/suggestions.ts';
+import { GpuDataset } from '../../data/gpu-dataset.ts';
+import type { SplitDataset } from '../../data/splits.ts';
+import type { GpuContext } from '../../gpu/context.ts';
+import { acquireGpu } from '../../gpu/device.ts';
+import { saveModelDir } from '../../io/model-files-node.ts';
+import { Evaluator } from '../../nn/evaluator.ts';
+import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
+import { train } from '../../nn/trainer.ts';
+import { describeEdit, type Edit } from '../../surgery/edits.ts';
+import { ModelHistory } from '../../surgery/history.ts';
+import { SurgeryError } from '../../surgery/surgery-error.ts';
+import { numberOption, option, parseArgs, UsageError } from '../args.ts';
+import type { CommandIo } from '../main.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+
+/** One step of the tuning: the version it produced (or kept) and its numbers. */
+export interface TuneRow {
+  version: number;
+  /** The analysed layer; null for the starting model. */
+  layer: string | null;
+  /** The edits applied, in words ('' when none). */
+  edit: string;
+  parameters: number;
+  flops: number;
+  validationAccuracy: number | null;
+  testAccuracy: number | null;
+  /** Skipped edits, training messages. */
+  notes: string[];
+}
+
+/** An edit to apply and the suggestions that motivated it. */
+interface PlannedEdit {
+  edit: Edit;
+  suggestions: Suggestion[];
+}
+
+/**
+ * The edits for one analysed layer: every drop suggestion merged into one drop edit (their kernel indices all
+ * refer to the layer as analysed; applying them one after another would shift the indices), then the others.
+ */
+export function planLayerEdits(suggestions: readonly Suggestion[]): PlannedEdit[] {
+  const drops = suggestions.filter((s) => s.kind === 'drop');
+  const planned: PlannedEdit[] = [];
+  const layers = [...new Set(drops.map((s) => s.layer))];
+  for (const layer of layers) {
+    const mine = drops.filter((s) => s.layer === layer);
+    const kernels = [...new Set(mine.flatMap((s) => s.kernels))].sort((a, b) => a - b);
+    planned.push({ edit: { kind: 'drop', layer, kernels }, suggestions: mine });
+  }
+  for (const s of suggestions) {
+    if (s.kind === 'widen') planned.push({ edit: { kind: 'widen', layer: s.layer, by: s.by, mode: 'net2net' }, suggestions: [s] });
+    if (s.kind === 'deepen') planned.push({ edit: { kind: 'insert', after: s.after }, suggestions: [s] });
+  }
+  return planned;
+}
+
+const CSV_HEADER = 'version,layer,edit,parameters,flops,validation_accuracy,test_accuracy';
+
+function csvField(value: string | number | null): string {
+  const text = value === null ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** tune.csv: a header and one line per row. */
+export function tuneCsv(rows: readonly TuneRow[]): string {
+  const lines = rows.map((r) => [r.version, r.layer ?? '', r.edit, r.parameters, r.flops, r.validationAccuracy, r.testAccuracy].map(csvField).join(','));
+  return `${[CSV_HEADER, ...lines].join('\n')}\n`;
+}
+
+const percent = (v: number | null): string => (v === null ? '-' : `${(100 * v).toFixed(2)}%`);
+
+function formatRow(r: TuneRow, start: TuneRow): string {
+  const change = (a: number, b: number) => (a === b ? '' : ` (${b > a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%)`);
+  const what = r.layer === null ? 'start' : `${r.layer}: ${r.edit || 'no change'}`;
+  const numbers = `params ${r.parameters.toLocaleString('en-US')}${change(start.parameters, r.parameters)}, FLOPs ${r.flops.toLocaleString('en-US')}${change(start.flops, r.flops)}, validation ${percent(r.validationAccuracy)}, test ${percent(r.testAccuracy)}`;
+  return `v${r.version}  ${what}\n    ${numbers}${r.notes.map((n) => `\n    note: ${n}`).join('')}\n`;
+}
+
+/** Validation and test accuracy of `history`'s version `id`, recorded in its metrics. */
+async function evaluateVersion(ctx: GpuContext, history: ModelHistory, id: number, data: GpuDataset, split: SplitDataset, batch: number): Promise<void> {
+  const evaluator = await Evaluator.create(ctx, history.get(id).model, data, batch);
+  try {
+    const validation = split.validation.length > 0 ? await evaluator.evaluate(split.validation) : null;
+    const test = split.test.length > 0 ? await evaluator.evaluate(split.test) : null;
+    history.setMetrics(id, {
+      ...(validation && { validationAccuracy: validation.accuracy, validationLoss: validation.loss }),
+      ...(test && { accuracy: test.accuracy, loss: test.loss }),
+    });
+  } finally {
+    evaluator.destroy();
+  }
+}
+
+function rowOf(history: ModelHistory, id: number, layer: string | null, edit: string, notes: string[]): TuneRow {
+  const m = history.get(id).metrics;
+  return { version: id, layer, edit, parameters: m.params, flops: m.flops, validationAccuracy: m.validationAccuracy ?? null, testAccuracy: m.accuracy ?? null, notes };
+}
+
+export async function tuneCommand(argv: string[], io: CommandIo): Promise<number> {
+  const args = parseArgs(argv, {
+    values: ['model', 'dataset', 'retrain-epochs', 'per-class', 'batch', 'lr', 'seed', 'validation', 'out'],
+    flags: ['auto', 'json'],
+  });
+  const modelArg = option(args, 'model');
+  const datasetArg = option(args, 'dataset');
+  const out = option(args, 'out');
+  if (!modelArg || !datasetArg || !out) throw new UsageError('tune needs --model <model.json>, --dataset <spec> and --out <dir>');
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+  const auto = args.flags.has('auto');
+  const json = args.flags.has('json');
+  const perClass = numberOption(args, 'per-class', 100);
+  const seed = numberOption(args, 'seed', DEFAULT_TRAIN_CONFIG.seed);
+  const config: TrainConfig = {
+    ...DEFAULT_TRAIN_CONFIG,
+    epochs: numberOption(args, 'retrain-epochs', 1),
+    batchSize: numberOption(args, 'batch', DEFAULT_TRAIN_CONFIG.batchSize),
+    lr: numberOption(args, 'lr', DEFAULT_TRAIN_CONFIG.lr),
+    seed,
+  };
+  checkTrainConfig(config);
+
+  const split = await loadSplit(datasetArg, seed, args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
+  const { model } = await resolveModel(modelArg, split, seed);
+  checkModelFitsDataset(model, split);
+  const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });
+  const say = (text: string) => {
+    if (!json) io.stdout(text);
+  };
+
+  const ctx = await acquireGpu();
+  const data = GpuDataset.upload(ctx, split.dataset);
+  try {
+    await mkdir(out, { recursive: true });
+    const history = ModelHistory.start(model, { note: modelArg });
+    const save = (id: number) => saveModelDir(history.get(id).model, join(out, `v${id}`));
+    await evaluateVersion(ctx, history, 0, data, split, config.batchSize);
+    await save(0);
+    const rows: TuneRow[] = [rowOf(history, 0, null, '', [])];
+    const steps: { layer: string; suggestions: Suggestion[]; edits: Edit[]; skipped: string[] }[] = [];
+    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s) after each layer\n`);
+    say(formatRow(rows[0], rows[0]));
+
+    const layers = convLayerNames(model.spec);
+    if (!auto) {
+      const analysis = await analyzeModel(ctx, model, data, analysisSet.indices, { batchSize: config.batchSize });
+      for (const layer of layers) {
+        // Deepen suggestions name the layer after the last conv (its ReLU); they belong to the last conv's step.
+        const suggestions = analysis.suggestions.filter((s) => (s.kind === 'deepen' ? layers[layers.length - 1] : s.layer) === layer);
+        steps.push({ layer, suggestions, edits: planLayerEdits(suggestions).map((p) => p.edit), skipped: [] });
+        say(`${layer}: ${suggestions.length === 0 ? 'no suggestion' : suggestions.map((s) => `${describeEdit(s.edit)} (${s.rule}: ${s.reason})`).join('; ')}\n`);
+      }
+      say('run again with --auto to apply the suggestions layer by layer, retraining after each\n');
+    } else {
+      for (const layer of layers) {
+        const before = history.current;
+        const analysis = await analyzeModel(ctx, history.get(before).model, data, analysisSet.indices, { layers: [layer], batchSize: config.batchSize });
+        const planned = planLayerEdits(analysis.suggestions);
+        const applied: Edit[] = [];
+        const skipped: string[] = [];
+        for (const { edit, suggestions } of planned) {
+          try {
+            history.apply(edit, { suggestion: suggestions.length === 1 ? suggestions[0] : suggestions });
+            applied.push(edit);
+          } catch (error) {
+            if (!(error instanceof SurgeryError)) throw error;
+            skipped.push(`skipped ${describeEdit(edit)}: ${error.message}`);
+          }
+        }
+        steps.push({ layer, suggestions: analysis.suggestions, edits: applied, skipped });
+        if (applied.length === 0) {
+          const row = rowOf(history, before, layer, '', skipped);
+          rows.push(row);
+          say(formatRow(row, rows[0]));
+          continue;
+        }
+        const edited = history.currentVersion.model;
+        const result = await train(ctx, edited, data, split, config);
+        const retrained = history.commit({ spec: edited.spec, weights: result.weights }, { note: `retrained ${result.epochs.length} epoch(s) after editing ${layer}` });
+        await evaluateVersion(ctx, history, retrained.id, data, split, config.batchSize);
+        await save(retrained.id);
+        const notes = result.ended === 'completed' ? skipped : [...skipped, result.message];
+        const row = rowOf(history, retrained.id, layer, applied.map(describeEdit).join('; '), notes);
+        rows.push(row);
+        say(formatRow(row, rows[0]));
+      }
+    }
+
+    const report = {
+      model: modelArg, dataset: split.dataset.name, auto, analysisImages: analysisSet.indices.length, config,
+      rows, steps, final: rows[rows.length - 1].version,
+    };
+    await writeFile(join(out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(out, 'tune.csv'), tuneCsv(rows));
+    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else say(`wrote ${join(out, 'tune.json')}, ${join(out, 'tune.csv')} and one folder per version (v<id>/model.json)\n`);
+    return 0;
+  } finally {
+    data.destroy();
+    ctx.destroy();
+  }
+}

@@ -1,0 +1,101 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
+import type { Suggestion } from '../../src/analysis/suggestions.ts';
+import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
+import type { Conv2dLayer, Model, ModelSpec } from '../../src/nn/layers.ts';
+import { initModel } from '../../src/nn/init.ts';
+import { idxFile, useScratchDir } from '../helpers/dataset-files.ts';
+import { squaresDataset } from '../helpers/synthetic-data.ts';
+
+const scratch = useScratchDir('aom-tune-');
+
+/** The squares dataset (4 classes, 12x12 grey) as IDX files; returns the dataset spec. */
+async function squaresSpec(): Promise<string> {
+  const d = squaresDataset({ classes: 4, size: 12, train: 96, test: 32, seed: 3 });
+  const file = async (name: string, bytes: Uint8Array) => {
+    await writeFile(join(scratch(), name), bytes);
+    return join(scratch(), name);
+  };
+  const train = await file('train-images', idxFile([96, 12, 12], d.train.images));
+  const trainLabels = await file('train-labels', idxFile([96], d.train.labels));
+  const test = await file('test-images', idxFile([32, 12, 12], d.test!.images));
+  const testLabels = await file('test-labels', idxFile([32], d.test!.labels));
+  return `idx:${train},${trainLabels};${test},${testLabels}`;
+}
+
+/** conv1 3x3x6 + ReLU, maxpool 2, conv2 3x3x4 + ReLU, flatten, dense 4; conv1's kernel 5 is dead (zero weights, bias -1). */
+function tinyModel(): Model {
+  const spec: ModelSpec = {
+    name: 'tiny',
+    inputShape: [12, 12, 1],
+    preprocessing: { scale: 1 / 255, mean: [0], std: [1] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'dense', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+  const model = initModel(spec, 5);
+  const kernel = model.weights.conv1.kernel.data;
+  for (let i = 5; i < kernel.length; i += 6) kernel[i] = 0;
+  model.weights.conv1.bias.data[5] = -1;
+  return model;
+}
+
+describe('aom-studio tune', () => {
+  it('--auto: analyses conv1 then conv2, drops the dead kernel, retrains, and writes tune.json, tune.csv and every version', async () => {
+    const spec = await squaresSpec();
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny'));
+    const out = join(scratch(), 'tuned');
+    let text = '';
+    const code = await tuneCommand(
+      ['--model', join(scratch(), 'tiny', 'model.json'), '--dataset', spec, '--auto', '--retrain-epochs', '1', '--batch', '16', '--per-class', '8', '--out', out],
+      { stdout: (s) => (text += s), stderr: (s) => (text += s) },
+    );
+    expect(code, text).toBe(0);
+    const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    expect(report.rows.map((r: { layer: string | null }) => r.layer)).toEqual([null, 'conv1', 'conv2']);
+    const [start, conv1] = report.rows;
+    expect(start.version).toBe(0);
+    expect(conv1.edit).toMatch(/^drop \d+ kernels? of conv1 \(.*\b5\b.*\)/);
+    expect(conv1.parameters).toBeLessThan(start.parameters);
+    expect(conv1.flops).toBeLessThan(start.flops);
+    for (const row of report.rows) {
+      expect(row.validationAccuracy).toBeGreaterThanOrEqual(0);
+      expect(row.testAccuracy).toBeGreaterThanOrEqual(0);
+      const saved = await loadModelDir(join(out, `v${row.version}`));
+      expect(saved.spec.layers.length).toBeGreaterThanOrEqual(5);
+    }
+    const dead = report.steps[0].suggestions.find((s: Suggestion) => s.kind === 'drop' && s.rule === 'dead');
+    expect(dead.kernels).toContain(5);
+    const v1 = await loadModelDir(join(out, `v${conv1.version}`));
+    expect((v1.spec.layers[0] as Conv2dLayer).filters).toBeLessThan(6);
+    const csv = (await readFile(join(out, 'tune.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('version,layer,edit,parameters,flops,validation_accuracy,test_accuracy');
+    expect(csv).toHaveLength(4);
+    expect(text).toContain('v0  start');
+  });
+
+  it('merges a layer\'s drop suggestions into one drop and writes CSV with quoted edits', () => {
+    const numbers = {};
+    const suggestions: Suggestion[] = [
+      { kind: 'drop', layer: 'c', kernels: [4, 1], rule: 'dead', reason: '', numbers, edit: { kind: 'drop', layer: 'c', kernels: [4, 1] } },
+      { kind: 'drop', layer: 'c', kernels: [2], rule: 'redundant', reason: '', numbers, edit: { kind: 'drop', layer: 'c', kernels: [2] } },
+      { kind: 'widen', layer: 'c', by: 3, rule: 'widen', reason: '', numbers, edit: { kind: 'widen', layer: 'c', by: 3, mode: 'net2net' } },
+      { kind: 'deepen', after: 'r', rule: 'deepen', reason: '', numbers, edit: { kind: 'insert', after: 'r' } },
+    ];
+    const planned = planLayerEdits(suggestions);
+    expect(planned.map((p) => p.edit)).toEqual([
+      { kind: 'drop', layer: 'c', kernels: [1, 2, 4] },
+      { kind: 'widen', layer: 'c', by: 3, mode: 'net2net' },
+      { kind: 'insert', after: 'r' },
+    ]);
+    expect(planned[0].suggestions).toHaveLength(2);
+    const csv = tuneCsv([{ version: 2, layer: 'c', edit: 'drop 2 kernels of c (1, 4)', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: null, notes: [] }]);
+    expect(csv.split('\n')[1]).toBe('2,c,"drop 2 kernels of c (1, 4)",10,20,0.5,');
+  });
+});
