@@ -80,6 +80,26 @@ describe('aom-studio tune', () => {
     expect(text).toContain('v0  start');
   });
 
+  it('without --auto: evaluates and saves the starting model and lists the suggestions per layer, editing nothing', async () => {
+    const spec = await squaresSpec();
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny-plain'));
+    const out = join(scratch(), 'suggested');
+    let text = '';
+    const code = await tuneCommand(
+      ['--model', join(scratch(), 'tiny-plain', 'model.json'), '--dataset', spec, '--batch', '16', '--per-class', '8', '--out', out],
+      { stdout: (s) => (text += s), stderr: (s) => (text += s) },
+    );
+    expect(code, text).toBe(0);
+    const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    expect(report.auto).toBe(false);
+    expect(report.rows).toHaveLength(1);
+    expect(report.steps.map((s: { layer: string }) => s.layer)).toEqual(['conv1', 'conv2']);
+    expect(report.steps[0].edits[0]).toMatchObject({ kind: 'drop', layer: 'conv1' });
+    expect(report.steps[0].edits[0].kernels).toContain(5);
+    expect(text).toMatch(/conv1: drop \d+ kernels? of conv1 .*\(dead: /);
+    expect((await loadModelDir(join(out, 'v0'))).spec.layers).toHaveLength(5);
+  });
+
   it('merges a layer\'s drop suggestions into one drop and writes CSV with quoted edits', () => {
     const numbers = {};
     const suggestions: Suggestion[] = [
