@@ -122,7 +122,7 @@ export async function analyzeModel(ctx: GpuContext, model: Model, data: GpuDatas
     const convs = convLayerNames(spec);
     const suggestions = suggest(
       {
-        layers: layers.map((l) => ({ layer: l.layer, kernels: l.kernels, odm: l.odm })),
+        layers: layers.map((l) => ({ layer: l.layer, mapLayer: l.mapLayer, kernels: l.kernels, odm: l.odm })),
         lastConvLayer: convs[convs.length - 1] ?? null,
         accuracy: options.trainingAccuracy ?? accuracy,
         accuracySource: options.trainingAccuracy === undefined ? 'analysis set' : 'training',

@@ -18,7 +18,7 @@
  *          ablation): add `by` = max(1, round(widenBy * K)) kernels.
  * deepen   the model's last conv layer has a median selectivity below `selective` while the accuracy (training
  *          accuracy when the caller gives it, otherwise the analysis set's) is below `deepenAccuracy`:
- *          insert a layer after it.
+ *          insert a layer after it (after its ReLU when the ReLU is a layer of its own).
  */
 import type { KernelStats } from './kernel-stats.ts';
 
@@ -58,14 +58,25 @@ export const DEFAULT_THRESHOLDS: Readonly<SuggestionThresholds> = {
 export type DropRule = 'dead' | 'saturated' | 'redundant' | 'low-impact';
 type Numbers = Record<string, number | string | null | Array<Record<string, number | null>>>;
 
+/**
+ * The edit a suggestion proposes, in the plain-data form of src/surgery/edits.ts (drop; widen by Net2WiderNet
+ * copies; insert an identity-initialised conv + ReLU), so an edit step can apply `suggestion.edit` as it is.
+ */
+export type SuggestedEdit =
+  | { kind: 'drop'; layer: string; kernels: number[] }
+  | { kind: 'widen'; layer: string; by: number; mode: 'net2net' }
+  | { kind: 'insert'; after: string };
+
 export type Suggestion =
-  | { kind: 'drop'; layer: string; kernels: number[]; rule: DropRule; reason: string; numbers: Numbers }
-  | { kind: 'widen'; layer: string; by: number; rule: 'widen'; reason: string; numbers: Numbers }
-  | { kind: 'deepen'; after: string; rule: 'deepen'; reason: string; numbers: Numbers };
+  | { kind: 'drop'; layer: string; kernels: number[]; rule: DropRule; reason: string; numbers: Numbers; edit: SuggestedEdit }
+  | { kind: 'widen'; layer: string; by: number; rule: 'widen'; reason: string; numbers: Numbers; edit: SuggestedEdit }
+  | { kind: 'deepen'; after: string; rule: 'deepen'; reason: string; numbers: Numbers; edit: SuggestedEdit };
 
 /** What the rules read of one analysed layer. */
 export interface LayerEvidence {
   layer: string;
+  /** Where a new layer goes to follow this one's nonlinearity: the conv, or the ReLU after it (map-source.ts). */
+  mapLayer: string;
   kernels: KernelStats[];
   /** float32 [K, K]. */
   odm: Float32Array;
@@ -102,7 +113,13 @@ function layerSuggestions(layer: LayerEvidence, t: SuggestionThresholds): Sugges
       dropped.add(p.kernel);
       return true;
     });
-    if (kept.length) out.push({ kind: 'drop', layer: layer.layer, kernels: kept.map((p) => p.kernel), rule, reason, numbers: { ...extra, kernels: kept.map((p) => ({ kernel: p.kernel, ...p.numbers })) } });
+    if (kept.length === 0) return;
+    const kernels = kept.map((p) => p.kernel);
+    out.push({
+      kind: 'drop', layer: layer.layer, kernels, rule, reason,
+      numbers: { ...extra, kernels: kept.map((p) => ({ kernel: p.kernel, ...p.numbers })) },
+      edit: { kind: 'drop', layer: layer.layer, kernels: [...kernels] },
+    });
   };
 
   dropRule(
@@ -160,6 +177,7 @@ function layerSuggestions(layer: LayerEvidence, t: SuggestionThresholds): Sugges
           strongFraction: round(strong.length / K), widenFraction: t.widenFraction, selective: t.selective, heavyUse: t.heavyUse, widenImpact: t.widenImpact,
           medianSelectivity: round(median(layer.kernels.map((s) => s.selectivity))), minImpact: round(Math.min(...layer.kernels.map((s) => s.ablationImpact!))),
         },
+        edit: { kind: 'widen', layer: layer.layer, by, mode: 'net2net' },
       });
     }
   }
@@ -175,9 +193,10 @@ export function suggest(evidence: ModelEvidence, thresholds: Partial<SuggestionT
     const med = median(last.kernels.map((s) => s.selectivity));
     if (med < t.selective && evidence.accuracy < t.deepenAccuracy) {
       out.push({
-        kind: 'deepen', after: last.layer, rule: 'deepen',
+        kind: 'deepen', after: last.mapLayer, rule: 'deepen',
         reason: `the last conv layer's kernels show little class selectivity (median ${round(med)} < ${t.selective}) while the ${evidence.accuracySource} accuracy is low (${round(evidence.accuracy)} < ${t.deepenAccuracy})`,
         numbers: { medianSelectivity: round(med), selective: t.selective, accuracy: round(evidence.accuracy), accuracySource: evidence.accuracySource, deepenAccuracy: t.deepenAccuracy },
+        edit: { kind: 'insert', after: last.mapLayer },
       });
     }
   }

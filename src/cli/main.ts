@@ -17,6 +17,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   train: { summary: 'train a model: aom-studio train --model <mnist-ref|cifar-ref|model.json> --dataset <spec> --out <dir>', load: async () => (await import('./commands/train.ts')).trainCommand },
   eval: { summary: 'evaluate a model: aom-studio eval --model <model.json> --dataset <spec> [--split test] [--json]', load: async () => (await import('./commands/eval.ts')).evalCommand },
   predict: { summary: 'write logits: aom-studio predict --model <model.json> --dataset <spec> [--split test] [--limit N] --out <logits.npy>', load: async () => (await import('./commands/predict.ts')).predictCommand },
+  analyze: { summary: 'maps, statistics and suggestions: aom-studio analyze --model M --dataset D --out DIR [--split S] [--per-class N] [--layer L]... [--tau X] [--json]', load: async () => (await import('./commands/analyze.ts')).analyzeCommand },
   bench: { summary: 'benchmark the GPU kernels: aom-studio bench [--json] [--filter TEXT]', load: async () => (await import('./commands/bench.ts')).benchCommand },
   edit: { summary: 'edit an architecture: aom-studio edit --model <model.json> [--drop L:K,K] [--widen L:+N] [--insert-after L] --out <dir>', load: async () => (await import('./commands/edit.ts')).editCommand },
   tune: { summary: 'the method end to end: aom-studio tune --model <model.json> --dataset <spec> [--auto] [--retrain-epochs N] --out <dir>', load: async () => (await import('./commands/tune.ts')).tuneCommand },
