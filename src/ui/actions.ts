@@ -1,0 +1,240 @@
+/**
+ * What the page's buttons do: call the engine worker and put the answers into the stores. Each action catches
+ * its own errors into its domain's `error`, so a failure shows in place, next to the control that caused it.
+ */
+import { batch } from 'solid-js';
+import { engine, proxy } from './engine-client.ts';
+import type { EditRequest, EngineNotice, ModelInfo, SuggestionInfo, TrainEvent } from './engine-api.ts';
+import { setSession } from './stores/session-store.ts';
+import { setDataset } from './stores/dataset-store.ts';
+import { model, setModel } from './stores/model-store.ts';
+import { curves, setTraining, training } from './stores/training-store.ts';
+import { analysis, setAnalysis } from './stores/analysis-store.ts';
+import { history, setHistory } from './stores/history-store.ts';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function onNotice(notice: EngineNotice): void {
+  switch (notice.type) {
+    case 'device-lost':
+      setSession('notice', `GPU device lost: ${notice.message}`);
+      break;
+    case 'device-recovered':
+      setSession('notice', notice.message);
+      void redrawAfterRecovery();
+      break;
+    case 'saved':
+      setSession('notice', `Session saved in this browser (${notice.what}).`);
+      break;
+    case 'save-failed':
+      setSession('notice', `The session could not be saved: ${notice.message}`);
+      break;
+  }
+}
+
+/** Starts the engine (restoring the saved session) and fills every store. */
+export async function start(options: { forceReadback: boolean; fresh: boolean }): Promise<void> {
+  const result = await engine.init(proxy(onNotice), options);
+  if (!result.ok) {
+    setSession({ status: 'failed', error: result.error });
+    return;
+  }
+  const [datasetInfo, modelInfo] = await Promise.all([engine.datasetInfo(), engine.modelInfo()]);
+  batch(() => {
+    setSession({ status: 'ready', adapter: result.adapter, renderMode: result.renderMode, messages: result.restored.messages });
+    setDataset('info', datasetInfo);
+  });
+  await afterModelChange(modelInfo);
+}
+
+/** Refreshes everything that depends on the current version. */
+async function afterModelChange(info: ModelInfo | null): Promise<void> {
+  setModel({ info, error: '' });
+  const [historyInfo, maps] = await Promise.all([engine.history(), info ? engine.cachedMaps(analysis.layer) : null]);
+  const layers = info?.layers.filter((l) => l.kernels !== null).map((l) => l.name) ?? [];
+  batch(() => {
+    setHistory('info', historyInfo);
+    if (!layers.includes(analysis.layer) && layers.length) setAnalysis('layer', layers[0]);
+    setAnalysis({ maps, selected: [], detail: null, hover: null });
+  });
+}
+
+export async function loadBuiltIn(): Promise<void> {
+  setDataset({ loading: true, error: '' });
+  try {
+    setDataset('info', await engine.loadBuiltInDataset());
+    setAnalysis('maps', null);
+  } catch (error) {
+    setDataset('error', message(error));
+  } finally {
+    setDataset('loading', false);
+  }
+}
+
+export async function loadFiles(files: File[]): Promise<void> {
+  setDataset({ loading: true, error: '' });
+  try {
+    setDataset('info', await engine.loadDatasetFiles(files));
+    setAnalysis('maps', null);
+  } catch (error) {
+    setDataset('error', message(error));
+  } finally {
+    setDataset('loading', false);
+  }
+}
+
+export async function importModel(files: File[]): Promise<void> {
+  setModel({ busy: true, error: '' });
+  try {
+    await afterModelChange(await engine.importModel(files));
+  } catch (error) {
+    setModel('error', message(error));
+  } finally {
+    setModel('busy', false);
+  }
+}
+
+/** Downloads the current version as model.json + shards (one file each: browsers download them side by side). */
+export async function exportModel(): Promise<void> {
+  try {
+    const { files } = await engine.exportModel();
+    for (const file of files) {
+      const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>]));
+      const a = Object.assign(document.createElement('a'), { href: url, download: file.name });
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    }
+  } catch (error) {
+    setModel('error', message(error));
+  }
+}
+
+function onTrainEvent(event: TrainEvent): void {
+  if (event.type === 'step') {
+    curves.step.push(event.step);
+    curves.loss.push(event.loss);
+    curves.accuracy.push(event.accuracy);
+    setTraining({ step: event.step, totalSteps: event.totalSteps, imagesPerSecond: event.imagesPerSecond, etaSeconds: event.etaSeconds, curveVersion: training.curveVersion + 1 });
+  } else if (event.type === 'paused' || event.type === 'resumed') {
+    setTraining('paused', event.type === 'paused');
+  }
+}
+
+export async function startTraining(): Promise<void> {
+  curves.step.length = curves.loss.length = curves.accuracy.length = 0;
+  setTraining({ running: true, paused: false, step: 0, totalSteps: 0, error: '', outcome: null, curveVersion: training.curveVersion + 1 });
+  try {
+    const outcome = await engine.train(
+      {
+        config: { epochs: training.epochs, batchSize: training.batchSize, optimizer: training.optimizer, lr: training.lr, logEvery: 5 },
+        subset: training.subset,
+        evaluationLimit: training.evaluationLimit,
+      },
+      proxy(onTrainEvent),
+    );
+    setTraining({ outcome, evaluation: outcome.evaluation });
+    await afterModelChange(outcome.model);
+  } catch (error) {
+    setTraining('error', message(error));
+  } finally {
+    setTraining({ running: false, paused: false });
+  }
+}
+
+export const pauseTraining = () => void engine.pauseTraining();
+export const resumeTraining = () => void engine.resumeTraining();
+export const stopTraining = () => void engine.stopTraining();
+
+export async function evaluate(): Promise<void> {
+  setTraining({ evaluating: true, error: '' });
+  try {
+    setTraining('evaluation', await engine.evaluate('test', training.evaluationLimit));
+    setHistory('info', await engine.history());
+  } catch (error) {
+    setTraining('error', message(error));
+  } finally {
+    setTraining('evaluating', false);
+  }
+}
+
+export async function computeMaps(): Promise<void> {
+  setAnalysis({ running: true, progress: 0, error: '' });
+  try {
+    const maps = await engine.analyse(
+      { layer: analysis.layer, perClass: analysis.perClass, tau: 0, ablation: analysis.ablation },
+      proxy((fraction: number) => setAnalysis('progress', fraction)),
+    );
+    setAnalysis({ maps, selected: [], detail: null });
+  } catch (error) {
+    setAnalysis('error', message(error));
+  } finally {
+    setAnalysis('running', false);
+  }
+}
+
+export async function chooseLayer(layer: string): Promise<void> {
+  setAnalysis({ layer, maps: await engine.cachedMaps(layer), selected: [], detail: null, hover: null });
+}
+
+async function redrawAfterRecovery(): Promise<void> {
+  // The maps are kept in the worker; bumping the store makes the canvas component draw again.
+  if (analysis.maps) setAnalysis('maps', { ...analysis.maps });
+}
+
+export async function applyEdit(edit: EditRequest, suggestion: SuggestionInfo | null = null): Promise<void> {
+  setHistory({ busy: true, error: '' });
+  try {
+    const before = model.info?.versionId ?? null;
+    const info = await engine.applyEdit(edit, suggestion);
+    await afterModelChange(info);
+    if (before !== null) setHistory('comparison', await engine.compare(before, info.versionId));
+  } catch (error) {
+    setHistory('error', message(error));
+  } finally {
+    setHistory('busy', false);
+  }
+}
+
+/** The edit a suggestion proposes (issue 5 gives it in issue 6's plain-data form). */
+export const suggestionEdit = (s: SuggestionInfo): EditRequest => s.edit;
+
+async function move(step: () => Promise<ModelInfo>): Promise<void> {
+  setHistory({ busy: true, error: '' });
+  try {
+    await afterModelChange(await step());
+  } catch (error) {
+    setHistory('error', message(error));
+  } finally {
+    setHistory('busy', false);
+  }
+}
+
+export const undo = () => move(() => engine.undo());
+export const redo = () => move(() => engine.redo());
+export const checkout = (id: number) => move(() => engine.checkout(id));
+
+export async function compare(a: number, b: number): Promise<void> {
+  try {
+    setHistory('comparison', await engine.compare(a, b));
+  } catch (error) {
+    setHistory('error', message(error));
+  }
+}
+
+/**
+ * Before/after of the last step: the current version against its parent, or, when the current version is a
+ * retrain of an edit, against the version before that edit (edit + retrain is one step of the method).
+ */
+export async function compareWithParent(): Promise<void> {
+  const byId = new Map(history.info.versions.map((v) => [v.id, v]));
+  const current = byId.get(history.info.current);
+  if (!current || current.parent === null) return;
+  const parent = byId.get(current.parent)!;
+  const before = current.edit === null && parent.edit !== null && parent.parent !== null ? parent.parent : parent.id;
+  await compare(before, current.id);
+}
+
+export async function resetSession(): Promise<void> {
+  await engine.resetSession();
+  location.reload();
+}

@@ -1,0 +1,35 @@
+/** Before/after of two versions: parameters, FLOPs, accuracy and loss, and the layers that changed. */
+import { For, Show } from 'solid-js';
+import type { VersionComparison } from '../engine-api.ts';
+import { fmtFlops, fmtInt } from './model-panel.tsx';
+
+const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
+const signed = (v: number, f: (x: number) => string) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
+
+export function ComparisonView(props: { comparison: VersionComparison }) {
+  const c = () => props.comparison;
+  const acc = () => c().metrics.accuracy;
+  const loss = () => c().metrics.loss;
+  return (
+    <div class="comparison" data-testid="comparison">
+      <h3>v{c().a} → v{c().b}</h3>
+      <table>
+        <thead><tr><th /><th class="num">v{c().a}</th><th class="num">v{c().b}</th><th class="num">change</th></tr></thead>
+        <tbody>
+          <tr><td>parameters</td><td class="num">{fmtInt(c().params.a)}</td><td class="num">{fmtInt(c().params.b)}</td><td class="num">{signed(c().params.delta, fmtInt)}</td></tr>
+          <tr><td>FLOPs</td><td class="num">{fmtFlops(c().flops.a)}</td><td class="num">{fmtFlops(c().flops.b)}</td><td class="num">{signed(c().flops.delta, fmtFlops)}</td></tr>
+          <tr><td>test accuracy</td><td class="num">{pct(acc()?.a)}</td><td class="num">{pct(acc()?.b)}</td><td class="num">{acc()?.delta === undefined ? '—' : `${signed(acc()!.delta! * 100, (x) => x.toFixed(2))} pts`}</td></tr>
+          <tr><td>test loss</td><td class="num">{loss()?.a?.toFixed(4) ?? '—'}</td><td class="num">{loss()?.b?.toFixed(4) ?? '—'}</td><td class="num">{loss()?.delta === undefined ? '—' : signed(loss()!.delta!, (x) => x.toFixed(4))}</td></tr>
+        </tbody>
+      </table>
+      <ul class="changes">
+        <For each={c().layers.filter((l) => l.status !== 'same' || l.weightsDiffer)}>
+          {(l) => <li><strong>{l.name}</strong> {l.status === 'same' ? 'retrained (weights differ)' : `${l.status}${l.changes.length ? `: ${l.changes.join('; ')}` : ''}`}</li>}
+        </For>
+      </ul>
+      <Show when={c().edits.length}>
+        <p class="hint">edits: {c().edits.map((e) => `${e.direction === 'undone' ? 'undo ' : ''}v${e.version}${e.edit ? ` (${e.edit.kind} ${'layer' in e.edit ? e.edit.layer : e.edit.after})` : ' (retrain)'}`).join(', ')}</p>
+      </Show>
+    </div>
+  );
+}

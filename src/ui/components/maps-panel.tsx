@@ -1,0 +1,86 @@
+/**
+ * Maps: choose a conv layer, compute its maps, read the kernels x classes grid (AOM or CSM, drawn by WebGPU in
+ * the worker), sort kernels, hover for values, click to select kernels for an edit; the ODM and a kernel's
+ * detail below.
+ */
+import { For, Show, createMemo } from 'solid-js';
+import { analysis, setAnalysis } from '../stores/analysis-store.ts';
+import { model } from '../stores/model-store.ts';
+import { chooseLayer, computeMaps } from '../actions.ts';
+import type { KernelSort, MapKind } from '../engine-api.ts';
+import { fitZoom, kernelOrder, MARGIN } from '../map-layout.ts';
+import { MapCanvas } from './map-canvas.tsx';
+import { ColourLegend } from './colour-legend.tsx';
+import { ProgressBar } from './progress-bar.tsx';
+import { OdmMatrix } from './odm-matrix.tsx';
+import { KernelDetail } from './kernel-detail.tsx';
+
+const SORTS: [KernelSort, string][] = [['index', 'index'], ['occurrence', 'occurrence'], ['selectivity', 'selectivity'], ['redundancy', 'redundancy'], ['ablation', 'ablation impact']];
+
+export function MapsPanel() {
+  const convLayers = () => model.info?.layers.filter((l) => l.kernels !== null) ?? [];
+  const order = createMemo(() => (analysis.maps ? kernelOrder(analysis.maps.stats, analysis.sort) : []));
+  const fit = () => {
+    if (analysis.maps) setAnalysis({ zoom: fitZoom(analysis.maps, 640), panX: MARGIN.left, panY: MARGIN.top });
+  };
+  const hoverText = () => {
+    const h = analysis.hover;
+    const m = analysis.maps;
+    if (!h || !m) return 'Hover a map for its value; click to select a kernel; wheel to zoom, drag to pan.';
+    return `kernel ${h.kernel} · class ${m.classNames[h.classIndex]} · position (${h.x}, ${h.y}) · ${analysis.kind.toUpperCase()} = ${h.value.toFixed(3)}`;
+  };
+  return (
+    <section class="panel maps" data-testid="maps-panel">
+      <h2>Maps</h2>
+      <div class="toolbar">
+        <label class="field inline">
+          layer
+          <select data-testid="map-layer" value={analysis.layer} onChange={(e) => void chooseLayer(e.currentTarget.value)}>
+            <For each={convLayers()}>{(l) => <option value={l.name}>{l.name} ({l.kernels} kernels)</option>}</For>
+          </select>
+        </label>
+        <label class="field inline">
+          images per class
+          <input type="number" min={1} value={analysis.perClass} onChange={(e) => setAnalysis('perClass', Number(e.currentTarget.value))} />
+        </label>
+        <label class="field inline">
+          <input type="checkbox" checked={analysis.ablation} onChange={(e) => setAnalysis('ablation', e.currentTarget.checked)} /> ablation
+        </label>
+        <button class="primary" data-testid="compute-maps" disabled={analysis.running || !convLayers().length} onClick={() => void computeMaps().then(fit)}>
+          {analysis.running ? 'Computing…' : 'Compute maps'}
+        </button>
+        <span class="segmented">
+          <For each={['aom', 'csm'] as MapKind[]}>
+            {(k) => <button classList={{ active: analysis.kind === k }} data-testid={`kind-${k}`} onClick={() => setAnalysis('kind', k)}>{k.toUpperCase()}</button>}
+          </For>
+        </span>
+        <label class="field inline">
+          sort
+          <select data-testid="map-sort" value={analysis.sort} onChange={(e) => setAnalysis('sort', e.currentTarget.value as KernelSort)}>
+            <For each={SORTS}>{([v, label]) => <option value={v}>{label}</option>}</For>
+          </select>
+        </label>
+        <button onClick={fit} disabled={!analysis.maps}>Fit</button>
+      </div>
+      <Show when={analysis.running}><ProgressBar fraction={analysis.progress} label={`analysing ${analysis.layer}… ${Math.round(analysis.progress * 100)}%`} /></Show>
+      <Show when={analysis.error}><p class="error" data-testid="maps-error">{analysis.error}</p></Show>
+      <Show when={analysis.maps} fallback={<p class="hint">No maps for {analysis.layer} of this version yet: press “Compute maps”.</p>}>
+        {(m) => (
+          <>
+            <p class="maps-summary" data-testid="maps-summary">
+              {m().layer}: {m().kernels} kernels × {m().classes} classes, {m().height}×{m().width} positions, {m().imagesPerClass.reduce((a, b) => a + b, 0)} analysis images,
+              accuracy {(m().accuracy * 100).toFixed(1)}%, {m().seconds.toFixed(1)} s{m().restored ? ' (restored from the saved session)' : ''}
+            </p>
+            <ColourLegend kind={analysis.kind} />
+            <MapCanvas maps={m()} order={order()} />
+            <p class="readout" data-testid="hover-readout">{hoverText()}</p>
+            <div class="row">
+              <OdmMatrix maps={m()} />
+              <KernelDetail maps={m()} />
+            </div>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

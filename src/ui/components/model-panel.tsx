@@ -1,0 +1,63 @@
+/** Model: the current version's architecture (output shapes, parameters, FLOPs per layer), import and export. */
+import { For, Show } from 'solid-js';
+import { model } from '../stores/model-store.ts';
+import { exportModel, importModel } from '../actions.ts';
+
+export const fmtInt = (n: number): string => n.toLocaleString('en');
+export function fmtFlops(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return String(n);
+}
+
+export function ModelPanel() {
+  const pick = (event: Event) => {
+    const input = event.currentTarget as HTMLInputElement;
+    if (input.files?.length) void importModel([...input.files]);
+    input.value = '';
+  };
+  return (
+    <section class="panel" data-testid="model-panel">
+      <h2>Model</h2>
+      <div class="toolbar">
+        <label class="button">
+          Import model.json + shards…
+          <input type="file" multiple hidden accept=".json,.bin" data-testid="model-files" onChange={pick} />
+        </label>
+        <button onClick={() => void exportModel()} disabled={!model.info}>Export</button>
+      </div>
+      <Show when={model.error}><p class="error" data-testid="model-error">{model.error}</p></Show>
+      <Show when={model.info}>
+        {(m) => (
+          <>
+            <p data-testid="model-origin">
+              <strong>{m().name}</strong> v{m().versionId} — {m().origin}
+            </p>
+            <Show when={m().untrained}>
+              <p class="warning" data-testid="untrained-warning">These weights are random: train the model before reading its maps.</p>
+            </Show>
+            <table class="arch" data-testid="architecture">
+              <thead>
+                <tr><th>layer</th><th>kind</th><th>output</th><th class="num">params</th><th class="num">FLOPs</th></tr>
+              </thead>
+              <tbody>
+                <For each={m().layers}>
+                  {(l) => (
+                    <tr>
+                      <td>{l.name}</td><td>{l.kind}</td><td>{l.outputShape.join('×')}</td>
+                      <td class="num">{fmtInt(l.params)}</td><td class="num">{fmtFlops(l.flops)}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+              <tfoot>
+                <tr><td colSpan={3}>total</td><td class="num" data-testid="total-params">{fmtInt(m().totalParams)}</td><td class="num">{fmtFlops(m().totalFlops)}</td></tr>
+              </tfoot>
+            </table>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,244 @@
+/**
+ * The one typed API between the page and the engine worker (workers/engine.worker.ts `expose`s an object of
+ * this type; the page `wrap`s it). Everything that crosses is plain data: GPU objects never leave the worker,
+ * large arrays are transferred, and progress comes back through callbacks the page passes as Comlink `proxy`s.
+ */
+import type { DatasetSummary } from '../data/summary.ts';
+import type { TrainConfig } from '../nn/train-config.ts';
+import type { TrainEvent } from '../nn/trainer.ts';
+import type { EvaluationResult } from '../nn/evaluator.ts';
+import type { Edit } from '../surgery/edits.ts';
+import type { KernelStats } from '../analysis/kernel-stats.ts';
+import type { Suggestion } from '../analysis/suggestions.ts';
+import type { VersionComparison } from '../surgery/history.ts';
+
+/** What `init` found: the adapter, how maps reach the screen, and what the session restore did. */
+export type InitResult =
+  | { ok: true; adapter: string; renderMode: RenderMode; restored: RestoreReport }
+  | { ok: false; error: string };
+
+/** 'present': WebGPU draws into the canvas; 'readback': render to a texture, copy back, show on a 2D canvas. */
+export type RenderMode = 'present' | 'readback';
+
+/** What came back from IndexedDB on start, and what had to be recomputed. */
+export interface RestoreReport {
+  restored: boolean;
+  messages: string[];
+}
+
+/** Where a dataset comes from (persisted so a reload reloads it). */
+export type DatasetChoice = { kind: 'builtin-mnist' } | { kind: 'files'; names: string[] };
+
+/** A few images of one class, as HWC bytes. */
+export interface ClassSamples {
+  className: string;
+  images: Uint8Array[];
+}
+
+export interface DatasetInfo {
+  choice: DatasetChoice;
+  summary: DatasetSummary;
+  /** Image shape of the samples: [height, width, channels]. */
+  samples: ClassSamples[];
+}
+
+/** One row of the architecture table. */
+export interface LayerRow {
+  name: string;
+  kind: string;
+  outputShape: number[];
+  params: number;
+  flops: number;
+  /** Output channels of a conv layer (the kernels the maps are about), else null. */
+  kernels: number | null;
+}
+
+export interface ModelInfo {
+  versionId: number;
+  name: string;
+  inputShape: [number, number, number];
+  layers: LayerRow[];
+  totalParams: number;
+  totalFlops: number;
+  /** Where the weights came from, in words ('pre-trained mnist-ref', 'untrained (random init)', 'imported x'). */
+  origin: string;
+  /** True when the weights are random: the UI warns that the maps mean little until it is trained. */
+  untrained: boolean;
+}
+
+/** Hyper-parameters the page sets, plus how much of the training split to use. */
+export interface TrainRequest {
+  config: Partial<TrainConfig>;
+  /** Use at most this many training images (a seeded subset); 0 = all. */
+  subset: number;
+  /** Test images to evaluate the result on (a seeded subset; 0 = the whole test split). */
+  evaluationLimit: number;
+}
+
+export interface TrainOutcome {
+  ended: 'completed' | 'stopped' | 'diverged';
+  message: string;
+  seconds: number;
+  evaluation: EvaluationSummary;
+  model: ModelInfo;
+}
+
+/** EvaluationResult without the confusion matrix's bulk; NaN per-class values become null for cloning. */
+export interface EvaluationSummary {
+  split: 'test' | 'validation';
+  count: number;
+  loss: number;
+  accuracy: number;
+  perClassAccuracy: (number | null)[];
+  confusion: number[][];
+}
+
+export type { TrainEvent, EvaluationResult };
+
+export type MapKind = 'aom' | 'csm';
+export type KernelSort = 'index' | 'occurrence' | 'selectivity' | 'redundancy' | 'ablation';
+
+/** Per-kernel statistics (issue 5): occurrence, selectivity, nearest kernel by ODM, ablation impact. */
+export type { KernelStats };
+
+/** A suggested edit (issue 5's rules, with the numbers that fired it), given an id for the page's lists. */
+export type SuggestionInfo = Suggestion & { id: string };
+
+/** The maps of one conv layer, copied to the page for read-outs and detail views (small: K*C*H*W floats). */
+export interface LayerMaps {
+  versionId: number;
+  layer: string;
+  kernels: number;
+  classes: number;
+  classNames: string[];
+  height: number;
+  width: number;
+  imagesPerClass: number[];
+  /** AOM in [0, 1], [kernel][class][y][x] flattened. */
+  aom: Float32Array;
+  /** CSM (difference form) in [-1, 1], same layout. */
+  csm: Float32Array;
+  /** ODM, kernel x kernel. */
+  odm: Float32Array;
+  stats: KernelStats[];
+  suggestions: SuggestionInfo[];
+  /** Accuracy over the analysis set (the ablation baseline). */
+  accuracy: number;
+  notes: string[];
+  seconds: number;
+  /** Set when this result was restored from IndexedDB rather than computed now. */
+  restored: boolean;
+}
+
+export interface KernelWeights {
+  kh: number;
+  kw: number;
+  cin: number;
+  values: Float32Array;
+}
+
+/** How the grid is drawn: which map, the kernel order (rows), zoom and pan. */
+export interface MapView {
+  versionId: number;
+  layer: string;
+  kind: MapKind;
+  /** Kernel indices in display order (rows). */
+  order: number[];
+  zoom: number;
+  /** Pan in canvas pixels. */
+  panX: number;
+  panY: number;
+  width: number;
+  height: number;
+}
+
+/** The geometry the page needs to turn a mouse position into (kernel, class, y, x). */
+export interface GridLayout {
+  cellWidth: number;
+  cellHeight: number;
+  gap: number;
+}
+
+export interface AnalyseRequest {
+  layer: string;
+  /** Class-balanced analysis subset: this many test images per class (0 = the whole test split). */
+  perClass: number;
+  tau: number;
+  ablation: boolean;
+}
+
+/** One architecture edit (issue 6), as plain data: drop, widen or insert. */
+export type EditRequest = Edit;
+export type { VersionComparison };
+
+export interface VersionRow {
+  id: number;
+  parent: number | null;
+  /** What made the version ('pre-trained mnist-ref', 'retrained 1 epoch on 2,000 images', ...). */
+  note: string;
+  /** The edit in words ('drop conv1: 3, 7'), null for a root or a retrained copy. */
+  edit: string | null;
+  /** The rule of the suggestion that motivated the edit, if one did. */
+  suggestion: string | null;
+  params: number;
+  flops: number;
+  convKernels: number;
+  accuracy: number | null;
+  loss: number | null;
+  createdAt: string;
+}
+
+export interface HistoryInfo {
+  versions: VersionRow[];
+  current: number;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** A model as files: model.json and its shards (the TF.js Layers format). */
+export interface ModelFiles {
+  files: { name: string; bytes: Uint8Array }[];
+}
+
+/** Reported to the page whenever the engine has news it did not ask for (device loss, recovery, saves). */
+export type EngineNotice =
+  | { type: 'device-lost'; message: string }
+  | { type: 'device-recovered'; adapter: string; message: string }
+  | { type: 'saved'; what: string }
+  | { type: 'save-failed'; message: string };
+
+export interface EngineApi {
+  /** Acquires the GPU, restores the session (or opens MNIST + mnist-ref). */
+  init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean }): Promise<InitResult>;
+  datasetInfo(): Promise<DatasetInfo | null>;
+  loadBuiltInDataset(): Promise<DatasetInfo>;
+  /** Loads the user's files (IDX/gz, CIFAR tar.gz/.bin, image folder or zip); throws a DatasetError message. */
+  loadDatasetFiles(files: File[]): Promise<DatasetInfo>;
+  modelInfo(): Promise<ModelInfo | null>;
+  /** Imports model.json + shards as a new version. */
+  importModel(files: File[]): Promise<ModelInfo>;
+  exportModel(versionId?: number): Promise<ModelFiles>;
+  train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
+  pauseTraining(): void;
+  resumeTraining(): void;
+  stopTraining(): void;
+  evaluate(split: 'test' | 'validation', limit: number): Promise<EvaluationSummary>;
+  analyse(request: AnalyseRequest, onProgress: (fraction: number) => void): Promise<LayerMaps>;
+  /** Last analysis of `layer` for the current version, if any (restored ones included). */
+  cachedMaps(layer: string): Promise<LayerMaps | null>;
+  /** Hands the maps canvas to the worker (transferred); the worker draws into it from then on. */
+  attachMapCanvas(canvas: OffscreenCanvas): Promise<RenderMode>;
+  /** One conv kernel's weights, [kh][kw][cin] (HWI) for output channel `kernel`. */
+  kernelWeights(versionId: number, layer: string, kernel: number): Promise<KernelWeights>;
+  drawMaps(view: MapView): Promise<GridLayout | null>;
+  applyEdit(edit: EditRequest, suggestion: SuggestionInfo | null): Promise<ModelInfo>;
+  history(): Promise<HistoryInfo>;
+  undo(): Promise<ModelInfo>;
+  redo(): Promise<ModelInfo>;
+  checkout(versionId: number): Promise<ModelInfo>;
+  compare(a: number, b: number): Promise<VersionComparison>;
+  /** Drops the saved session and starts over on MNIST + mnist-ref. */
+  resetSession(): Promise<void>;
+  /** Test hook: destroys the device as a driver reset would, to exercise recovery. */
+  simulateDeviceLoss(): Promise<void>;
+}

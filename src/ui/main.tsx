@@ -1,0 +1,25 @@
+/**
+ * Page entry. Without WebGPU the page says so and how to enable it (never a blank screen); otherwise it starts
+ * the engine worker and renders the studio. URL options: `?render=readback` forces the read-back map path,
+ * `?fresh` discards the saved session.
+ */
+import { render } from 'solid-js/web';
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import { App } from './components/app.tsx';
+import { NoWebGpu } from './components/no-webgpu.tsx';
+import { start } from './actions.ts';
+import { setSession } from './stores/session-store.ts';
+
+const root = document.getElementById('root')!;
+root.textContent = '';
+const params = new URLSearchParams(location.search);
+
+if (!('gpu' in navigator) || !navigator.gpu) {
+  render(() => <NoWebGpu reason="This browser does not expose navigator.gpu." />, root);
+} else {
+  render(() => <App />, root);
+  start({ forceReadback: params.get('render') === 'readback', fresh: params.has('fresh') }).catch((error: Error) =>
+    setSession({ status: 'failed', error: error.message }),
+  );
+}

@@ -1,0 +1,52 @@
+/** The analysis domain: which layer and map, the result, the view (zoom, pan, order) and the selection. */
+import { createStore } from 'solid-js/store';
+import type { KernelSort, LayerMaps, MapKind } from '../engine-api.ts';
+
+export interface Hover {
+  kernel: number;
+  classIndex: number;
+  x: number;
+  y: number;
+  value: number;
+}
+
+export interface AnalysisStoreState {
+  layer: string;
+  kind: MapKind;
+  sort: KernelSort;
+  perClass: number;
+  ablation: boolean;
+  maps: LayerMaps | null;
+  running: boolean;
+  progress: number;
+  zoom: number;
+  panX: number;
+  panY: number;
+  hover: Hover | null;
+  /** Kernels picked for an edit (drop). */
+  selected: number[];
+  /** Kernel shown in the detail view. */
+  detail: number | null;
+  /** ODM rows/columns ordered so similar kernels sit together. */
+  odmClustered: boolean;
+  error: string;
+}
+
+export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
+  layer: 'conv1',
+  kind: 'aom',
+  sort: 'index',
+  perClass: 50,
+  ablation: true,
+  maps: null,
+  running: false,
+  progress: 0,
+  zoom: 3,
+  panX: 8,
+  panY: 8,
+  hover: null,
+  selected: [],
+  detail: null,
+  odmClustered: false,
+  error: '',
+});

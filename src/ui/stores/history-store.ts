@@ -1,0 +1,17 @@
+/** The history domain: every version, the current one, and a side-by-side comparison. */
+import { createStore } from 'solid-js/store';
+import type { HistoryInfo, VersionComparison } from '../engine-api.ts';
+
+export interface HistoryStoreState {
+  info: HistoryInfo;
+  comparison: VersionComparison | null;
+  busy: boolean;
+  error: string;
+}
+
+export const [history, setHistory] = createStore<HistoryStoreState>({
+  info: { versions: [], current: -1, canUndo: false, canRedo: false },
+  comparison: null,
+  busy: false,
+  error: '',
+});

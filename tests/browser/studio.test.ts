@@ -1,0 +1,139 @@
+/**
+ * The studio end to end in headless Chromium (WebGPU on a software Vulkan driver), through the method:
+ * open on MNIST + mnist-ref, compute the maps of conv1, drop a kernel, retrain briefly on a small subset,
+ * compare, undo, reload and find the history intact, load a broken file and see the error.
+ * Workloads are tiny (10 images per class, no ablation, 128 training images, 200 test images) because the
+ * software driver runs a few hundred MFLOP/s; screenshots go to test-results/browser/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+
+describe('studio page in Chromium', () => {
+  let server: { url: string; close: () => Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  let log: string[];
+
+  beforeAll(async () => {
+    server = await serve(await buildPage());
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    log = recordConsole(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const visible = (testId: string, timeout = 60_000) => page.getByTestId(testId).first().waitFor({ state: 'visible', timeout });
+  const text = (testId: string) => page.getByTestId(testId).first().innerText();
+  const historyRows = () => page.getByTestId('history-row').count();
+  const withLog = async (what: string, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      await screenshot(page, `failed-${what}`);
+      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
+    }
+  };
+
+  it('opens on MNIST with mnist-ref and draws the maps of conv1', async () => {
+    await withLog('open', async () => {
+      await page.goto(`${server.url}?fresh`);
+      await visible('studio', 90_000);
+      expect(await text('adapter')).toMatch(/GPU: .+/);
+      expect(await text('dataset-summary')).toContain('mnist');
+      expect(await text('dataset-summary')).toContain('10 classes');
+      expect(await text('total-params')).toBe('215,370');
+      await page.locator('[data-testid=maps-panel] input[type=number]').fill('10');
+      await page.locator('[data-testid=maps-panel] input[type=checkbox]').first().uncheck();
+      await page.getByTestId('compute-maps').click();
+      await visible('maps-summary', 120_000);
+      expect(await text('maps-summary')).toMatch(/conv1: 16 kernels × 10 classes, 28×28 positions, 100 analysis images/);
+    });
+    // The grid is drawn by WebGPU in the worker; on this driver it arrives through the read-back path, so the
+    // canvas must hold the viridis colours of the maps, not the empty background.
+    await page.waitForTimeout(1000);
+    const shot = await page.getByTestId('map-canvas').screenshot();
+    const { decode } = await import('fast-png');
+    const png = decode(shot);
+    const channels = png.channels;
+    const colours = new Set<string>();
+    for (let i = 0; i < png.width * png.height; i += 7) colours.add(`${png.data[i * channels]},${png.data[i * channels + 1]},${png.data[i * channels + 2]}`);
+    expect(colours.size, 'distinct colours in the maps canvas').toBeGreaterThan(20);
+    // Hover read-out: a point inside the first cell names kernel 0 and class 0.
+    const box = (await page.getByTestId('map-canvas').boundingBox())!;
+    await page.mouse.move(box.x + 34 + 20, box.y + 18 + 20);
+    expect(await text('hover-readout')).toMatch(/kernel 0 · class 0 · position/);
+    await page.getByTestId('kind-csm').click();
+    await page.waitForTimeout(500);
+    await screenshot(page, '01-maps-conv1');
+  }, 240_000);
+
+  it('drops a kernel, retrains briefly, compares, and undoes', async () => {
+    await withLog('edit', async () => {
+      // Click the third row's first cell to select kernel 2.
+      const box = (await page.getByTestId('map-canvas').boundingBox())!;
+      const zoom = (640 - 38) / (10 * 29 - 1);
+      await page.mouse.click(box.x + 34 + 14 * zoom, box.y + 18 + 2 * 29 * zoom + 14 * zoom);
+      expect(await page.getByTestId('drop-selected').innerText()).toContain('k2');
+      await page.getByTestId('drop-selected').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-row]').length === 2, null, { timeout: 30_000 });
+      expect(await text('total-params')).not.toBe('215,370');
+      expect(await text('comparison')).toContain('parameters');
+
+      await page.getByTestId('subset').fill('128');
+      await page.getByTestId('eval-limit').fill('200');
+      await page.locator('[data-testid=training-panel] input[type=number]').nth(1).fill('32'); // batch
+      await page.getByTestId('retrain').click();
+      await visible('train-progress', 30_000);
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-row]').length === 3, null, { timeout: 180_000 });
+      await visible('evaluation', 30_000);
+      await page.waitForFunction(() => /test accuracy/.test(document.querySelector('[data-testid=comparison]')?.textContent ?? ''), null, { timeout: 30_000 });
+      expect(await text('comparison')).toMatch(/v0 → v2/);
+      await screenshot(page, '02-after-retrain');
+
+      await page.getByTestId('undo').click();
+      await page.waitForFunction(() => document.querySelector('tr.current td:nth-child(2)')?.textContent === '1', null, { timeout: 30_000 });
+      expect(await historyRows()).toBe(3);
+    });
+  }, 300_000);
+
+  it('finds the history intact after a reload', async () => {
+    await withLog('reload', async () => {
+      await page.goto(server.url);
+      await visible('studio', 90_000);
+      await visible('restore-messages');
+      expect(await text('restore-messages')).toMatch(/Restored the session .* 3 model version/);
+      expect(await historyRows()).toBe(3);
+      expect(await page.locator('tr.current td:nth-child(2)').innerText()).toBe('1');
+      await screenshot(page, '03-restored');
+    });
+  }, 180_000);
+
+  it('shows the error of a broken dataset file in place', async () => {
+    await withLog('broken file', async () => {
+      await page.getByTestId('dataset-files').setInputFiles({ name: 'train-images-idx3-ubyte.gz', mimeType: 'application/octet-stream', buffer: Buffer.from('not an IDX file at all') });
+      await visible('dataset-error', 30_000);
+      expect(await text('dataset-error')).toContain('train-images-idx3-ubyte.gz');
+      // The loaded dataset stays.
+      expect(await text('dataset-summary')).toContain('mnist');
+      await screenshot(page, '04-broken-file');
+    });
+  }, 60_000);
+
+  it('says so, never blank, when the browser has no WebGPU', async () => {
+    const plain = await launchChromium({ webgpu: false });
+    try {
+      const p = await plain.newPage();
+      await p.goto(server.url);
+      await p.getByTestId('no-webgpu').waitFor({ state: 'visible', timeout: 30_000 });
+      expect(await p.getByTestId('no-webgpu').innerText()).toMatch(/needs WebGPU/);
+      await screenshot(p, '05-no-webgpu');
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,55 @@
+/**
+ * One conv layer's analysis for the page, through the analysis module's entry point (analyzeModel: counts on
+ * the GPU, read back once; ablation of every kernel on the GPU; maps, statistics and suggestions on the CPU)
+ * over a seeded, class-balanced analysis set of the test split. The page gets AOM/CSM as floats for its
+ * read-outs; the worker's grid renderer uploads the same arrays once.
+ */
+import type { GpuContext } from '../../src/gpu/context.ts';
+import type { GpuDataset } from '../../src/data/gpu-dataset.ts';
+import type { SplitDataset } from '../../src/data/splits.ts';
+import type { Model } from '../../src/nn/layers.ts';
+import { selectAnalysisSet } from '../../src/analysis/analysis-set.ts';
+import { analyzeModel } from '../../src/analysis/analyze-model.ts';
+import type { AnalyseRequest, LayerMaps } from '../../src/ui/engine-api.ts';
+
+const BATCH = 128;
+
+export async function analyseLayer(
+  ctx: GpuContext,
+  model: Model,
+  data: GpuDataset,
+  split: SplitDataset,
+  request: AnalyseRequest,
+  onProgress: (fraction: number) => void,
+): Promise<Omit<LayerMaps, 'versionId' | 'restored'>> {
+  const started = performance.now();
+  const set = selectAnalysisSet(data.dataset, split.test, request.perClass > 0 ? { perClass: request.perClass } : {});
+  // Counting is one pass; ablation runs K + 1 forward tails per batch, so it gets most of the progress bar.
+  const countShare = request.ablation ? 0.2 : 1;
+  const result = await analyzeModel(ctx, model, data, set.indices, {
+    layers: [request.layer],
+    tau: request.tau,
+    ablation: request.ablation,
+    batchSize: Math.min(BATCH, set.indices.length),
+    onProgress: (p) => onProgress(p.phase === 'counting' ? (countShare * p.done) / p.total : countShare + ((1 - countShare) * p.done) / p.total),
+  });
+  const layer = result.layers[0];
+  onProgress(1);
+  return {
+    layer: request.layer,
+    kernels: layer.shape.kernels,
+    classes: layer.shape.classes,
+    classNames: result.classNames,
+    height: layer.shape.height,
+    width: layer.shape.width,
+    imagesPerClass: [...result.classCounts],
+    aom: layer.aom,
+    csm: layer.csm,
+    odm: layer.odm,
+    stats: layer.kernels,
+    suggestions: result.suggestions.map((s, i) => ({ ...s, id: `${request.layer}#${i}` })),
+    accuracy: result.accuracy,
+    notes: set.notes,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
