@@ -10,6 +10,7 @@ import { App } from './components/app.tsx';
 import { NoWebGpu } from './components/no-webgpu.tsx';
 import { start } from './actions.ts';
 import { setSession } from './stores/session-store.ts';
+import { engine } from './engine-client.ts';
 
 const root = document.getElementById('root')!;
 root.textContent = '';
@@ -18,6 +19,8 @@ const params = new URLSearchParams(location.search);
 if (!('gpu' in navigator) || !navigator.gpu) {
   render(() => <NoWebGpu reason="This browser does not expose navigator.gpu." />, root);
 } else {
+  // For the end-to-end tests and the console: the engine's API (e.g. simulateDeviceLoss to exercise recovery).
+  (globalThis as { aomStudioEngine?: typeof engine }).aomStudioEngine = engine;
   render(() => <App />, root);
   start({ forceReadback: params.get('render') === 'readback', fresh: params.has('fresh') }).catch((error: Error) =>
     setSession({ status: 'failed', error: error.message }),

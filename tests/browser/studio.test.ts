@@ -30,6 +30,12 @@ describe('studio page in Chromium', () => {
   const visible = (testId: string, timeout = 60_000) => page.getByTestId(testId).first().waitFor({ state: 'visible', timeout });
   const text = (testId: string) => page.getByTestId(testId).first().innerText();
   const historyRows = () => page.getByTestId('history-row').count();
+  /** Maps of the chosen layer over 10 images per class, without ablation (17 forward tails a batch is slow here). */
+  const computeSmallMaps = async () => {
+    await page.locator('[data-testid=maps-panel] input[type=number]').fill('10');
+    await page.locator('[data-testid=maps-panel] input[type=checkbox]').first().uncheck();
+    await page.getByTestId('compute-maps').click();
+  };
   const withLog = async (what: string, step: () => Promise<void>) => {
     try {
       await step();
@@ -47,9 +53,7 @@ describe('studio page in Chromium', () => {
       expect(await text('dataset-summary')).toContain('mnist');
       expect(await text('dataset-summary')).toContain('10 classes');
       expect(await text('total-params')).toBe('215,370');
-      await page.locator('[data-testid=maps-panel] input[type=number]').fill('10');
-      await page.locator('[data-testid=maps-panel] input[type=checkbox]').first().uncheck();
-      await page.getByTestId('compute-maps').click();
+      await computeSmallMaps();
       await visible('maps-summary', 120_000);
       expect(await text('maps-summary')).toMatch(/conv1: 16 kernels × 10 classes, 28×28 positions, 100 analysis images/);
     });
@@ -113,6 +117,17 @@ describe('studio page in Chromium', () => {
     });
   }, 180_000);
 
+  it('recovers from a lost GPU device and computes maps again', async () => {
+    await withLog('device loss', async () => {
+      await page.evaluate(() => (globalThis as unknown as { aomStudioEngine: { simulateDeviceLoss(): Promise<void> } }).aomStudioEngine.simulateDeviceLoss());
+      await page.waitForFunction(() => /A new GPU device is in use/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), null, { timeout: 60_000 });
+      await computeSmallMaps();
+      await page.waitForFunction(() => /conv1: 15 kernels/.test(document.querySelector('[data-testid=maps-summary]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.waitForTimeout(800);
+      await screenshot(page, '04-after-device-loss');
+    });
+  }, 180_000);
+
   it('shows the error of a broken dataset file in place', async () => {
     await withLog('broken file', async () => {
       await page.getByTestId('dataset-files').setInputFiles({ name: 'train-images-idx3-ubyte.gz', mimeType: 'application/octet-stream', buffer: Buffer.from('not an IDX file at all') });
@@ -120,7 +135,7 @@ describe('studio page in Chromium', () => {
       expect(await text('dataset-error')).toContain('train-images-idx3-ubyte.gz');
       // The loaded dataset stays.
       expect(await text('dataset-summary')).toContain('mnist');
-      await screenshot(page, '04-broken-file');
+      await screenshot(page, '05-broken-file');
     });
   }, 60_000);
 
@@ -131,7 +146,7 @@ describe('studio page in Chromium', () => {
       await p.goto(server.url);
       await p.getByTestId('no-webgpu').waitFor({ state: 'visible', timeout: 30_000 });
       expect(await p.getByTestId('no-webgpu').innerText()).toMatch(/needs WebGPU/);
-      await screenshot(p, '05-no-webgpu');
+      await screenshot(p, '06-no-webgpu');
     } finally {
       await plain.close();
     }

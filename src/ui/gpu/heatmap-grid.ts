@@ -22,7 +22,8 @@ import { GRID_GAP } from './grid-geometry.ts';
 
 const FILE = 'heatmap-grid.wgsl';
 const UNIFORM_BYTES = 96; // mat3x3f (3 x 16) + 8 scalars (32) + vec4f background (16)
-const BACKGROUND = [0.97, 0.97, 0.96, 1];
+/** Background (gaps and outside the grid), RGBA in [0, 1]. */
+export const BACKGROUND = [0.97, 0.97, 0.96, 1];
 
 export interface GridMaps {
   kernels: number;
@@ -49,22 +50,28 @@ export class HeatmapGrid {
   private context2d: OffscreenCanvasRenderingContext2D | null = null;
   private readonly format: GPUTextureFormat;
 
+  /**
+   * @param canvas where frames go; null renders only through `renderPixels` (tests, PNG export)
+   * @param mode 'present' draws into the canvas's WebGPU context, 'readback' into its 2D context
+   */
   constructor(
     private readonly ctx: GpuContext,
-    private readonly canvas: OffscreenCanvas,
+    private readonly canvas: OffscreenCanvas | null,
     readonly mode: RenderMode,
   ) {
     const device = ctx.device;
     this.uniforms = device.createBuffer({ label: 'heatmap-grid uniforms', size: UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.luts = { aom: ctx.upload('heatmap-grid colour table aom', colourTable('aom')), csm: ctx.upload('heatmap-grid colour table csm', colourTable('csm')) };
-    if (mode === 'present') {
+    if (canvas && mode === 'present') {
       this.gpuContext = canvas.getContext('webgpu');
       if (!this.gpuContext) throw new Error('heatmap-grid: the canvas gave no WebGPU context');
       this.format = navigator.gpu.getPreferredCanvasFormat();
       this.gpuContext.configure({ device, format: this.format, alphaMode: 'opaque' });
     } else {
-      this.context2d = canvas.getContext('2d');
-      if (!this.context2d) throw new Error('heatmap-grid: the canvas gave no 2D context for the read-back path');
+      if (canvas) {
+        this.context2d = canvas.getContext('2d');
+        if (!this.context2d) throw new Error('heatmap-grid: the canvas gave no 2D context for the read-back path');
+      }
       this.format = 'rgba8unorm';
     }
   }
@@ -77,13 +84,15 @@ export class HeatmapGrid {
     const info = await module.getCompilationInfo();
     const errors = info.messages.filter((m) => m.type === 'error').map((m) => `shaders/${FILE}:${m.lineNum}:${m.linePos} ${m.message}`);
     try {
-      this.pipeline = await device.createRenderPipelineAsync({
+      const descriptor: GPURenderPipelineDescriptor = {
         label: 'heatmap-grid',
         layout: 'auto',
         vertex: { module, entryPoint: 'vs' },
         fragment: { module, entryPoint: 'fs', targets: [{ format: this.format }] },
         primitive: { topology: 'triangle-list' },
-      });
+      };
+      // dawn.node (tests) compiles synchronously, as PipelineCache explains; the worker keeps the async call.
+      this.pipeline = this.ctx.isNode ? device.createRenderPipeline(descriptor) : await device.createRenderPipelineAsync(descriptor);
     } finally {
       const scoped = await device.popErrorScope();
       if (errors.length || scoped) throw new GpuValidationError(errors.join('\n') || `shaders/${FILE}: ${scoped?.message}`);
@@ -107,17 +116,61 @@ export class HeatmapGrid {
     return this.data !== null;
   }
 
-  /** Draws one frame of `view`; returns the grid geometry for the page's hover read-outs. */
+  /** Draws one frame of `view` on the canvas; returns the grid geometry for the page's hover read-outs. */
   async draw(view: MapView): Promise<GridLayout | null> {
-    if (!this.data) return null;
-    const { maps } = this.data;
+    if (!this.data || !this.canvas) return null;
     const width = Math.max(1, Math.round(view.width));
     const height = Math.max(1, Math.round(view.height));
     if (this.canvas.width !== width || this.canvas.height !== height) {
       this.canvas.width = width;
       this.canvas.height = height;
     }
-    if (view.order.length !== maps.kernels || view.order.some((k) => !(k >= 0 && k < maps.kernels))) {
+    if (this.gpuContext) {
+      const encoder = await this.encodeFrame(view, this.gpuContext.getCurrentTexture());
+      this.ctx.device.queue.submit([encoder.finish()]);
+    } else {
+      const pixels = await this.renderPixels(view);
+      this.context2d!.putImageData(new ImageData(pixels, width, height), 0, 0);
+    }
+    return { cellWidth: this.data.maps.width, cellHeight: this.data.maps.height, gap: GRID_GAP };
+  }
+
+  /**
+   * Renders `view` into an rgba8unorm texture and reads it back as tightly packed RGBA rows (the read-back
+   * path, also used by tests and PNG export). copyTextureToBuffer needs rows padded to 256 bytes; they are
+   * unpadded here.
+   */
+  async renderPixels(view: MapView): Promise<Uint8ClampedArray<ArrayBuffer>> {
+    if (!this.data) throw new Error('heatmap-grid: no maps uploaded (call setMaps first)');
+    const width = Math.max(1, Math.round(view.width));
+    const height = Math.max(1, Math.round(view.height));
+    const texture = this.readbackTarget(width, height);
+    const encoder = await this.encodeFrame(view, texture);
+    const device = this.ctx.device;
+    const bytesPerRow = Math.ceil((width * 4) / 256) * 256;
+    const staging = device.createBuffer({ label: 'heatmap-grid read-back', size: bytesPerRow * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    try {
+      encoder.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow }, [width, height]);
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const padded = new Uint8Array(staging.getMappedRange());
+      const pixels = new Uint8ClampedArray(width * height * 4);
+      for (let y = 0; y < height; y++) pixels.set(padded.subarray(y * bytesPerRow, y * bytesPerRow + width * 4), y * width * 4);
+      return pixels;
+    } catch (error) {
+      this.ctx.assertAlive();
+      throw error;
+    } finally {
+      if (staging.mapState === 'mapped') staging.unmap();
+      staging.destroy();
+    }
+  }
+
+  /** Writes the view's uniforms and row order and encodes one render pass into `texture`. */
+  private async encodeFrame(view: MapView, texture: GPUTexture): Promise<GPUCommandEncoder> {
+    const data = this.data!;
+    const { maps } = data;
+    if (view.order.length !== maps.kernels || new Set(view.order).size !== maps.kernels || view.order.some((k) => !(k >= 0 && k < maps.kernels))) {
       throw new RangeError(`heatmap-grid: the row order must list each of the ${maps.kernels} kernels once`);
     }
     const pipeline = await this.getPipeline();
@@ -133,19 +186,18 @@ export class HeatmapGrid {
     new Uint32Array(bytes, 68, 1)[0] = view.kind === 'csm' ? 1 : 0;
     new Float32Array(bytes, 80, 4).set(BACKGROUND);
     device.queue.writeBuffer(this.uniforms, 0, bytes);
-    device.queue.writeBuffer(this.data.order, 0, Uint32Array.from(view.order));
+    device.queue.writeBuffer(data.order, 0, Uint32Array.from(view.order));
 
     const bindGroup = device.createBindGroup({
       label: 'heatmap-grid',
       layout: pipeline.getBindGroupLayout(0),
       entries: [
         { binding: 0, resource: { buffer: this.uniforms } },
-        { binding: 1, resource: { buffer: view.kind === 'csm' ? this.data.csm : this.data.aom } },
-        { binding: 2, resource: { buffer: this.data.order } },
+        { binding: 1, resource: { buffer: view.kind === 'csm' ? data.csm : data.aom } },
+        { binding: 2, resource: { buffer: data.order } },
         { binding: 3, resource: { buffer: this.luts[view.kind] } },
       ],
     });
-    const texture = this.gpuContext ? this.gpuContext.getCurrentTexture() : this.readbackTarget(width, height);
     const encoder = device.createCommandEncoder({ label: 'heatmap-grid frame' });
     const pass = encoder.beginRenderPass({
       label: 'heatmap-grid',
@@ -155,12 +207,7 @@ export class HeatmapGrid {
     pass.setBindGroup(0, bindGroup);
     pass.draw(3);
     pass.end();
-    if (this.context2d) {
-      await this.readBack(encoder, texture, width, height);
-    } else {
-      device.queue.submit([encoder.finish()]);
-    }
-    return { cellWidth: maps.width, cellHeight: maps.height, gap: GRID_GAP };
+    return encoder;
   }
 
   private readbackTarget(width: number, height: number): GPUTexture {
@@ -174,28 +221,6 @@ export class HeatmapGrid {
       });
     }
     return this.target;
-  }
-
-  /** Copies the rendered texture to a mapped buffer and onto the 2D canvas (rows are padded to 256 bytes). */
-  private async readBack(encoder: GPUCommandEncoder, texture: GPUTexture, width: number, height: number): Promise<void> {
-    const device = this.ctx.device;
-    const bytesPerRow = Math.ceil((width * 4) / 256) * 256;
-    const staging = device.createBuffer({ label: 'heatmap-grid read-back', size: bytesPerRow * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    try {
-      encoder.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow }, [width, height]);
-      device.queue.submit([encoder.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const padded = new Uint8Array(staging.getMappedRange());
-      const image = new ImageData(width, height);
-      for (let y = 0; y < height; y++) image.data.set(padded.subarray(y * bytesPerRow, y * bytesPerRow + width * 4), y * width * 4);
-      this.context2d!.putImageData(image, 0, 0);
-    } catch (error) {
-      this.ctx.assertAlive();
-      throw error;
-    } finally {
-      if (staging.mapState === 'mapped') staging.unmap();
-      staging.destroy();
-    }
   }
 
   private releaseData(): void {
