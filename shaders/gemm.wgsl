@@ -1,5 +1,5 @@
-// gemm: C[M, N] = A[M, K] · B[K, N] (+ bias[n]) (ReLU), a tiled implicit GEMM. A and B are "virtual" matrices
-// read straight from the layer's tensors according to MODE, so convolutions never materialise im2col:
+// gemm: C[M, N] = A[M, K] · B[K, N] (+ bias[n]) (ReLU), an implicit GEMM. A and B are "virtual" matrices read
+// straight from the layer's tensors according to MODE, so convolutions never materialise im2col:
 //
 //   MODE 0  dense forward         A = x[batch, in]        B = w[in, out]          C = y[batch, out]
 //   MODE 1  dense input grad      A = dy[batch, out]      B = w^T: B[k, n] = w[n, k]        C = dx[batch, in]
@@ -14,27 +14,40 @@
 //   MODE 6  column sums (bias grad)   A[0, k] = 1 (M = 1)               B = dy[rows, channels]     C = db
 // Out-of-range reads are zero (zero padding, ragged tiles).
 //
-// Tiling: a workgroup of 8x8 threads computes a 32x32 tile of C; each thread owns 4x4 outputs strided by 8
-// (rows ty + 8i, columns tx + 8j), so neighbouring threads touch neighbouring columns. The K loop stages a 16-deep
-// slice of A and B in workgroup memory (tileA[k][m], tileB[k][n]); every thread then does 16 x 4 x 4 FMAs from
-// registers. Workgroup (x, y) = (column tile, row tile); z = split index when SPLIT: the K range is cut into
-// slices of kPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum.
+// K as two loops. k = outer * nInner + inner, where the inner index walks a contiguous axis of A:
+//   MODE 0-2, 6: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
+//   MODE 3: outer = tap (ky, kx), inner = c;   MODE 4: outer = tap (ky, kx), inner = o;
+//   MODE 5: outer = (n, oy), inner = ox.
+// For each outer step a row m reads A[m, k] at aIndex = base + inner * aStride while lo <= inner < hi (zero
+// outside: padding, ragged K); B[k, n] is at bBase(outer) + inner * bStrideK + n * bStrideN. So the divisions
+// that decode m and k happen once per row and once per outer step, never per multiply-add.
+//
+// Work split, shaped for SIMD CPUs (lavapipe runs a workgroup's invocations as lanes of one vector) as much as
+// for GPUs: a workgroup is LANES threads and computes ROWS rows x (LANES * COLS) columns of C. Every thread
+// handles the same ROWS rows, so A's index math and loads are uniform across the workgroup (scalar work, one
+// load broadcast to all lanes); thread `lane` owns columns colBase + lane + LANES * j (j < COLS), so only B is
+// loaded per thread. Each thread keeps ROWS x COLS accumulators in registers and does ROWS * COLS FMAs per k.
+// No workgroup memory and no barriers. Workgroups are numbered linearly over (row tile, column tile) in x, y
+// (spread past the per-dimension limit); z = split index when SPLIT: the outer range is cut into slices of
+// outerPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum.
 override MODE: u32 = 0u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override SPLIT: bool = false;
+override LANES: u32 = 8u;
+override ROWS: u32 = 4u; // at most MAX_ROWS
+override COLS: u32 = 4u; // at most MAX_COLS
 
-const TILE: u32 = 32u;
-const TK: u32 = 16u;
-const WG: u32 = 8u;
-const PER: u32 = 4u;
+// Private arrays need constant sizes; only the first ROWS x COLS entries are used (the rest is dead code).
+const MAX_ROWS: u32 = 16u;
+const MAX_COLS: u32 = 8u;
 
 struct Params {
-  M: u32, N: u32, K: u32, kPerSplit: u32,
-  batch: u32, inH: u32, inW: u32, inC: u32,
-  kH: u32, kW: u32, outC: u32, outH: u32,
-  outW: u32, strideH: u32, strideW: u32, padTop: u32,
-  padLeft: u32,
+  M: u32, N: u32, K: u32, nOuter: u32,
+  nInner: u32, outerPerSplit: u32, colTiles: u32, batch: u32,
+  inH: u32, inW: u32, inC: u32, kH: u32,
+  kW: u32, outC: u32, outH: u32, outW: u32,
+  strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -43,104 +56,128 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-var<workgroup> tileA: array<array<f32, TILE>, TK>;
-var<workgroup> tileB: array<array<f32, TILE>, TK>;
+// A row m decoded once: (p, y, x) mean MODE 3: (n, oy*sh - padTop, ox*sw - padLeft);
+// MODE 4: (n, iy + padTop, ix + padLeft); MODE 5: (c, ky - padTop, kx - padLeft); other modes: (m, 0, 0).
+// [lo, hi) is the inner range a row may read for every outer step (MODE 5: the ox keeping ix inside the
+// image); empty for rows past M.
+struct Row { p: u32, y: i32, x: i32, lo: u32, hi: u32 }
 
-// x[n, iy, ix, ch] with zero outside the image; iy, ix are signed because padding reaches below zero.
-fn readInput(n: u32, iy: i32, ix: i32, ch: u32) -> f32 {
-  if (iy < 0 || ix < 0 || iy >= i32(P.inH) || ix >= i32(P.inW)) { return 0.0; }
-  return a[((n * P.inH + u32(iy)) * P.inW + u32(ix)) * P.inC + ch];
-}
+// Where a row reads A during one outer step: aIndex = base + inner * aStride for lo <= inner < hi.
+struct Span { base: i32, lo: u32, hi: u32 }
 
-fn loadA(m: u32, k: u32) -> f32 {
-  if (m >= P.M || k >= P.K) { return 0.0; }
-  if (MODE == 0u || MODE == 1u) { return a[m * P.K + k]; }
-  if (MODE == 2u) { return a[k * P.M + m]; }
+fn decodeRow(m: u32) -> Row {
+  if (m >= P.M) { return Row(0u, 0, 0, 0u, 0u); }
   if (MODE == 3u) {
     let ox = m % P.outW; let oy = (m / P.outW) % P.outH; let n = m / (P.outW * P.outH);
-    let ch = k % P.inC; let kx = (k / P.inC) % P.kW; let ky = k / (P.inC * P.kW);
-    return readInput(n, i32(oy * P.strideH + ky) - i32(P.padTop), i32(ox * P.strideW + kx) - i32(P.padLeft), ch);
+    return Row(n, i32(oy * P.strideH) - i32(P.padTop), i32(ox * P.strideW) - i32(P.padLeft), 0u, P.inC);
   }
   if (MODE == 4u) {
     let ix = m % P.inW; let iy = (m / P.inW) % P.inH; let n = m / (P.inW * P.inH);
-    let o = k % P.outC; let kx = (k / P.outC) % P.kW; let ky = k / (P.outC * P.kW);
-    // iy = oy*sh + ky - padTop  =>  oy = (iy + padTop - ky) / sh, valid only when exact and in range.
-    let ny = i32(iy + P.padTop) - i32(ky);
-    let nx = i32(ix + P.padLeft) - i32(kx);
-    if (ny < 0 || nx < 0) { return 0.0; }
-    let oy = u32(ny) / P.strideH; let ox = u32(nx) / P.strideW;
-    if (oy * P.strideH != u32(ny) || ox * P.strideW != u32(nx) || oy >= P.outH || ox >= P.outW) { return 0.0; }
-    return a[((n * P.outH + oy) * P.outW + ox) * P.outC + o];
+    return Row(n, i32(iy + P.padTop), i32(ix + P.padLeft), 0u, P.outC);
   }
   if (MODE == 5u) {
     let ch = m % P.inC; let kx = (m / P.inC) % P.kW; let ky = m / (P.inC * P.kW);
-    let ox = k % P.outW; let oy = (k / P.outW) % P.outH; let n = k / (P.outW * P.outH);
-    return readInput(n, i32(oy * P.strideH + ky) - i32(P.padTop), i32(ox * P.strideW + kx) - i32(P.padLeft), ch);
+    // ix = ox*sw + x must lie in [0, inW): ox >= ceil(-x / sw) and ox <= (inW - 1 - x) / sw.
+    let x = i32(kx) - i32(P.padLeft);
+    let lo = select(0u, (u32(-x) + P.strideW - 1u) / P.strideW, x < 0);
+    let last = i32(P.inW) - 1 - x; // >= 0 because kx - padLeft < inW for every 'same' or 'valid' window
+    let hi = min(P.outW, u32(last) / P.strideW + 1u);
+    return Row(ch, i32(ky) - i32(P.padTop), x, lo, max(lo, hi));
   }
-  return 1.0; // MODE 6
+  return Row(m, 0, 0, 0u, P.nInner);
 }
 
-fn loadB(k: u32, n: u32) -> f32 {
-  if (k >= P.K || n >= P.N) { return 0.0; }
-  if (MODE == 1u) { return b[n * P.K + k]; }
+fn rowSpan(r: Row, outer: u32) -> Span {
+  let none = Span(0, 0u, 0u);
+  if (MODE == 0u || MODE == 1u) { return Span(i32(r.p * P.K + outer * P.nInner), r.lo, r.hi); }
+  if (MODE == 2u) { return Span(i32(outer * P.nInner * P.M + r.p), r.lo, r.hi); }
+  if (MODE == 3u) {
+    let ky = outer / P.kW; let kx = outer % P.kW;
+    let iy = r.y + i32(ky); let ix = r.x + i32(kx);
+    if (iy < 0 || ix < 0 || iy >= i32(P.inH) || ix >= i32(P.inW)) { return none; }
+    return Span(i32(((r.p * P.inH + u32(iy)) * P.inW + u32(ix)) * P.inC), r.lo, r.hi);
+  }
   if (MODE == 4u) {
-    // k = (ky, kx, o), n = input channel c: w[((ky*kW + kx)*inC + c)*outC + o]
-    let o = k % P.outC; let tap = k / P.outC;
-    return b[(tap * P.inC + n) * P.outC + o];
+    // iy = oy*sh + ky - padTop  =>  oy = (iy + padTop - ky) / sh, valid only when exact and in range.
+    let ky = outer / P.kW; let kx = outer % P.kW;
+    let ny = r.y - i32(ky); let nx = r.x - i32(kx);
+    if (ny < 0 || nx < 0) { return none; }
+    let oy = u32(ny) / P.strideH; let ox = u32(nx) / P.strideW;
+    if (oy * P.strideH != u32(ny) || ox * P.strideW != u32(nx) || oy >= P.outH || ox >= P.outW) { return none; }
+    return Span(i32(((r.p * P.outH + oy) * P.outW + ox) * P.outC), r.lo, r.hi);
   }
-  return b[k * P.N + n];
+  if (MODE == 5u) {
+    let n = outer / P.outH; let oy = outer % P.outH;
+    let iy = i32(oy * P.strideH) + r.y;
+    if (iy < 0 || iy >= i32(P.inH)) { return none; }
+    // x[n, iy, ox*sw + x, c] = a[((n*inH + iy)*inW + x)*inC + c + ox * sw*inC]; base < 0 only where ox < lo.
+    return Span((i32(n * P.inH + u32(iy)) * i32(P.inW) + r.x) * i32(P.inC) + i32(r.p), r.lo, r.hi);
+  }
+  return Span(0, r.lo, r.hi); // MODE 6 reads no A
 }
 
-@compute @workgroup_size(WG, WG, 1)
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let rowBase = wg.y * TILE;
-  let colBase = wg.x * TILE;
-  let t = lid.y * WG + lid.x;
-  var kBegin = 0u;
-  var kEnd = P.K;
-  if (SPLIT) {
-    kBegin = wg.z * P.kPerSplit;
-    kEnd = min(P.K, kBegin + P.kPerSplit);
-  }
-  // Which index runs fastest across threads while staging: the one contiguous in memory for this MODE.
-  let aKFast = MODE == 0u || MODE == 1u || MODE == 3u || MODE == 4u;
-  let bKFast = MODE == 1u || MODE == 4u;
+@compute @workgroup_size(LANES, 1, 1)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let tile = wg.y * nwg.x + wg.x;
+  let rowBase = (tile / P.colTiles) * ROWS;
+  let colBase = (tile % P.colTiles) * (LANES * COLS);
+  if (rowBase >= P.M) { return; } // spare workgroups of the spread grid (uniform: all lanes leave)
 
-  var acc: array<array<f32, PER>, PER>;
-  for (var k0 = kBegin; k0 < kEnd; k0 += TK) {
-    // Stage A and B: 16 x 32 values each, 8 per thread.
-    for (var i = 0u; i < (TK * TILE) / (WG * WG); i++) {
-      let e = t + i * WG * WG;
-      var kl: u32; var ml: u32;
-      if (aKFast) { kl = e % TK; ml = e / TK; } else { ml = e % TILE; kl = e / TILE; }
-      let kA = k0 + kl;
-      tileA[kl][ml] = select(0.0, loadA(rowBase + ml, kA), kA < kEnd);
-      var kb: u32; var nl: u32;
-      if (bKFast) { kb = e % TK; nl = e / TK; } else { nl = e % TILE; kb = e / TILE; }
-      let kB = k0 + kb;
-      tileB[kb][nl] = select(0.0, loadB(kB, colBase + nl), kB < kEnd);
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < TK; kk++) {
-      var av: array<f32, PER>;
-      var bv: array<f32, PER>;
-      for (var i = 0u; i < PER; i++) { av[i] = tileA[kk][lid.y + i * WG]; }
-      for (var j = 0u; j < PER; j++) { bv[j] = tileB[kk][lid.x + j * WG]; }
-      for (var i = 0u; i < PER; i++) {
-        for (var j = 0u; j < PER; j++) { acc[i][j] = fma(av[i], bv[j], acc[i][j]); }
+  var outerBegin = 0u;
+  var outerEnd = P.nOuter;
+  if (SPLIT) {
+    outerBegin = wg.z * P.outerPerSplit;
+    outerEnd = min(P.nOuter, outerBegin + P.outerPerSplit);
+  }
+
+  // Strides of the inner index in A and B, and of n in B (see the header).
+  var aStride = 1u;
+  if (MODE == 2u) { aStride = P.M; }
+  if (MODE == 5u) { aStride = P.strideW * P.inC; }
+  var bStrideK = P.N;
+  if (MODE == 1u || MODE == 4u) { bStrideK = 1u; }
+  var bStrideN = 1u;
+  if (MODE == 1u) { bStrideN = P.K; }
+  if (MODE == 4u) { bStrideN = P.outC; }
+
+  var rows: array<Row, MAX_ROWS>;
+  for (var r = 0u; r < ROWS; r++) { rows[r] = decodeRow(rowBase + r); }
+  // Columns past N load column N - 1 (a valid address) and are never written.
+  var bCol: array<u32, MAX_COLS>;
+  for (var j = 0u; j < COLS; j++) { bCol[j] = min(colBase + lid.x + LANES * j, P.N - 1u) * bStrideN; }
+
+  var acc: array<array<f32, MAX_COLS>, MAX_ROWS>;
+  for (var outer = outerBegin; outer < outerEnd; outer++) {
+    var spans: array<Span, MAX_ROWS>;
+    for (var r = 0u; r < ROWS; r++) { spans[r] = rowSpan(rows[r], outer); }
+    // Dense modes: the last chunk of K is ragged. Convolutions: nInner * nOuter = K exactly.
+    let innerEnd = min(P.nInner, P.K - outer * P.nInner);
+    var bBase = outer * P.nInner * P.N; // MODE 0, 2, 3, 5, 6: B[k, n] = b[k*N + n]
+    if (MODE == 1u) { bBase = outer * P.nInner; }
+    if (MODE == 4u) { bBase = outer * P.inC * P.outC; }
+    for (var inner = 0u; inner < innerEnd; inner++) {
+      var bv: array<f32, MAX_COLS>;
+      let bRow = bBase + inner * bStrideK;
+      for (var j = 0u; j < COLS; j++) { bv[j] = b[bRow + bCol[j]]; }
+      for (var r = 0u; r < ROWS; r++) {
+        let s = spans[r];
+        let inside = inner >= s.lo && inner < s.hi;
+        var av = 1.0; // MODE 6: A = 1
+        if (MODE != 6u) { av = select(0.0, a[u32(select(0, s.base + i32(inner * aStride), inside))], inside); }
+        else { av = select(0.0, 1.0, inside); }
+        for (var j = 0u; j < COLS; j++) { acc[r][j] = fma(av, bv[j], acc[r][j]); }
       }
     }
-    workgroupBarrier();
   }
 
   let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT);
-  for (var i = 0u; i < PER; i++) {
-    let m = rowBase + lid.y + i * WG;
-    if (m >= P.M) { continue; }
-    for (var j = 0u; j < PER; j++) {
-      let n = colBase + lid.x + j * WG;
-      if (n >= P.N) { continue; }
-      var v = acc[i][j];
+  for (var r = 0u; r < ROWS; r++) {
+    let m = rowBase + r;
+    if (m >= P.M) { break; }
+    for (var j = 0u; j < COLS; j++) {
+      let n = colBase + lid.x + LANES * j;
+      if (n >= P.N) { break; }
+      var v = acc[r][j];
       if (HAS_BIAS) { v += bias[n]; }
       if (RELU) { v = max(v, 0.0); }
       c[splitOffset + m * P.N + n] = v;

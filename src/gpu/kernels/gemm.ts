@@ -50,42 +50,91 @@ export interface GemmArgs {
   conv?: GemmConvGeometry;
   /** Force a split count (tests); by default chosen by chooseSplits. */
   splits?: number;
+  /** Force a tile (tests, benchmarks); by default chosen by chooseTile. */
+  tile?: GemmTile;
 }
 
-const TILE = 32;
-const TK = 16;
+/** Tile of C one workgroup computes: `rows` rows x (LANES * `cols`) columns (see shaders/gemm.wgsl). */
+export interface GemmTile {
+  rows: number;
+  cols: number;
+}
+
+/** Threads per workgroup: lavapipe's vector width on AVX2 (8 x f32); a multiple of any GPU's SIMD quarter. */
+const LANES = 8;
+/** Dense modes walk K in chunks of this many k (the split-K granularity). */
+const DENSE_CHUNK = 64;
 const REDUCE_WG = 256;
 
 /**
- * Number of K slices for a GEMM: enough workgroups to keep the GPU busy (~512) when the output has few tiles,
- * but never slices shorter than 256 (partials cost a write and a read of M x N each).
+ * Tile for an N-column output. On lavapipe every storage load costs a per-lane loop whatever its address, so
+ * what counts is FMAs per load: a thread's ROWS x COLS block does ROWS * COLS FMAs for ROWS + COLS loads per k.
+ * COLS is as large as N allows (8 x 8 blocks for N > 32), so that narrow outputs waste few lanes. Four
+ * variants in all, so a cold shader cache compiles few pipelines.
  */
-export function chooseSplits(M: number, N: number, K: number): number {
-  const tiles = ceilDiv(M, TILE) * ceilDiv(N, TILE);
-  const wanted = ceilDiv(512, tiles);
-  const most = Math.max(1, Math.floor(K / 256));
-  return Math.max(1, Math.min(wanted, most, 64));
+export function chooseTile(N: number): GemmTile {
+  if (N <= LANES) return { rows: 16, cols: 1 };
+  if (N <= 2 * LANES) return { rows: 8, cols: 2 };
+  if (N <= 4 * LANES) return { rows: 8, cols: 4 };
+  return { rows: 8, cols: 8 };
+}
+
+/**
+ * Number of K slices for a GEMM, in units of outer steps: enough workgroups to keep every core or SM busy
+ * (~256) when the output has few tiles, but slices of at least 1024 k (partials cost a write and a read of
+ * M x N each).
+ */
+export function chooseSplits(tiles: number, nOuter: number, nInner: number): number {
+  const wanted = ceilDiv(256, tiles);
+  const most = Math.max(1, Math.floor((nOuter * nInner) / 1024));
+  return Math.max(1, Math.min(wanted, most, nOuter, 64));
+}
+
+/** How K = (outer, inner) is walked for each mode (see the header of shaders/gemm.wgsl). */
+function kLoops(mode: GemmMode, K: number, g: GemmConvGeometry): { nOuter: number; nInner: number } {
+  switch (mode) {
+    case GemmMode.convForward:
+      return { nOuter: g.kH * g.kW, nInner: g.inC };
+    case GemmMode.convInputGrad:
+      return { nOuter: g.kH * g.kW, nInner: g.outC };
+    case GemmMode.convWeightGrad:
+      return { nOuter: g.batch * g.outH, nInner: g.outW };
+    default:
+      return { nOuter: ceilDiv(K, DENSE_CHUNK), nInner: DENSE_CHUNK };
+  }
 }
 
 /** Plans one GEMM: one KernelCall, or two (partial GEMM + reduce) when split over K. */
 export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelCall[]> {
   const { M, N, K } = args;
-  let splits = args.splits ?? (args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums ? chooseSplits(M, N, K) : 1);
-  const kPerSplit = ceilDiv(ceilDiv(K, splits), TK) * TK;
-  splits = Math.max(1, ceilDiv(K, kPerSplit));
   const g = args.conv ?? { batch: 0, inH: 0, inW: 0, inC: 0, kH: 0, kW: 0, outC: 0, outH: 0, outW: 0, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
-  const uniforms = u32s(M, N, K, kPerSplit, g.batch, g.inH, g.inW, g.inC, g.kH, g.kW, g.outC, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft);
+  const { nOuter, nInner } = kLoops(args.mode, K, g);
+  const tile = args.tile ?? chooseTile(N);
+  const colTiles = ceilDiv(N, LANES * tile.cols);
+  const tiles = ceilDiv(M, tile.rows) * colTiles;
+  const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
+  let splits = args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1);
+  const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
+  splits = ceilDiv(nOuter, outerPerSplit);
+  const uniforms = u32s(
+    M, N, K, nOuter, nInner, outerPerSplit, colTiles, g.batch, g.inH, g.inW, g.inC, g.kH,
+    g.kW, g.outC, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft,
+  );
   const split = splits > 1;
   const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * M * N * 4) : null;
   // A bias binding is always present in the layout; a 4-byte dummy stands in when there is none.
   const bias = args.bias ?? ctx.createBuffer(`${args.label} no-bias`, 4);
+  const [wx, wy] = spreadWorkgroups(tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
   const gemm = await makeKernelCall(ctx, {
     label: args.label,
     file: 'gemm.wgsl',
-    constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0 },
+    constants: {
+      MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0,
+      LANES, ROWS: tile.rows, COLS: tile.cols,
+    },
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
-    workgroups: [ceilDiv(N, TILE), ceilDiv(M, TILE), splits],
+    workgroups: [wx, wy, splits],
   });
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];
