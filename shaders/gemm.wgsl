@@ -27,6 +27,8 @@
 // handles the same ROWS rows, so A's index math and loads are uniform across the workgroup (scalar work, one
 // load broadcast to all lanes); thread `lane` owns columns colBase + lane + LANES * j (j < COLS), so only B is
 // loaded per thread. Each thread keeps ROWS x COLS accumulators in registers and does ROWS * COLS FMAs per k.
+// With ROW_LANES (narrow outputs, N <= COLS) the roles swap: the tile is (LANES * ROWS) x COLS, lane `lane`
+// owns rows rowBase + lane + LANES * r and every thread reads the same COLS columns of B.
 // No workgroup memory and no barriers. Workgroups are numbered linearly over (row tile, column tile) in x, y
 // (spread past the per-dimension limit); z = split index when SPLIT: the outer range is cut into slices of
 // outerPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum.
@@ -36,6 +38,9 @@ override RELU: bool = false;
 override SPLIT: bool = false;
 override LANES: u32 = 8u;
 override ROWS: u32 = 4u; // at most MAX_ROWS
+// Lanes along rows instead of columns, for narrow outputs (N <= COLS, e.g. the input gradient of a 1-channel
+// image): lane `lane` owns rows rowBase + lane + LANES * r and every thread the same COLS columns.
+override ROW_LANES: bool = false;
 override COLS: u32 = 4u; // at most MAX_COLS
 
 // Private arrays need constant sizes; only the first ROWS x COLS entries are used (the rest is dead code).
@@ -116,11 +121,17 @@ fn rowSpan(r: Row, outer: u32) -> Span {
   return Span(0, r.lo, r.hi); // MODE 6 reads no A
 }
 
+// Rows and columns of C owned by thread `lane`: (row r, column j) is C[rowBase + r * rowStep, colBase + j * colStep].
+fn rowOf(rowBase: u32, lane: u32, r: u32) -> u32 { return select(rowBase + r, rowBase + lane + LANES * r, ROW_LANES); }
+fn colOf(colBase: u32, lane: u32, j: u32) -> u32 { return select(colBase + lane + LANES * j, colBase + j, ROW_LANES); }
+
 @compute @workgroup_size(LANES, 1, 1)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tile = wg.y * nwg.x + wg.x;
-  let rowBase = (tile / P.colTiles) * ROWS;
-  let colBase = (tile % P.colTiles) * (LANES * COLS);
+  let tileRows = select(ROWS, LANES * ROWS, ROW_LANES);
+  let tileCols = select(LANES * COLS, COLS, ROW_LANES);
+  let rowBase = (tile / P.colTiles) * tileRows;
+  let colBase = (tile % P.colTiles) * tileCols;
   if (rowBase >= P.M) { return; } // spare workgroups of the spread grid (uniform: all lanes leave)
 
   var outerBegin = 0u;
@@ -141,10 +152,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   if (MODE == 4u) { bStrideN = P.outC; }
 
   var rows: array<Row, MAX_ROWS>;
-  for (var r = 0u; r < ROWS; r++) { rows[r] = decodeRow(rowBase + r); }
+  for (var r = 0u; r < ROWS; r++) { rows[r] = decodeRow(rowOf(rowBase, lid.x, r)); }
   // Columns past N load column N - 1 (a valid address) and are never written.
   var bCol: array<u32, MAX_COLS>;
-  for (var j = 0u; j < COLS; j++) { bCol[j] = min(colBase + lid.x + LANES * j, P.N - 1u) * bStrideN; }
+  for (var j = 0u; j < COLS; j++) { bCol[j] = min(colOf(colBase, lid.x, j), P.N - 1u) * bStrideN; }
 
   var acc: array<array<f32, MAX_COLS>, MAX_ROWS>;
   for (var outer = outerBegin; outer < outerEnd; outer++) {
@@ -172,10 +183,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 
   let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT);
   for (var r = 0u; r < ROWS; r++) {
-    let m = rowBase + r;
+    let m = rowOf(rowBase, lid.x, r);
     if (m >= P.M) { break; }
     for (var j = 0u; j < COLS; j++) {
-      let n = colBase + lid.x + LANES * j;
+      let n = colOf(colBase, lid.x, j);
       if (n >= P.N) { break; }
       var v = acc[r][j];
       if (HAS_BIAS) { v += bias[n]; }

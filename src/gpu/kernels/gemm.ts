@@ -58,6 +58,8 @@ export interface GemmArgs {
 export interface GemmTile {
   rows: number;
   cols: number;
+  /** Lanes along rows: the tile is (LANES * rows) x cols (for N <= cols). */
+  rowLanes?: boolean;
 }
 
 /** Threads per workgroup: lavapipe's vector width on AVX2 (8 x f32); a multiple of any GPU's SIMD quarter. */
@@ -69,11 +71,13 @@ const REDUCE_WG = 256;
 /**
  * Tile for an N-column output. On lavapipe every storage load costs a per-lane loop whatever its address, so
  * what counts is FMAs per load: a thread's ROWS x COLS block does ROWS * COLS FMAs for ROWS + COLS loads per k.
- * COLS is as large as N allows (8 x 8 blocks for N > 32), so that narrow outputs waste few lanes. Four
- * variants in all, so a cold shader cache compiles few pipelines.
+ * Wide outputs get 8 x 8 or 8 x 4 blocks (lanes along columns); N <= 4 (e.g. the input gradient of an RGB or
+ * grey image) puts the lanes along rows, since lanes along columns would leave most of them idle. Five variants
+ * in all, so a cold shader cache compiles few pipelines. (Measured side by side on lavapipe: see the commits.)
  */
 export function chooseTile(N: number): GemmTile {
-  if (N <= LANES) return { rows: 16, cols: 1 };
+  if (N === 1) return { rows: 16, cols: 1, rowLanes: true };
+  if (N <= 4) return { rows: 8, cols: 4, rowLanes: true };
   if (N <= 2 * LANES) return { rows: 8, cols: 2 };
   if (N <= 4 * LANES) return { rows: 8, cols: 4 };
   return { rows: 8, cols: 8 };
@@ -110,8 +114,8 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const g = args.conv ?? { batch: 0, inH: 0, inW: 0, inC: 0, kH: 0, kW: 0, outC: 0, outH: 0, outW: 0, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
   const { nOuter, nInner } = kLoops(args.mode, K, g);
   const tile = args.tile ?? chooseTile(N);
-  const colTiles = ceilDiv(N, LANES * tile.cols);
-  const tiles = ceilDiv(M, tile.rows) * colTiles;
+  const colTiles = ceilDiv(N, tile.rowLanes ? tile.cols : LANES * tile.cols);
+  const tiles = ceilDiv(M, tile.rowLanes ? LANES * tile.rows : tile.rows) * colTiles;
   const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
   let splits = args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1);
   const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
@@ -130,7 +134,7 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     file: 'gemm.wgsl',
     constants: {
       MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0,
-      LANES, ROWS: tile.rows, COLS: tile.cols,
+      LANES, ROWS: tile.rows, COLS: tile.cols, ROW_LANES: tile.rowLanes ? 1 : 0,
     },
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
