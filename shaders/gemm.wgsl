@@ -24,9 +24,10 @@
 //
 // Work split, shaped for SIMD CPUs (lavapipe runs a workgroup's invocations as lanes of one vector) as much as
 // for GPUs: a workgroup is LANES threads and computes ROWS rows x (LANES * COLS) columns of C. Every thread
-// handles the same ROWS rows, so A's index math and loads are uniform across the workgroup (scalar work, one
-// load broadcast to all lanes); thread `lane` owns columns colBase + lane + LANES * j (j < COLS), so only B is
-// loaded per thread. Each thread keeps ROWS x COLS accumulators in registers and does ROWS * COLS FMAs per k.
+// handles the same ROWS rows, so A's index math and addresses are uniform across the workgroup (a GPU serves
+// them with one broadcast; lavapipe 25.0 still loads every non-constant address lane by lane, so there what
+// counts is loads per FMA); thread `lane` owns columns colBase + lane + LANES * j (j < COLS). Each thread
+// keeps ROWS x COLS accumulators in registers and does ROWS * COLS FMAs for ROWS + COLS loads per k.
 // With ROW_LANES (narrow outputs, N <= COLS) the roles swap: the tile is (LANES * ROWS) x COLS, lane `lane`
 // owns rows rowBase + lane + LANES * r and every thread reads the same COLS columns of B.
 // No workgroup memory and no barriers. Workgroups are numbered linearly over (row tile, column tile) in x, y
