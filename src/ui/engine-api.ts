@@ -137,6 +137,14 @@ export interface KernelWeights {
   values: Float32Array;
 }
 
+/** An image that excites a kernel: its pool index, class, score (mean of its map) and HWC bytes. */
+export interface TopImage {
+  index: number;
+  label: number;
+  score: number;
+  image: Uint8Array;
+}
+
 /** How the grid is drawn: which map, the kernel order (rows), zoom and pan. */
 export interface MapView {
   versionId: number;
@@ -230,6 +238,8 @@ export interface EngineApi {
   attachMapCanvas(canvas: OffscreenCanvas): Promise<RenderMode>;
   /** One conv kernel's weights, [kh][kw][cin] (HWI) for output channel `kernel`. */
   kernelWeights(versionId: number, layer: string, kernel: number): Promise<KernelWeights>;
+  /** The analysis-set images (this many per class of the test split) whose map of `kernel` is strongest. */
+  topImages(versionId: number, layer: string, kernel: number, perClass: number): Promise<TopImage[]>;
   drawMaps(view: MapView): Promise<GridLayout | null>;
   applyEdit(edit: EditRequest, suggestion: SuggestionInfo | null): Promise<ModelInfo>;
   history(): Promise<HistoryInfo>;

@@ -74,13 +74,20 @@ describe('studio page in Chromium', () => {
     await page.getByTestId('kind-csm').click();
     await page.waitForTimeout(500);
     await screenshot(page, '01-maps-conv1');
+    // Kernel detail: its maps per class, weights and the test images that excite it most.
+    await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=top-images]')?.querySelectorAll('canvas').length ?? 0) >= 8, null, { timeout: 60_000 });
+    expect(await text('kernel-detail')).toMatch(/kernel 0 of conv1/);
+    await page.getByTestId('kernel-detail').scrollIntoViewIfNeeded();
+    await screenshot(page, '01b-kernel-detail');
+    await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20); // unselect kernel 0 again
   }, 240_000);
 
   it('drops a kernel, retrains briefly, compares, and undoes', async () => {
     await withLog('edit', async () => {
       // Click the third row's first cell to select kernel 2.
       const box = (await page.getByTestId('map-canvas').boundingBox())!;
-      const zoom = (640 - 38) / (10 * 29 - 1);
+      const zoom = (box.width - 2 - 38) / (10 * 29 - 1); // the fit: canvas width less the margins, over the grid's width
       await page.mouse.click(box.x + 34 + 14 * zoom, box.y + 18 + 2 * 29 * zoom + 14 * zoom);
       expect(await page.getByTestId('drop-selected').innerText()).toContain('k2');
       await page.getByTestId('drop-selected').click();

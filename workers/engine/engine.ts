@@ -22,13 +22,15 @@ import { ModelHistory, type Version, type VersionComparison } from '../../src/su
 import { HeatmapGrid, isSoftwareAdapter } from '../../src/ui/gpu/heatmap-grid.ts';
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
-  InitResult, KernelWeights, LayerMaps, MapView, ModelFiles, ModelInfo, RenderMode, SuggestionInfo, TrainOutcome, TrainRequest,
+  InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, SuggestionInfo, TrainOutcome, TrainRequest,
 } from '../../src/ui/engine-api.ts';
 import { analyseLayer } from './analysis-bridge.ts';
 import { describeDataset, loadBuiltIn, loadFromFiles, type DatasetState } from './dataset-state.ts';
 import { fetchPretrainedMnistRef, modelFromUserFiles, modelToFiles } from './model-files.ts';
 import { clearSession, loadSession, saveSession, type SavedSession } from './persistence.ts';
 import { readUserFiles } from './user-files.ts';
+import { topActivatingImages } from './top-images.ts';
+import { selectAnalysisSet } from '../../src/analysis/analysis-set.ts';
 
 const UNTRAINED_NOTE = 'untrained mnist-ref (random init; the pre-trained file is not in this build)';
 
@@ -321,6 +323,12 @@ export class Engine implements EngineApi {
     const values = new Float32Array(kh * kw * cin);
     for (let p = 0; p < kh * kw * cin; p++) values[p] = tensor.data[p * cout + kernel];
     return { kh, kw, cin, values };
+  }
+
+  async topImages(versionId: number, layer: string, kernel: number, perClass: number): Promise<TopImage[]> {
+    const { gpu, gpuData, data, history } = await this.ready();
+    const set = selectAnalysisSet(data.dataset, data.split.test, perClass > 0 ? { perClass } : {});
+    return topActivatingImages(gpu, history.get(versionId).model, gpuData, set.indices, layer, kernel, 8);
   }
 
   async drawMaps(view: MapView): Promise<GridLayout | null> {

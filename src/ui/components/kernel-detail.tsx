@@ -4,6 +4,8 @@ import type { LayerMaps } from '../engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { engine } from '../engine-client.ts';
 import { paintMap } from '../colormap.ts';
+import { dataset } from '../stores/dataset-store.ts';
+import { ImageCanvas } from './image-canvas.tsx';
 
 const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(3));
 
@@ -28,6 +30,16 @@ export function KernelDetail(props: { maps: LayerMaps }) {
       return { ...w, channel };
     },
   );
+  const [top] = createResource(
+    () => (analysis.detail === null ? null : { layer: props.maps.layer, kernel: analysis.detail, version: props.maps.versionId, perClass: analysis.perClass }),
+    // Errors become a message in place (a resource that throws would need an error boundary around the panel).
+    (key) =>
+      engine.topImages(key.version, key.layer, key.kernel, Math.min(key.perClass, 20)).then(
+        (images) => ({ images, error: '' }),
+        (error: Error) => ({ images: [], error: `top images: ${error.message}` }),
+      ),
+  );
+  const shape = () => dataset.info?.summary.imageShape ?? [28, 28, 1];
   const classMap = (k: number, c: number) => {
     const hw = props.maps.height * props.maps.width;
     const values = analysis.kind === 'csm' ? props.maps.csm : props.maps.aom;
@@ -52,6 +64,20 @@ export function KernelDetail(props: { maps: LayerMaps }) {
                   </figure>
                 )}
               </For>
+            </div>
+            <div class="tiles" data-testid="top-images">
+              <span class="hint">top images:</span>
+              <Show when={!top.loading} fallback={<span class="hint">finding the images that excite it most…</span>}>
+                <Show when={top()?.error}><span class="error">{top()?.error}</span></Show>
+                <For each={top()?.images ?? []}>
+                  {(t) => (
+                    <figure>
+                      <ImageCanvas bytes={t.image} height={shape()[0]} width={shape()[1]} channels={shape()[2]} size={36} title={`image ${t.index}, mean activation ${t.score.toFixed(3)}`} />
+                      <figcaption>{props.maps.classNames[t.label]}</figcaption>
+                    </figure>
+                  )}
+                </For>
+              </Show>
             </div>
             <Show when={weights()}>
               {(w) => (

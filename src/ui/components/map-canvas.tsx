@@ -4,13 +4,13 @@
  * and never while a frame is in flight. The upper canvas is the page's own 2D overlay: class names, kernel
  * numbers, the hovered cell and the selected kernels. Wheel zooms about the cursor, drag pans, click selects.
  */
-import { createEffect, createSignal, onCleanup, onMount } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { engine, transfer } from '../engine-client.ts';
 import type { LayerMaps } from '../engine-api.ts';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { setSession } from '../stores/session-store.ts';
 import { GRID_GAP } from '../gpu/grid-geometry.ts';
-import { MARGIN, gridSize, hitTest } from '../map-layout.ts';
+import { MARGIN, fitZoom, gridSize, hitTest } from '../map-layout.ts';
 
 export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
   let gpuCanvas!: HTMLCanvasElement;
@@ -51,14 +51,21 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
     frame = requestAnimationFrame(() => void draw());
   };
 
+  const fit = () => setAnalysis({ zoom: fitZoom(props.maps, width()), panX: MARGIN.left, panY: MARGIN.top });
   onMount(() => {
+    setWidth(Math.max(200, Math.floor(host.clientWidth)));
+    setAnalysis('canvasWidth', width());
+    fit();
     const offscreen = gpuCanvas.transferControlToOffscreen();
     engine
       .attachMapCanvas(transfer(offscreen, [offscreen]))
       .then((mode) => setSession('renderMode', mode))
       .then(schedule)
       .catch((error: Error) => setAnalysis('error', `The maps canvas could not be set up: ${error.message}`));
-    const observer = new ResizeObserver(() => setWidth(Math.max(200, Math.floor(host.clientWidth))));
+    const observer = new ResizeObserver(() => {
+      setWidth(Math.max(200, Math.floor(host.clientWidth)));
+      setAnalysis('canvasWidth', width());
+    });
     observer.observe(host);
     onCleanup(() => {
       observer.disconnect();
@@ -66,6 +73,14 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
     });
   });
 
+  // New maps (another layer, version or analysis) start fitted to the canvas's width.
+  createEffect(
+    on(
+      () => `${props.maps.versionId}:${props.maps.layer}:${props.maps.seconds}`,
+      () => fit(),
+      { defer: true },
+    ),
+  );
   // Anything the view depends on schedules one frame.
   createEffect(() => {
     void view();

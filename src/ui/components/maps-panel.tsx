@@ -21,7 +21,7 @@ export function MapsPanel() {
   const convLayers = () => model.info?.layers.filter((l) => l.kernels !== null) ?? [];
   const order = createMemo(() => (analysis.maps ? kernelOrder(analysis.maps.stats, analysis.sort) : []));
   const fit = () => {
-    if (analysis.maps) setAnalysis({ zoom: fitZoom(analysis.maps, 640), panX: MARGIN.left, panY: MARGIN.top });
+    if (analysis.maps) setAnalysis({ zoom: fitZoom(analysis.maps, analysis.canvasWidth), panX: MARGIN.left, panY: MARGIN.top });
   };
   const hoverText = () => {
     const h = analysis.hover;
@@ -46,7 +46,7 @@ export function MapsPanel() {
         <label class="field inline">
           <input type="checkbox" checked={analysis.ablation} onChange={(e) => setAnalysis('ablation', e.currentTarget.checked)} /> ablation
         </label>
-        <button class="primary" data-testid="compute-maps" disabled={analysis.running || !convLayers().length} onClick={() => void computeMaps().then(fit)}>
+        <button class="primary" data-testid="compute-maps" disabled={analysis.running || !convLayers().length} onClick={() => void computeMaps()}>
           {analysis.running ? 'Computing…' : 'Compute maps'}
         </button>
         <span class="segmented">

@@ -29,6 +29,8 @@ export interface AnalysisStoreState {
   detail: number | null;
   /** ODM rows/columns ordered so similar kernels sit together. */
   odmClustered: boolean;
+  /** Width of the maps canvas in CSS pixels (set by the canvas on resize; the fit uses it). */
+  canvasWidth: number;
   error: string;
 }
 
@@ -48,5 +50,6 @@ export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
   selected: [],
   detail: null,
   odmClustered: false,
+  canvasWidth: 640,
   error: '',
 });
