@@ -5,6 +5,7 @@
  * Workloads are tiny (10 images per class, no ablation, 128 training images, 200 test images) because the
  * software driver runs a few hundred MFLOP/s; screenshots go to test-results/browser/.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
@@ -14,9 +15,11 @@ describe('studio page in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let log: string[];
+  let dist = '';
 
   beforeAll(async () => {
-    server = await serve(await buildPage());
+    dist = await buildPage();
+    server = await serve(dist);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     log = recordConsole(page);
@@ -25,6 +28,7 @@ describe('studio page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true }); // the build holds MNIST: 55 MB
   });
 
   const visible = (testId: string, timeout = 60_000) => page.getByTestId(testId).first().waitFor({ state: 'visible', timeout });
@@ -78,14 +82,14 @@ describe('studio page in Chromium', () => {
     await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20);
     await page.waitForFunction(() => (document.querySelector('[data-testid=top-images]')?.querySelectorAll('canvas').length ?? 0) >= 8, null, { timeout: 60_000 });
     expect(await text('kernel-detail')).toMatch(/kernel 0 of conv1/);
-    await page.getByTestId('kernel-detail').scrollIntoViewIfNeeded();
+    await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20); // unselect kernel 0 again (the detail stays)
     await screenshot(page, '01b-kernel-detail');
-    await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20); // unselect kernel 0 again
   }, 240_000);
 
   it('drops a kernel, retrains briefly, compares, and undoes', async () => {
     await withLog('edit', async () => {
       // Click the third row's first cell to select kernel 2.
+      await page.getByTestId('map-canvas').scrollIntoViewIfNeeded();
       const box = (await page.getByTestId('map-canvas').boundingBox())!;
       const zoom = (box.width - 2 - 38) / (10 * 29 - 1); // the fit: canvas width less the margins, over the grid's width
       await page.mouse.click(box.x + 34 + 14 * zoom, box.y + 18 + 2 * 29 * zoom + 14 * zoom);

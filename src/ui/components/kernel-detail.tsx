@@ -1,5 +1,5 @@
 /** One kernel in detail: its statistics, its weights (input channel 0 .. n), and its map for every class. */
-import { For, Show, createResource } from 'solid-js';
+import { For, Show, createEffect, createResource } from 'solid-js';
 import type { LayerMaps } from '../engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { engine } from '../engine-client.ts';
@@ -10,12 +10,14 @@ import { ImageCanvas } from './image-canvas.tsx';
 const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(3));
 
 function MapTile(props: { values: Float32Array; height: number; width: number; kind: 'aom' | 'csm'; title: string; size: number }) {
-  const draw = (canvas: HTMLCanvasElement) => {
+  let canvas!: HTMLCanvasElement;
+  // After mount (width/height applied: setting them later would clear the pixels) and whenever the values change.
+  createEffect(() => {
     const image = new ImageData(props.width, props.height);
     paintMap(props.kind, props.values, image.data);
     canvas.getContext('2d')!.putImageData(image, 0, 0);
-  };
-  return <canvas ref={draw} width={props.width} height={props.height} class="pixelated" style={{ width: `${props.size}px`, height: `${props.size}px` }} title={props.title} />;
+  });
+  return <canvas ref={canvas} width={props.width} height={props.height} class="pixelated" style={{ width: `${props.size}px`, height: `${props.size}px` }} title={props.title} />;
 }
 
 export function KernelDetail(props: { maps: LayerMaps }) {
