@@ -83,6 +83,7 @@ describe('studio page in Chromium', () => {
     await page.waitForFunction(() => (document.querySelector('[data-testid=top-images]')?.querySelectorAll('canvas').length ?? 0) >= 8, null, { timeout: 60_000 });
     expect(await text('kernel-detail')).toMatch(/kernel 0 of conv1/);
     await page.mouse.click(box.x + 34 + 20, box.y + 18 + 20); // unselect kernel 0 again (the detail stays)
+    await page.waitForTimeout(1500); // the detail's layout change re-renders the grid (read-back path: ~1 s here)
     await screenshot(page, '01b-kernel-detail');
   }, 240_000);
 

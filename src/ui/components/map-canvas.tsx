@@ -18,6 +18,9 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
   let host!: HTMLDivElement;
   const [width, setWidth] = createSignal(640);
   const [drawn, setDrawn] = createSignal(0);
+  // The GPU canvas's CSS size follows the last frame drawn, not the requested one: its pixels change only when a
+  // frame arrives (slowly, on software drivers), and a CSS size ahead of them would stretch the old frame.
+  const [frameSize, setFrameSize] = createSignal({ width: 640, height: 320 });
   const height = () => Math.min(640, Math.ceil(MARGIN.top + gridSize(props.maps).height * analysis.zoom + 8));
 
   let inFlight = false;
@@ -34,7 +37,9 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
     }
     inFlight = true;
     try {
-      await engine.drawMaps(view());
+      const requested = view();
+      await engine.drawMaps(requested);
+      setFrameSize({ width: requested.width, height: requested.height });
       setDrawn((n) => n + 1);
     } catch (error) {
       setAnalysis('error', `Drawing the maps failed: ${(error as Error).message}`);
@@ -127,7 +132,7 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
 
   return (
     <div class="map-canvas" ref={host} style={{ height: `${height()}px` }} data-testid="map-canvas">
-      <canvas ref={gpuCanvas} class="pixelated layer" style={{ width: `${width()}px`, height: `${height()}px` }} data-testid="map-gpu-canvas" />
+      <canvas ref={gpuCanvas} class="pixelated layer" style={{ width: `${frameSize().width}px`, height: `${frameSize().height}px` }} data-testid="map-gpu-canvas" />
       <canvas
         ref={overlay}
         class="layer overlay"

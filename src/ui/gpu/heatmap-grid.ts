@@ -121,15 +121,21 @@ export class HeatmapGrid {
     if (!this.data || !this.canvas) return null;
     const width = Math.max(1, Math.round(view.width));
     const height = Math.max(1, Math.round(view.height));
-    if (this.canvas.width !== width || this.canvas.height !== height) {
-      this.canvas.width = width;
-      this.canvas.height = height;
-    }
+    // Resizing a canvas clears it, so the read-back path resizes only once the new frame's pixels are ready:
+    // the old frame stays on screen while a slow (software) render runs, instead of a blank grid.
+    const resize = () => {
+      if (this.canvas!.width !== width || this.canvas!.height !== height) {
+        this.canvas!.width = width;
+        this.canvas!.height = height;
+      }
+    };
     if (this.gpuContext) {
+      resize();
       const encoder = await this.encodeFrame(view, this.gpuContext.getCurrentTexture());
       this.ctx.device.queue.submit([encoder.finish()]);
     } else {
       const pixels = await this.renderPixels(view);
+      resize();
       this.context2d!.putImageData(new ImageData(pixels, width, height), 0, 0);
     }
     return { cellWidth: this.data.maps.width, cellHeight: this.data.maps.height, gap: GRID_GAP };
