@@ -95,7 +95,7 @@ export function referenceGradients(
   const classes = summary.outputShape.reduce((a, b) => a * b, 1);
   const loss = softmaxCrossEntropy(current, labels, classes);
   const grads = new Map<string, Float32Array>();
-  let dy = f32(loss.dlogits);
+  let dy: Float32Array = f32(loss.dlogits);
   for (let i = spec.layers.length - 1; i >= 0; i--) {
     const layer = spec.layers[i];
     const xIn = inputs[i];
