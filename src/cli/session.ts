@@ -35,6 +35,13 @@ export async function resolveModel(text: string, split: SplitDataset | null, see
   return { model: await loadModelDir(text), builtIn: false };
 }
 
+/**
+ * The seed of the train / validation split, shared by every command (and independent of the training seed), so
+ * that fine-tuning with another `--seed` never moves validation images into training: train, eval, predict and tune
+ * all split with `--split-seed` (default 1, the pre-trained model's).
+ */
+export const DEFAULT_SPLIT_SEED = 1;
+
 export async function loadSplit(spec: string, seed = 0, validationFraction?: number): Promise<SplitDataset> {
   const dataset = await loadDatasetFromSpec(spec);
   return splitDataset(dataset, { seed, validationFraction });

@@ -7,15 +7,15 @@ import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { Evaluator } from '../../nn/evaluator.ts';
 import { numberOption, option, parseArgs, UsageError } from '../args.ts';
 import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel, splitIndices } from '../session.ts';
 
 export async function evalCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'batch', 'seed'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'batch', 'split-seed'], flags: ['json'] });
   const modelArg = option(args, 'model');
   const datasetArg = option(args, 'dataset');
   if (!modelArg || !datasetArg) throw new UsageError('eval needs --model <model.json> and --dataset <spec>');
   const splitName = option(args, 'split') ?? 'test';
-  const split = await loadSplit(datasetArg, numberOption(args, 'seed', 1));
+  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED));
   const { model } = await resolveModel(modelArg, split, 1);
   checkModelFitsDataset(model, split);
   const indices = splitIndices(split, splitName);

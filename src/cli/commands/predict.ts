@@ -10,15 +10,15 @@ import { encodeNpy } from '../../io/npy.ts';
 import { Evaluator } from '../../nn/evaluator.ts';
 import { numberOption, option, parseArgs, UsageError } from '../args.ts';
 import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel, splitIndices } from '../session.ts';
 
 export async function predictCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'limit', 'out', 'batch', 'seed'], flags: ['json'] });
+  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'limit', 'out', 'batch', 'split-seed'], flags: ['json'] });
   const modelArg = option(args, 'model');
   const datasetArg = option(args, 'dataset');
   const out = option(args, 'out');
   if (!modelArg || !datasetArg || !out) throw new UsageError('predict needs --model <model.json>, --dataset <spec> and --out <logits.npy>');
-  const split = await loadSplit(datasetArg, numberOption(args, 'seed', 1));
+  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED));
   const { model } = await resolveModel(modelArg, split, 1);
   checkModelFitsDataset(model, split);
   const all = splitIndices(split, option(args, 'split') ?? 'test');

@@ -1,7 +1,8 @@
 /**
  * `aom-studio train --model <mnist-ref|cifar-ref|path/model.json> --dataset <spec> [--epochs N] [--batch B]
  *   [--optimizer sgd|adam] [--lr X] [--momentum M] [--weight-decay W] [--schedule constant|step|cosine]
- *   [--augment] [--seed S] [--max-steps N] --out <dir> [--json]`
+ *   [--augment] [--seed S] [--split-seed S] [--max-steps N] --out <dir> [--json]
+ * --seed drives initialisation, shuffling, dropout and augmentation; --split-seed the train/validation split.`
  * Trains on the training split (validation evaluated each epoch), evaluates the test split at the end, and writes
  * <out>/model.json + weight shards and <out>/metrics.json. Progress: a bar with ETA on a terminal, plain lines
  * otherwise, one JSON object per line with --json.
@@ -18,11 +19,11 @@ import { train, TrainingControl, type TrainEvent } from '../../nn/trainer.ts';
 import { numberOption, option, parseArgs, UsageError } from '../args.ts';
 import type { CommandIo } from '../main.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel } from '../session.ts';
 
 export async function trainCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['model', 'dataset', 'epochs', 'batch', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'seed', 'out', 'max-steps', 'log-every', 'validation'],
+    values: ['model', 'dataset', 'epochs', 'batch', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'seed', 'out', 'max-steps', 'log-every', 'validation', 'split-seed'],
     flags: ['json', 'augment'],
   });
   const modelArg = option(args, 'model');
@@ -46,7 +47,7 @@ export async function trainCommand(argv: string[], io: CommandIo): Promise<numbe
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, config.seed, args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
+  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED), args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
   const { model } = await resolveModel(modelArg, split, config.seed);
   checkModelFitsDataset(model, split);
   const summary = summarizeModel(model.spec);

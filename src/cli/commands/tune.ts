@@ -33,7 +33,7 @@ import { ModelHistory } from '../../surgery/history.ts';
 import { SurgeryError } from '../../surgery/surgery-error.ts';
 import { numberOption, option, parseArgs, UsageError } from '../args.ts';
 import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel } from '../session.ts';
 
 /** One step of the tuning: the version it produced (or kept) and its numbers. */
 export interface TuneRow {
@@ -120,7 +120,7 @@ function rowOf(history: ModelHistory, id: number, layer: string | null, edit: st
 
 export async function tuneCommand(argv: string[], io: CommandIo): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['model', 'dataset', 'retrain-epochs', 'per-class', 'batch', 'lr', 'seed', 'validation', 'out'],
+    values: ['model', 'dataset', 'retrain-epochs', 'per-class', 'batch', 'lr', 'seed', 'validation', 'out', 'split-seed'],
     flags: ['auto', 'json'],
   });
   const modelArg = option(args, 'model');
@@ -141,7 +141,7 @@ export async function tuneCommand(argv: string[], io: CommandIo): Promise<number
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, seed, args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
+  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED), args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
   const { model } = await resolveModel(modelArg, split, seed);
   checkModelFitsDataset(model, split);
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });
