@@ -20,6 +20,7 @@ import type { Conv2dShape } from '../reference/conv2d.ts';
 import type { Nhwc } from '../reference/pool.ts';
 import type { LayerSpec, Model, ModelWeights, Tensor } from './layers.ts';
 import { ModelSpecError, summarizeModel, type ModelSummary } from './shapes.ts';
+import { conv2dShapeOf, poolParamsOf } from './kernel-shapes.ts';
 
 export interface NetworkOptions {
   batch: number;
@@ -203,11 +204,7 @@ export class GpuNetwork {
   }
 
   private convShape(i: number, layer: Extract<LayerSpec, { kind: 'conv2d' }>): Conv2dShape {
-    const [inH, inW, inC] = this.inputShape(i);
-    return {
-      batch: this.batch, inH, inW, inC, kH: layer.kernelSize[0], kW: layer.kernelSize[1], outC: layer.filters,
-      strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding,
-    };
+    return conv2dShapeOf(layer, this.inputShape(i), this.batch);
   }
 
   private nhwc(i: number): Nhwc {
@@ -258,12 +255,12 @@ export class GpuNetwork {
       case 'relu':
         return [await planReluForward(ctx, { x, y, count })];
       case 'maxpool': {
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         const argmax = this.options.training ? this.argmaxBuffer(layer.name, count) : undefined;
         return [await planMaxPoolForward(ctx, { x, y, argmax, xShape: this.nhwc(i), params })];
       }
       case 'avgpool': {
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         return [await planAvgPoolForward(ctx, { x, y, xShape: this.nhwc(i), params })];
       }
       case 'batchnorm': {
@@ -337,12 +334,12 @@ export class GpuNetwork {
         return dx ? [await planReluBackward(ctx, { dy, y, dx, count })] : [];
       case 'maxpool': {
         if (!dx) return [];
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         return [await planMaxPoolBackward(ctx, { dy, argmax: this.argmaxBuffers.get(layer.name)!, dx, xShape: this.nhwc(i), params })];
       }
       case 'avgpool': {
         if (!dx) return [];
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         return [await planAvgPoolBackward(ctx, { dy, dx, xShape: this.nhwc(i), params })];
       }
       case 'batchnorm': {

@@ -9,6 +9,7 @@
  */
 import type { Model, Preprocessing, Tensor } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
+import { conv2dShapeOf, poolParamsOf } from '../nn/kernel-shapes.ts';
 import { batchNormInferenceForward } from './batchnorm.ts';
 import { conv2dForward } from './conv2d.ts';
 import { denseForward } from './dense.ts';
@@ -89,10 +90,7 @@ export function referenceForward(model: Model, x: Float32Array, batch: number): 
     let preSoftmax: Float32Array | null = null;
     switch (layer.kind) {
       case 'conv2d': {
-        const shape = {
-          batch, inH: h, inW: w, inC: c, kH: layer.kernelSize[0], kW: layer.kernelSize[1], outC: layer.filters,
-          strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding,
-        };
+        const shape = conv2dShapeOf(layer, s.inputShape, batch);
         y = conv2dForward(current, weight(layer.name, 'kernel').data, optional(layer.name, 'bias'), shape, layer.activation === 'relu');
         break;
       }
@@ -108,7 +106,7 @@ export function referenceForward(model: Model, x: Float32Array, batch: number): 
       }
       case 'maxpool':
       case 'avgpool': {
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         const pool = layer.kind === 'maxpool' ? maxPoolForward : avgPoolForward;
         y = Float32Array.from(pool(current, [batch, h, w, c], params));
         break;

@@ -4,7 +4,8 @@
  * through the per-kernel references. The oracle of GpuNetwork's backward. Activations are rounded to float32 after
  * every layer, as the GPU stores them.
  */
-import type { Model } from '../nn/layers.ts';
+import type { Conv2dLayer, Model } from '../nn/layers.ts';
+import { conv2dShapeOf, poolParamsOf } from '../nn/kernel-shapes.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { batchNormBackward, batchNormTrainingForward } from './batchnorm.ts';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward, type Conv2dShape } from './conv2d.ts';
@@ -39,11 +40,7 @@ export function referenceGradients(
   const inputs: Float32Array[] = [];
   const outputs: Float32Array[] = [];
   const saved: Array<{ mean?: Float64Array; invStd?: Float64Array; pre?: Float32Array }> = [];
-  const convShape = (i: number): Conv2dShape => {
-    const layer = spec.layers[i] as Extract<(typeof spec.layers)[number], { kind: 'conv2d' }>;
-    const [inH, inW, inC] = summary.layers[i].inputShape;
-    return { batch, inH, inW, inC, kH: layer.kernelSize[0], kW: layer.kernelSize[1], outC: layer.filters, strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
-  };
+  const convShape = (i: number): Conv2dShape => conv2dShapeOf(spec.layers[i] as Conv2dLayer, summary.layers[i].inputShape, batch);
   const nhwc = (i: number): Nhwc => {
     const [h, wd, c] = summary.layers[i].inputShape;
     return [batch, h, wd, c];
@@ -67,7 +64,7 @@ export function referenceGradients(
         break;
       case 'maxpool':
       case 'avgpool': {
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         y = f32((layer.kind === 'maxpool' ? maxPoolForward : avgPoolForward)(current, nhwc(i), params));
         break;
       }
@@ -123,7 +120,7 @@ export function referenceGradients(
         break;
       case 'maxpool':
       case 'avgpool': {
-        const params = { poolH: layer.poolSize[0], poolW: layer.poolSize[1], strideH: layer.strides[0], strideW: layer.strides[1], padding: layer.padding };
+        const params = poolParamsOf(layer);
         dx = f32(layer.kind === 'maxpool' ? maxPoolBackward(xIn, dy, nhwc(i), params) : avgPoolBackward(dy, nhwc(i), params));
         break;
       }
