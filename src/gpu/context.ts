@@ -135,6 +135,8 @@ export class GpuContext {
       await staging.mapAsync(GPUMapMode.READ);
       return staging.getMappedRange(0, size).slice(0, byteLength);
     } catch (error) {
+      // A failed map is most often a lost device: let its lost promise settle first, then report that instead.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       this.assertAlive();
       throw error;
     } finally {

@@ -10,6 +10,7 @@
  * Pause, resume and stop are cooperative: the trainer checks its control between steps.
  */
 import type { GpuContext } from '../gpu/context.ts';
+import { GpuDeviceLostError } from '../gpu/errors.ts';
 import { destroyCalls, encodeCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planLossTotals, planSoftmaxCrossEntropy } from '../gpu/kernels/softmax-cross-entropy.ts';
 import { planAdam, planSgd, type OptimizerKernel } from '../gpu/kernels/optimizers.ts';
@@ -30,7 +31,7 @@ export type TrainEvent =
 export interface TrainResult {
   weights: ModelWeights;
   /** Why training ended: all epochs, a stop request, or a non-finite loss (weights restored). */
-  ended: 'completed' | 'stopped' | 'diverged';
+  ended: 'completed' | 'stopped' | 'diverged' | 'device-lost';
   message: string;
   steps: number;
   epochs: EpochSummary[];
@@ -157,6 +158,9 @@ export async function train(
     let ended: TrainResult['ended'] = 'completed';
     let message = `trained ${config.epochs} epoch(s), ${totalSteps} steps of ${B}`;
     const batchIndices = new Uint32Array(B);
+    // CPU copy of the weights at the last epoch boundary: what survives a lost GPU device.
+    let lastEpochWeights = model.weights;
+    try {
     outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
       const epochStart = performance.now();
       const order = shuffleIndices(split.train, (config.seed * 1000003 + epoch) >>> 0);
@@ -229,7 +233,16 @@ export async function train(
         validationLoss: validation?.loss ?? null, validationAccuracy: validation?.accuracy ?? null, seconds,
       };
       epochs.push(summary);
+      lastEpochWeights = await network.readWeights();
       onEvent({ type: 'epoch', epoch: epoch + 1, epochs: config.epochs, trainLoss: summary.trainLoss, trainAccuracy: summary.trainAccuracy, validation, seconds, imagesPerSecond: epochSeen / seconds });
+    }
+    } catch (error) {
+      if (!(error instanceof GpuDeviceLostError)) throw error;
+      const kept = epochs.length ? `the weights at the end of epoch ${epochs.length}` : 'the starting weights';
+      return {
+        weights: lastEpochWeights, ended: 'device-lost', steps: step, epochs, seconds: (performance.now() - started) / 1000,
+        message: `${error.message} Training stopped after ${step} steps; returning ${kept}.`,
+      };
     }
     const weights = await network.readWeights();
     return { weights, ended, message, steps: step, epochs, seconds: (performance.now() - started) / 1000 };

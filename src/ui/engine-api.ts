@@ -5,7 +5,7 @@
  */
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainConfig } from '../nn/train-config.ts';
-import type { TrainEvent } from '../nn/trainer.ts';
+import type { TrainEvent, TrainResult } from '../nn/trainer.ts';
 import type { EvaluationResult } from '../nn/evaluator.ts';
 import type { Edit } from '../surgery/edits.ts';
 import type { KernelStats } from '../analysis/kernel-stats.ts';
@@ -76,7 +76,7 @@ export interface TrainRequest {
 }
 
 export interface TrainOutcome {
-  ended: 'completed' | 'stopped' | 'diverged';
+  ended: TrainResult['ended'];
   message: string;
   seconds: number;
   evaluation: EvaluationSummary;

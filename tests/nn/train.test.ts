@@ -74,3 +74,25 @@ describe('training on the GPU', () => {
     data.destroy();
   });
 });
+
+describe('training when the GPU device is lost', () => {
+  it('stops with a message and returns the weights of the last finished epoch', async () => {
+    const { acquireGpu } = await import('../../src/gpu/device.ts');
+    const ctx = await acquireGpu({ timestamps: false }); // its own device: this test destroys it
+    const dataset = squaresDataset({ train: 64, test: 16 });
+    const split = splitDataset(dataset, { seed: 1, validationFraction: 0 });
+    const data = GpuDataset.upload(ctx, dataset);
+    const model = initModel(smallCnn(), 4);
+    let afterFirstEpoch: Float32Array | null = null;
+    const result = await train(ctx, model, data, split, { ...DEFAULT_TRAIN_CONFIG, epochs: 3, batchSize: 16, logEvery: 2, validate: false }, (e) => {
+      if (e.type === 'epoch' && e.epoch === 1) ctx.device.destroy(); // as a driver reset would, mid-run
+    });
+    expect(result.ended).toBe('device-lost');
+    expect(result.message).toMatch(/GPU device was lost.*returning the weights at the end of epoch 1/);
+    expect(result.epochs).toHaveLength(1);
+    afterFirstEpoch = result.weights.conv1.kernel.data;
+    // Not the starting weights: the first epoch's training is kept.
+    expect(afterFirstEpoch).not.toEqual(model.weights.conv1.kernel.data);
+    expect(afterFirstEpoch.every(Number.isFinite)).toBe(true);
+  });
+});

@@ -80,7 +80,7 @@ export async function trainCommand(argv: string[], io: CommandIo): Promise<numbe
   const trained = { spec: model.spec, weights: result.weights };
 
   let test = null;
-  if (split.test.length > 0) {
+  if (split.test.length > 0 && result.ended !== 'device-lost') {
     const evaluator = await Evaluator.create(ctx, trained, data, 256);
     test = await evaluator.evaluate(split.test);
     evaluator.destroy();
@@ -103,7 +103,7 @@ export async function trainCommand(argv: string[], io: CommandIo): Promise<numbe
   }
   data.destroy();
   ctx.destroy();
-  if (result.ended === 'diverged') {
+  if (result.ended === 'diverged' || result.ended === 'device-lost') {
     io.stderr(`aom-studio train: ${result.message}\n`);
     return 1;
   }
