@@ -73,6 +73,14 @@ export function destroyCalls(calls: readonly KernelCall[]): void {
   for (const call of calls) for (const buffer of call.owned) buffer.destroy();
 }
 
+/**
+ * Workgroup counts for one thread per element: ceil(threads / workgroupSize) workgroups, spread over x and y
+ * beyond the adapter's per-dimension limit (shaders recover the flat index as in spreadWorkgroups).
+ */
+export function threadWorkgroups(ctx: GpuContext, threads: number, workgroupSize: number): [number, number, number] {
+  return spreadWorkgroups(ceilDiv(threads, workgroupSize), ctx.limits.maxComputeWorkgroupsPerDimension);
+}
+
 /** ceil(a / b) for positive integers: workgroup counts. */
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 

@@ -7,7 +7,7 @@
  * u32 [1], totals u32 [slots]); the counts stay on the GPU until the whole layer is done.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
@@ -37,7 +37,7 @@ export function planMaskChannel(ctx: GpuContext, { x, y, count, channels, kernel
     constants: { WG },
     uniforms: u32s(count, channels, kernel),
     buffers: [x, y],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }
 

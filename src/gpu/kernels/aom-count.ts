@@ -7,7 +7,7 @@
  * counts u32 [K, C, H, W] and classCounts u32 [C], added to (zero them before the first batch).
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, ceilDiv, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 import type { AomCountShape } from '../../reference/aom-count.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
@@ -53,7 +53,7 @@ export async function planAomCount(ctx: GpuContext, args: AomCountArgs): Promise
       constants: { WG },
       uniforms,
       buffers: [act, labels, valid, counts],
-      workgroups: spreadWorkgroups(ceilDiv(hw * kernels, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+      workgroups: threadWorkgroups(ctx, hw * kernels, WG),
     }),
   ];
   if (!classCounts) return calls;

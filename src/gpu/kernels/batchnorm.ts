@@ -8,7 +8,7 @@
  * beta = 0 buffers. dgamma and dbeta are overwritten, not accumulated.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, ceilDiv, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 import { BATCHNORM_EPSILON, BATCHNORM_MOMENTUM } from '../../reference/batchnorm.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
@@ -103,7 +103,7 @@ function elementwise(ctx: GpuContext, label: string, entryPoint: string, shape: 
     constants: { WG },
     uniforms: bytes,
     buffers,
-    workgroups: spreadWorkgroups(ceilDiv(shape.rows * shape.channels, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, shape.rows * shape.channels, WG),
   });
 }
 

@@ -7,7 +7,7 @@
  * step's seed before encoding them (it rewrites the call's uniform buffer; the call itself is reused).
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 import { checkDropoutRate } from '../../reference/dropout.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
@@ -56,7 +56,7 @@ async function plan(ctx: GpuContext, direction: string, { input, output, count, 
     constants: { WG },
     uniforms: uniforms(count, rate, seed),
     buffers: [input, output],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
   const uniformBuffer = call.owned[0]; // makeKernelCall owns the uniform buffer it made from `uniforms`
   return {

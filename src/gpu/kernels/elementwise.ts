@@ -4,7 +4,7 @@
  * x and y must be different buffers (WebGPU cannot bind one buffer as both read-only and writable storage).
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
@@ -27,7 +27,7 @@ function plan(ctx: GpuContext, label: string, entryPoint: string, count: number,
     constants: { WG },
     uniforms: packUniforms([{ u32: count }, { f32: a }]),
     buffers: Object.values(buffers),
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }
 

@@ -1,6 +1,6 @@
 /** fill: sets a whole f32 buffer (or its first `count` elements) to a constant. shaders/fill.wgsl. */
 import type { GpuContext } from '../context.ts';
-import { makeKernelCall, spreadWorkgroups, ceilDiv, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 
 const WG = 256;
@@ -12,6 +12,6 @@ export function planFill(ctx: GpuContext, out: GPUBuffer, value: number, count =
     constants: { WG },
     uniforms: packUniforms([{ u32: count }, { f32: value }]),
     buffers: [out],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }

@@ -6,7 +6,7 @@
 import type { Preprocessing } from '../../nn/layers.ts';
 import type { GatherAugmentation } from '../../reference/gather-batch.ts';
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 
 const WG = 256;
@@ -67,6 +67,6 @@ export function planGatherBatch(
       ...vec4(preprocessing.std, 1),
     ]),
     buffers: [buffers.images, buffers.poolLabels, buffers.request, buffers.x, buffers.labels],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }

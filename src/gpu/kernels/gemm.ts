@@ -5,7 +5,7 @@
  * summed by gemm_split_reduce.wgsl, so that small weight tensors still fill the GPU.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 
 export const GemmMode = {
@@ -149,7 +149,7 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     constants: { WG: REDUCE_WG },
     uniforms: u32s(M * N, splits),
     buffers: [scratch, args.c],
-    workgroups: spreadWorkgroups(ceilDiv(M * N, REDUCE_WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, M * N, REDUCE_WG),
   });
   return [gemm, reduce];
 }

@@ -12,7 +12,7 @@
  * rewrites the call's uniform buffer with queue.writeBuffer, so the call is planned once and reused.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
 import { ADAM_DEFAULTS } from '../../reference/optimizers.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
@@ -79,7 +79,7 @@ async function plan(ctx: GpuContext, label: string, entryPoint: string, count: n
     constants: { WG },
     uniforms: pack(first),
     buffers,
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
   const uniformBuffer = call.owned[0]; // the uniform buffer makeKernelCall made for this call
   return {

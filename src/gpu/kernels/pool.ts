@@ -7,7 +7,7 @@
  * (one thread per input element gathers from the windows that cover it). Inference may skip the argmax.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import { poolGeometry, type Nhwc, type PoolParams } from '../../reference/pool.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
@@ -66,7 +66,7 @@ function call(ctx: GpuContext, label: string, entryPoint: string, uniforms: Arra
     constants: { WG },
     uniforms,
     buffers,
-    workgroups: spreadWorkgroups(ceilDiv(threads, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, threads, WG),
   });
 }
 

@@ -3,7 +3,7 @@
  * reference: src/reference/relu.ts. Not in place: x and y (dy, y and dx) must be different buffers.
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
@@ -37,7 +37,7 @@ export function planReluForward(ctx: GpuContext, { x, y, count }: ReluForwardArg
     constants: { WG },
     uniforms: u32s(count),
     buffers: [x, y],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }
 
@@ -53,6 +53,6 @@ export function planReluBackward(ctx: GpuContext, { dy, y, dx, count }: ReluBack
     constants: { WG },
     uniforms: u32s(count),
     buffers: [dy, y, dx],
-    workgroups: spreadWorkgroups(ceilDiv(count, WG), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: threadWorkgroups(ctx, count, WG),
   });
 }
