@@ -8,7 +8,7 @@
  */
 import { colourTable } from '../ui/colormap.ts';
 import { GRID_GAP } from '../ui/gpu/grid-geometry.ts';
-import type { MapKind } from '../ui/engine-api.ts';
+import type { MapKind } from '../session/engine-api.ts';
 
 export interface GridReferenceInput {
   kernels: number;

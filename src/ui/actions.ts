@@ -4,7 +4,7 @@
  */
 import { batch } from 'solid-js';
 import { engine, proxy } from './engine-client.ts';
-import type { EditRequest, EngineNotice, ModelInfo, SuggestionInfo, TrainEvent } from './engine-api.ts';
+import type { EditRequest, EngineNotice, ModelInfo, SuggestionInfo, TrainEvent } from '../session/engine-api.ts';
 import { setSession } from './stores/session-store.ts';
 import { setDataset } from './stores/dataset-store.ts';
 import { model, setModel } from './stores/model-store.ts';

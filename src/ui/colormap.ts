@@ -6,7 +6,7 @@
  * Tables are piecewise linear between published stops (viridis: matplotlib's at ninths; diverging: ColorBrewer
  * RdBu reversed).
  */
-import type { MapKind } from './engine-api.ts';
+import type { MapKind } from '../session/engine-api.ts';
 
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
 const DIVERGING = ['#2166ac', '#67a9cf', '#d1e5f0', '#f7f7f7', '#fddbc7', '#ef8a62', '#b2182b'];

@@ -3,7 +3,7 @@
  * Callbacks passed to the engine must be wrapped in `proxy` (see the actions); files and arrays are cloned.
  */
 import * as Comlink from 'comlink';
-import type { EngineApi } from './engine-api.ts';
+import type { EngineApi } from '../session/engine-api.ts';
 
 const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'aom-studio engine' });
 

@@ -3,7 +3,7 @@
  * the inverse of the grid transform for hover read-outs. The grid geometry is the shader's
  * (shaders/heatmap-grid.wgsl): cells of W x H grid units with GAP units between, canvas = pan + zoom * grid.
  */
-import type { KernelSort, KernelStats, LayerMaps, MapKind } from './engine-api.ts';
+import type { KernelSort, KernelStats, LayerMaps, MapKind } from '../session/engine-api.ts';
 import { GRID_GAP } from './gpu/grid-geometry.ts';
 
 /** Kernel indices in display order for a sort key (ties keep index order). */

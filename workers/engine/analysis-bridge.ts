@@ -10,7 +10,7 @@ import type { SplitDataset } from '../../src/data/splits.ts';
 import type { Model } from '../../src/nn/layers.ts';
 import { selectAnalysisSet } from '../../src/analysis/analysis-set.ts';
 import { analyzeModel } from '../../src/analysis/analyze-model.ts';
-import type { AnalyseRequest, LayerMaps } from '../../src/ui/engine-api.ts';
+import type { AnalyseRequest, LayerMaps } from '../../src/session/engine-api.ts';
 
 const BATCH = 128;
 

@@ -8,7 +8,7 @@ import { imageBytes } from '../../src/data/dataset.ts';
 import { fetchBuiltInMnist } from '../../src/data/builtin-mnist.ts';
 import { splitDataset, type SplitDataset } from '../../src/data/splits.ts';
 import { summariseSplits } from '../../src/data/summary.ts';
-import type { ClassSamples, DatasetChoice, DatasetInfo } from '../../src/ui/engine-api.ts';
+import type { ClassSamples, DatasetChoice, DatasetInfo } from '../../src/session/engine-api.ts';
 import { datasetFromUserFiles, readUserFiles } from './user-files.ts';
 
 const SAMPLES_PER_CLASS = 8;

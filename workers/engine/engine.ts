@@ -1,6 +1,6 @@
 /**
  * The engine behind the page: owns the GPU device, the dataset (CPU copy and GPU copy), the model history and
- * the analysis results, and implements EngineApi (src/ui/engine-api.ts) for the worker to expose.
+ * the analysis results, and implements EngineApi (src/session/engine-api.ts) for the worker to expose.
  *
  * State that matters lives on the CPU side (dataset bytes, every version's weights, maps), so a lost device
  * costs only the GPU copies: `recover` acquires a new device and re-uploads them. Every change of the session
@@ -23,7 +23,7 @@ import { HeatmapGrid, isSoftwareAdapter } from '../../src/ui/gpu/heatmap-grid.ts
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
   InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, SuggestionInfo, TrainOutcome, TrainRequest,
-} from '../../src/ui/engine-api.ts';
+} from '../../src/session/engine-api.ts';
 import { analyseLayer } from './analysis-bridge.ts';
 import { describeDataset, loadBuiltIn, loadFromFiles, type DatasetState } from './dataset-state.ts';
 import { fetchPretrainedMnistRef, modelFromUserFiles, modelToFiles } from './model-files.ts';

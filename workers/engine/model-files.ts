@@ -5,7 +5,7 @@
  */
 import { modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../../src/io/tfjs-layers.ts';
 import type { Model } from '../../src/nn/layers.ts';
-import type { ModelFiles } from '../../src/ui/engine-api.ts';
+import type { ModelFiles } from '../../src/session/engine-api.ts';
 import type { UserFile } from './user-files.ts';
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);

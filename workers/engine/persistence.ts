@@ -4,7 +4,7 @@
  * analysis results. One record, rewritten whenever the session changes: versions of mnist-ref weigh under a
  * megabyte each, and one record keeps the saved state consistent (no half-written history).
  */
-import type { DatasetChoice, LayerMaps } from '../../src/ui/engine-api.ts';
+import type { DatasetChoice, LayerMaps } from '../../src/session/engine-api.ts';
 import type { StoredHistory } from '../../src/surgery/history.ts';
 
 export interface SavedSession {

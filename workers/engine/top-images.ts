@@ -10,7 +10,7 @@ import { poolImage, poolLabel } from '../../src/data/dataset.ts';
 import type { Model } from '../../src/nn/layers.ts';
 import { Evaluator } from '../../src/nn/evaluator.ts';
 import { mapSource } from '../../src/analysis/map-source.ts';
-import type { TopImage } from '../../src/ui/engine-api.ts';
+import type { TopImage } from '../../src/session/engine-api.ts';
 
 export async function topActivatingImages(
   ctx: GpuContext, model: Model, data: GpuDataset, indices: Uint32Array, layer: string, kernel: number, count: number,

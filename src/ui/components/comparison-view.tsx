@@ -1,6 +1,6 @@
 /** Before/after of two versions: parameters, FLOPs, accuracy and loss, and the layers that changed. */
 import { For, Show } from 'solid-js';
-import type { VersionComparison } from '../engine-api.ts';
+import type { VersionComparison } from '../../session/engine-api.ts';
 import { fmtFlops, fmtInt } from './model-panel.tsx';
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);

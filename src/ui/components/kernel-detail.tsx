@@ -1,6 +1,6 @@
 /** One kernel in detail: its statistics, its weights (input channel 0 .. n), and its map for every class. */
 import { For, Show, createEffect, createResource } from 'solid-js';
-import type { LayerMaps } from '../engine-api.ts';
+import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { engine } from '../engine-client.ts';
 import { paintMap } from '../colormap.ts';

@@ -6,7 +6,7 @@
  */
 import { createEffect, createSignal, on, onCleanup, onMount } from 'solid-js';
 import { engine, transfer } from '../engine-client.ts';
-import type { LayerMaps } from '../engine-api.ts';
+import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { setSession } from '../stores/session-store.ts';
 import { GRID_GAP } from '../gpu/grid-geometry.ts';

@@ -7,7 +7,7 @@ import { For, Show, createMemo } from 'solid-js';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { model } from '../stores/model-store.ts';
 import { chooseLayer, computeMaps } from '../actions.ts';
-import type { KernelSort, MapKind } from '../engine-api.ts';
+import type { KernelSort, MapKind } from '../../session/engine-api.ts';
 import { fitZoom, kernelOrder, MARGIN } from '../map-layout.ts';
 import { MapCanvas } from './map-canvas.tsx';
 import { ColourLegend } from './colour-legend.tsx';

@@ -3,7 +3,7 @@
  * order or reordered (greedy nearest-neighbour seriation) so similar kernels sit together. Click selects a pair.
  */
 import { createEffect, createMemo } from 'solid-js';
-import type { LayerMaps } from '../engine-api.ts';
+import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { odmOrder } from '../map-layout.ts';
 

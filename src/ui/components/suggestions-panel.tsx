@@ -3,7 +3,7 @@ import { For, Show } from 'solid-js';
 import { analysis } from '../stores/analysis-store.ts';
 import { history } from '../stores/history-store.ts';
 import { applyEdit, suggestionEdit } from '../actions.ts';
-import type { SuggestionInfo } from '../engine-api.ts';
+import type { SuggestionInfo } from '../../session/engine-api.ts';
 
 function title(s: SuggestionInfo): string {
   if (s.kind === 'drop') return `Drop ${s.kernels.length} kernel(s) of ${s.layer}: ${s.kernels.join(', ')}`;

@@ -17,7 +17,7 @@ import type { GpuContext } from '../../gpu/context.ts';
 import { shaderText } from '../../gpu/shader-source.ts';
 import { GpuValidationError } from '../../gpu/errors.ts';
 import { colourTable } from '../colormap.ts';
-import type { GridLayout, MapKind, MapView, RenderMode } from '../engine-api.ts';
+import type { GridLayout, MapKind, MapView, RenderMode } from '../../session/engine-api.ts';
 import { GRID_GAP } from './grid-geometry.ts';
 
 const FILE = 'heatmap-grid.wgsl';

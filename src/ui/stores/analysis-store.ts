@@ -1,6 +1,6 @@
 /** The analysis domain: which layer and map, the result, the view (zoom, pan, order) and the selection. */
 import { createStore } from 'solid-js/store';
-import type { KernelSort, LayerMaps, MapKind } from '../engine-api.ts';
+import type { KernelSort, LayerMaps, MapKind } from '../../session/engine-api.ts';
 
 export interface Hover {
   kernel: number;

@@ -1,6 +1,6 @@
 /** The dataset domain: what is loaded, and the error of the last load (shown in place). */
 import { createStore } from 'solid-js/store';
-import type { DatasetInfo } from '../engine-api.ts';
+import type { DatasetInfo } from '../../session/engine-api.ts';
 
 export interface DatasetStoreState {
   info: DatasetInfo | null;

@@ -1,6 +1,6 @@
 /** The history domain: every version, the current one, and a side-by-side comparison. */
 import { createStore } from 'solid-js/store';
-import type { HistoryInfo, VersionComparison } from '../engine-api.ts';
+import type { HistoryInfo, VersionComparison } from '../../session/engine-api.ts';
 
 export interface HistoryStoreState {
   info: HistoryInfo;

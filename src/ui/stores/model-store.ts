@@ -1,6 +1,6 @@
 /** The model domain: the current version's architecture, and import/export state. */
 import { createStore } from 'solid-js/store';
-import type { ModelInfo } from '../engine-api.ts';
+import type { ModelInfo } from '../../session/engine-api.ts';
 
 export interface ModelStoreState {
   info: ModelInfo | null;

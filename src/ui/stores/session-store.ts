@@ -1,6 +1,6 @@
 /** The session domain: engine start-up, the adapter, how maps are shown, and messages for the user. */
 import { createStore } from 'solid-js/store';
-import type { RenderMode } from '../engine-api.ts';
+import type { RenderMode } from '../../session/engine-api.ts';
 
 export interface SessionState {
   status: 'starting' | 'ready' | 'failed';

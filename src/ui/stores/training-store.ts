@@ -3,7 +3,7 @@
  * in plain arrays outside the store (uPlot wants columnar arrays; the chart reads them once per frame).
  */
 import { createStore } from 'solid-js/store';
-import type { EvaluationSummary, TrainOutcome } from '../engine-api.ts';
+import type { EvaluationSummary, TrainOutcome } from '../../session/engine-api.ts';
 
 export interface TrainingStoreState {
   epochs: number;
