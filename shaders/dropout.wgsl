@@ -1,5 +1,5 @@
 // dropout: inverted dropout with a stateless hash mask, so the CPU reference (src/reference/dropout.ts, with
-// pcgHash from src/reference/pcg-hash.ts) and this kernel draw the same mask bit for bit.
+// pcgHash from src/gpu/kernels/pcg-hash.ts) and this kernel draw the same mask bit for bit.
 // One thread per element i < count, i = (wg.y * num_workgroups.x + wg.x) * WG + lid.x:
 //   h = pcg_hash(pcg_hash(seed) + i)            (wrapping u32 arithmetic, as in the TS reference)
 //   keep = h >= keep_threshold                  (u = h / 2^32 >= rate, compared exactly in integers:

@@ -37,7 +37,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 @group(0) @binding(5) var<storage, read_write> labels_out: array<u32>;
 
-// The PCG hash (Jarzynski & Olano 2020), identical to src/reference/pcg-hash.ts in wrapping u32 arithmetic.
+// The PCG hash (Jarzynski & Olano 2020), identical to src/gpu/kernels/pcg-hash.ts in wrapping u32 arithmetic.
 fn pcg_hash(x: u32) -> u32 {
   let state = x * 747796405u + 2891336453u;
   let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;

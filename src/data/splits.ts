@@ -10,7 +10,7 @@
  * Index lists are returned sorted; training order is shuffled per epoch by the trainer (shuffleIndices).
  */
 import type { Preprocessing } from '../nn/layers.ts';
-import { hashUniform } from '../reference/pcg-hash.ts';
+import { hashUniform } from '../gpu/kernels/pcg-hash.ts';
 import { DatasetError } from './dataset-error.ts';
 import type { ImageDataset } from './dataset.ts';
 import { normalisationFrom } from './normalisation.ts';

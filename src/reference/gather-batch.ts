@@ -9,7 +9,7 @@
  * The gather has no backward: its input is data, not a parameter or an activation.
  */
 import type { Preprocessing } from '../nn/layers.ts';
-import { pcgHash } from './pcg-hash.ts';
+import { pcgHash } from '../gpu/kernels/pcg-hash.ts';
 
 export interface GatherAugmentation {
   /** Crop padding P: each image is zero-padded by P pixels per side and a random HxW window is kept. 0: no crop. */

@@ -3,7 +3,7 @@ import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { planDropoutBackward, planDropoutForward } from '../../src/gpu/kernels/dropout.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 import { dropoutBackward, dropoutForward, dropoutKeeps } from '../../src/reference/dropout.ts';
-import { pcgHash } from '../../src/reference/pcg-hash.ts';
+import { pcgHash } from '../../src/gpu/kernels/pcg-hash.ts';
 
 const gpu = useGpu();
 

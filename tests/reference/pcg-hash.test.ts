@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashUniform, pcgHash } from '../../src/reference/pcg-hash.ts';
+import { hashUniform, pcgHash } from '../../src/gpu/kernels/pcg-hash.ts';
 
 // An independent implementation in BigInt (exact integers, explicit mod 2^32) to check the Math.imul version.
 function pcgHashBig(x: number): number {
