@@ -1,5 +1,5 @@
 // pool: 2-D max and average pooling over NHWC tensors, forward and backward, with TF 'same'/'valid' geometry
-// (out_h, out_w, pad_top, pad_left come from windowGeometry in src/nn/conv-geometry.ts).
+// (out_h, out_w, pad_top, pad_left come from windowGeometry in src/gpu/kernels/window-geometry.ts).
 //
 // Index notation: x[n, iy, ix, c] is at ((n * in_h + iy) * in_w + ix) * channels + c; y, dy and argmax are
 // [n, oy, ox, c], laid out the same way with out_h, out_w. Window (oy, ox) covers the input rows

@@ -5,7 +5,7 @@
  * Tensor layouts (project-wide): activations NHWC; conv kernels HWIO [kh, kw, cin, cout]; dense kernels
  * [in, out]; flatten is row-major over (h, w, c), as Keras/TF.js with channels_last.
  */
-import type { Padding } from './conv-geometry.ts';
+import type { Padding } from '../gpu/kernels/window-geometry.ts';
 
 export type Activation = 'linear' | 'relu';
 

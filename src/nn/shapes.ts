@@ -3,7 +3,7 @@
  *
  * Shapes are per image, without the batch axis: [height, width, channels] for feature maps (NHWC without N) and
  * [features] after a flatten or a dense layer. Window geometry (conv, pooling) is TensorFlow's, from
- * conv-geometry.ts, so the numbers agree with Keras's `model.summary()` for imported models.
+ * src/gpu/kernels/window-geometry.ts, so the numbers agree with Keras's `model.summary()` for imported models.
  *
  * FLOPs are counted per image for one forward pass at inference:
  *   - conv2d / dense: 2 x multiply-adds, i.e. 2 * K per output value with K = kH*kW*inC (conv) or inF (dense).

@@ -7,7 +7,7 @@
  *   db[k]            = sum_{n, oy, ox} dy[n, oy, ox, k]
  * Out-of-range input positions read as zero (zero padding). Sums are accumulated in float64.
  */
-import { windowGeometry, type Padding, type WindowGeometry } from '../nn/conv-geometry.ts';
+import { windowGeometry, type Padding, type WindowGeometry } from '../gpu/kernels/window-geometry.ts';
 
 export interface Conv2dShape {
   batch: number;

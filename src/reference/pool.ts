@@ -7,7 +7,7 @@
  * each window's gradient to its FIRST maximal tap in row-major tap order (ky, then kx), so ties go to the
  * earliest tap. Average pooling divides by the number of in-bounds taps (padding is not counted), as TF does.
  */
-import { windowGeometry, type Padding, type WindowGeometry } from '../nn/conv-geometry.ts';
+import { windowGeometry, type Padding, type WindowGeometry } from '../gpu/kernels/window-geometry.ts';
 
 export interface PoolParams {
   poolH: number;

@@ -5,15 +5,16 @@
  * zero bias and a fused ReLU; filter k has a single 1, at the tap that reads input channel k at the output's own
  * position, so conv(x) = x and relu(conv(relu(x))) = relu(x): the model computes the same function.
  *
- * The identity tap: with TF's 'same' padding and stride 1 (conv-geometry.ts), output o reads input
+ * The identity tap: with TF's 'same' padding and stride 1 (src/gpu/kernels/window-geometry.ts), output o reads input
  * o + t - padBefore at tap t, so the tap t = padBefore reads input o. padBefore = floor((k - 1) / 2), the centre
  * for odd k (and the tap left of centre for even k, where TF pads one more after than before).
  *
  * A width W larger than C adds W - C fresh kernels (He-uniform incoming, zero outgoing; widen-layer.ts), which
  * still preserves the function. A width smaller than C cannot: some channel would have nowhere to go.
  */
-import { windowGeometry } from '../nn/conv-geometry.ts';
+import { windowGeometry } from '../gpu/kernels/window-geometry.ts';
 import type { Conv2dLayer, Model } from '../nn/layers.ts';
+import { layerKind } from '../nn/layer-registry.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { copyModel } from './model-copy.ts';
 import { SurgeryError } from './surgery-error.ts';
@@ -33,19 +34,15 @@ export interface InsertOptions {
 /** Why the output of layer `index` can be negative, or null when it never is (so an identity ReLU conv keeps it). */
 function negativeOutputReason(model: Model, index: number): string | null {
   const layer = model.spec.layers[index];
-  switch (layer.kind) {
-    case 'relu':
+  const sign = layerKind(layer).outputSign(layer);
+  switch (sign.type) {
+    case 'non-negative':
       return null;
-    case 'conv2d':
-    case 'dense':
-      return layer.activation === 'relu' ? null : `it is a ${layer.kind} with activation '${layer.activation}'`;
-    case 'maxpool':
-    case 'avgpool':
-    case 'dropout':
+    case 'as-input':
       // Pooling and dropout keep the sign; what matters is their input.
       return index === 0 ? 'its input is the raw model input' : negativeOutputReason(model, index - 1);
-    default:
-      return `it is a ${layer.kind}`;
+    case 'any':
+      return sign.reason;
   }
 }
 

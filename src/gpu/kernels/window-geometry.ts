@@ -5,6 +5,9 @@
  *   'same':  out = ceil(in / s), padTotal = max((out - 1) * s + k - in, 0), padBefore = floor(padTotal / 2)
  *            (the odd extra row/column of padding goes after, at the bottom/right).
  * Input position of output `o` and tap `t`: i = o * s + t - padBefore (outside [0, in) reads zero).
+ *
+ * Part of the kernels' contracts (see pcg-hash.ts for the scheme): the conv and pool kernels, their references,
+ * shape inference (src/nn) and the edits (src/surgery) all take their geometry from here.
  */
 export type Padding = 'same' | 'valid';
 
