@@ -5,7 +5,7 @@
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
-import { conv2dGeometry, type Conv2dShape } from '../reference/conv2d.ts';
+import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { BenchCase } from './harness.ts';
 
 export const REFERENCE_CONV_SHAPES: Conv2dShape[] = [

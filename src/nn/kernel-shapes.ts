@@ -2,7 +2,7 @@
  * The kernel-level shapes of a layer: what a Conv2dLayer or PoolLayer means for the conv and pooling kernels
  * (GPU and reference alike), given the layer's per-image input shape [h, w, c] and the batch.
  */
-import type { Conv2dShape } from '../reference/conv2d.ts';
+import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { PoolParams } from '../reference/pool.ts';
 import type { Conv2dLayer, PoolLayer } from './layers.ts';
 

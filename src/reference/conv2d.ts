@@ -7,24 +7,7 @@
  *   db[k]            = sum_{n, oy, ox} dy[n, oy, ox, k]
  * Out-of-range input positions read as zero (zero padding). Sums are accumulated in float64.
  */
-import { windowGeometry, type Padding, type WindowGeometry } from '../gpu/kernels/window-geometry.ts';
-
-export interface Conv2dShape {
-  batch: number;
-  inH: number;
-  inW: number;
-  inC: number;
-  kH: number;
-  kW: number;
-  outC: number;
-  strideH: number;
-  strideW: number;
-  padding: Padding;
-}
-
-export function conv2dGeometry(s: Conv2dShape): WindowGeometry {
-  return windowGeometry(s.inH, s.inW, s.kH, s.kW, s.strideH, s.strideW, s.padding);
-}
+import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 
 /** y = conv(x, w) + bias, optionally followed by ReLU. Returns y as NHWC [batch, outH, outW, outC]. */
 export function conv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false): Float32Array {

@@ -4,11 +4,12 @@
  * through the per-kernel references. The oracle of GpuNetwork's backward. Activations are rounded to float32 after
  * every layer, as the GPU stores them.
  */
+import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { Conv2dLayer, Model } from '../nn/layers.ts';
 import { conv2dShapeOf, poolParamsOf } from '../nn/kernel-shapes.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { batchNormBackward, batchNormTrainingForward } from './batchnorm.ts';
-import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward, type Conv2dShape } from './conv2d.ts';
+import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from './conv2d.ts';
 import { denseBackward, denseForward } from './dense.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, type Nhwc } from './pool.ts';

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
-import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward, conv2dGeometry, type Conv2dShape } from '../../src/reference/conv2d.ts';
+import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
+import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from '../../src/reference/conv2d.ts';
 import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../../src/gpu/kernels/conv2d.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 

@@ -4,10 +4,8 @@
  */
 import type { GpuContext } from '../context.ts';
 import type { KernelCall } from '../kernel-call.ts';
-import { conv2dGeometry, type Conv2dShape } from '../../reference/conv2d.ts';
+import { conv2dGeometry, type Conv2dShape } from './conv2d-contract.ts';
 import { GemmMode, planGemm, type GemmConvGeometry } from './gemm.ts';
-
-export type { Conv2dShape };
 
 export function gemmGeometry(s: Conv2dShape): GemmConvGeometry {
   const g = conv2dGeometry(s);
