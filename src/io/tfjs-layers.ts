@@ -29,6 +29,7 @@ import { ModelSpecError, summarizeLayer, summarizeModel } from '../nn/shapes.ts'
 import { declaredInputShape, layerFromKeras, layerToKeras, type KerasLayerJson } from './keras-layers.ts';
 import { readKerasChain } from './keras-topology.ts';
 import { ModelFormatError } from './model-format-error.ts';
+import type { SplitRecord } from '../data/splits.ts';
 import {
   DEFAULT_SHARD_BYTES, concatWeightData, locateWeights, matchWeights, planShards,
   type WeightData, type WeightManifestEntry, type WeightRequest, type WeightsManifestGroup,
@@ -53,6 +54,8 @@ export interface AomStudioMetadata {
   name: string;
   preprocessing: Preprocessing;
   classNames?: string[];
+  /** The split of the data the weights were trained on (see ModelSpec.split). */
+  split?: SplitRecord;
 }
 
 export const METADATA_KEY = 'aomStudio';
@@ -124,6 +127,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
 
   const metadata: AomStudioMetadata = { name: spec.name, preprocessing: structuredClone(spec.preprocessing) };
   if (spec.classNames) metadata.classNames = [...spec.classNames];
+  if (spec.split) metadata.split = structuredClone(spec.split);
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: 'aom-studio',
@@ -284,6 +288,7 @@ export function modelFromArtifacts(modelJson: unknown, weightData: WeightData): 
     }
     spec.classNames = metadata.classNames;
   }
+  if (metadata.split) spec.split = metadata.split;
   return { spec, weights };
 }
 
@@ -359,5 +364,42 @@ function readMetadata(json: ModelJson, channels: number): Partial<AomStudioMetad
     }
     out.classNames = [...ours.classNames];
   }
+  if (ours.split !== undefined) out.split = readSplitRecord(ours.split, `${where}.split`);
   return out;
+}
+
+/** Validates a recorded split field by field, so a hand-edited or foreign file fails here, naming the field. */
+function readSplitRecord(value: unknown, where: string): SplitRecord {
+  if (!isObject(value)) throw new ModelFormatError(`${where} must be an object`);
+  const fraction = (v: unknown, name: string): number => {
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new ModelFormatError(`${where}.${name} must be a number in [0, 1), got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const count = (v: unknown, name: string): number => {
+    if (!Number.isInteger(v) || (v as number) < 0) throw new ModelFormatError(`${where}.${name} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    return v as number;
+  };
+  if (!Number.isInteger(value.seed) || (value.seed as number) < 0 || (value.seed as number) > 0xffffffff) {
+    throw new ModelFormatError(`${where}.seed must be an integer in [0, 2^32), got ${JSON.stringify(value.seed)}`);
+  }
+  const d = value.dataset;
+  if (!isObject(d)) throw new ModelFormatError(`${where}.dataset must be an object`);
+  if (typeof d.name !== 'string') throw new ModelFormatError(`${where}.dataset.name must be a string`);
+  if (typeof d.hash !== 'string' || !/^[0-9a-f]{8}$/.test(d.hash)) throw new ModelFormatError(`${where}.dataset.hash must be 8 hex digits`);
+  if (!Array.isArray(d.shape) || d.shape.length !== 3 || !d.shape.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new ModelFormatError(`${where}.dataset.shape must be [height, width, channels] of positive integers`);
+  }
+  return {
+    seed: value.seed as number,
+    validationFraction: fraction(value.validationFraction, 'validationFraction'),
+    testFraction: value.testFraction === null ? null : fraction(value.testFraction, 'testFraction'),
+    dataset: {
+      name: d.name,
+      shape: [d.shape[0], d.shape[1], d.shape[2]] as [number, number, number],
+      classes: count(d.classes, 'dataset.classes'),
+      trainCount: count(d.trainCount, 'dataset.trainCount'),
+      testCount: count(d.testCount, 'dataset.testCount'),
+      hash: d.hash,
+    },
+  };
 }

@@ -6,6 +6,7 @@
  * [in, out]; flatten is row-major over (h, w, c), as Keras/TF.js with channels_last.
  */
 import type { Padding } from '../gpu/kernels/window-geometry.ts';
+import type { SplitRecord } from '../data/splits.ts';
 
 export type Activation = 'linear' | 'relu';
 
@@ -91,5 +92,11 @@ export type ModelWeights = Record<string, Record<string, Tensor>>;
 
 export interface Model {
   spec: ModelSpec;
+  /**
+   * The train / validation / test split of the data the weights were trained on (seed, fractions, the dataset's
+   * fingerprint), so every later evaluation and analysis uses the model's own held-out images. Absent for models
+   * that were never trained here (built-in architectures before training, imported files): they get the default.
+   */
+  split?: SplitRecord;
   weights: ModelWeights;
 }

@@ -163,6 +163,7 @@ export async function train(
     try {
     outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
       const epochStart = performance.now();
+    let previousStepDone: Promise<void> | null = null;
       const order = shuffleIndices(split.train, (config.seed * 1000003 + epoch) >>> 0);
       let windowStart = performance.now();
       let windowSteps = 0;
@@ -197,6 +198,13 @@ export async function train(
         step++;
         windowSteps++;
         if (readBack) {
+        // At most two steps in the GPU's queue: wait for the previous step before encoding the next. This keeps
+        // the CPU one step ahead (no bubble on a real GPU) and, because the wait goes through the event loop,
+        // lets a Stop or Pause from the page (a worker message) or Ctrl-C land before the next step: they take
+        // effect within one step instead of after a whole read-back window of queued steps.
+        const done = ctx.device.queue.onSubmittedWorkDone();
+        if (previousStepDone) await previousStepDone;
+        previousStepDone = done;
           const [lossSum, correctCount] = await ctx.readFloat32(totals, 2);
           const rows = windowSteps * B;
           if (!Number.isFinite(lossSum)) {

@@ -11,6 +11,8 @@ import type { Edit } from '../surgery/edits.ts';
 import type { KernelStats } from '../analysis/kernel-stats.ts';
 import type { Suggestion } from '../analysis/suggestions.ts';
 import type { VersionComparison } from '../surgery/history.ts';
+import type { TopImage } from '../analysis/top-images.ts';
+import type { AccuracyInterval } from './accuracy-interval.ts';
 
 /** What `init` found: the adapter, how maps reach the screen, and what the session restore did. */
 export type InitResult =
@@ -64,6 +66,18 @@ export interface ModelInfo {
   origin: string;
   /** True when the weights are random: the UI warns that the maps mean little until it is trained. */
   untrained: boolean;
+  /** Why the model cannot run on the loaded dataset (shapes, classes) and what would, or null when it fits. */
+  fitProblem: string | null;
+  /** The version's train / validation / test split in words (the model's own, or the default), null without data. */
+  split: string | null;
+  /** Warnings about the split (another dataset than the one the model was trained on, ...). */
+  splitWarnings: string[];
+  /** Test accuracy, the images it was measured on and its 95% interval, once evaluated. */
+  accuracy: number | null;
+  testCount: number | null;
+  accuracyInterval: AccuracyInterval | null;
+  /** Set when the figures are the parent's, inherited through an edit that keeps the function. */
+  inheritedFrom: number | null;
 }
 
 /** Hyper-parameters the page sets, plus how much of the training split to use. */
@@ -71,8 +85,8 @@ export interface TrainRequest {
   config: Partial<TrainConfig>;
   /** Use at most this many training images (a seeded subset); 0 = all. */
   subset: number;
-  /** Test images to evaluate the result on (a seeded subset; 0 = the whole test split). */
-  evaluationLimit: number;
+  /** Test images to evaluate the result on (a fixed subset; 0 = the whole test split; default the session's). */
+  evaluationLimit?: number;
 }
 
 export interface TrainOutcome {
@@ -87,6 +101,12 @@ export interface TrainOutcome {
 export interface EvaluationSummary {
   split: 'test' | 'validation';
   count: number;
+  /** Images in the whole split (count is smaller when the evaluation was capped). */
+  of: number;
+  /** 95% interval of the accuracy (Wilson). */
+  interval: AccuracyInterval;
+  /** Which images: equal keys mean the same images (session/evaluation-set.ts). */
+  evaluatedOn: string;
   loss: number;
   accuracy: number;
   perClassAccuracy: (number | null)[];
@@ -137,13 +157,7 @@ export interface KernelWeights {
   values: Float32Array;
 }
 
-/** An image that excites a kernel: its pool index, class, score (mean of its map) and HWC bytes. */
-export interface TopImage {
-  index: number;
-  label: number;
-  score: number;
-  image: Uint8Array;
-}
+export type { TopImage };
 
 /** How the grid is drawn: which map, the kernel order (rows), zoom and pan. */
 export interface MapView {
@@ -178,6 +192,8 @@ export interface AnalyseRequest {
 /** One architecture edit (issue 6), as plain data: drop, widen or insert. */
 export type EditRequest = Edit;
 export type { VersionComparison };
+/** A comparison, and whether both versions' test figures were measured on the same images. */
+export type VersionComparisonInfo = VersionComparison & { sameTestImages: boolean };
 
 export interface VersionRow {
   id: number;
@@ -193,6 +209,10 @@ export interface VersionRow {
   convKernels: number;
   accuracy: number | null;
   loss: number | null;
+  testCount: number | null;
+  evaluatedOn: string | null;
+  inheritedFrom: number | null;
+  validationAccuracy: number | null;
   createdAt: string;
 }
 
@@ -213,6 +233,8 @@ export type EngineNotice =
   | { type: 'device-lost'; message: string }
   | { type: 'device-recovered'; adapter: string; message: string }
   | { type: 'saved'; what: string }
+  | { type: 'version-evaluated'; versionId: number }
+  | { type: 'warning'; message: string }
   | { type: 'save-failed'; message: string };
 
 export interface EngineApi {
@@ -230,10 +252,19 @@ export interface EngineApi {
   pauseTraining(): void;
   resumeTraining(): void;
   stopTraining(): void;
+  /** Cancels the running long job (training stops after its step; maps and evaluation between batches). */
+  cancel(): void;
+  /** Keeps the page's form settings and view state with the session (restored on reload). */
+  saveSettings(settings: Record<string, unknown>): Promise<void>;
+  loadSettings(): Promise<Record<string, unknown>>;
+  /** Built-in architectures whose input is the loaded dataset's image shape. */
+  fittingArchitectures(): Promise<string[]>;
+  /** Adds a built-in architecture (random init) for the loaded dataset as a new version. */
+  createModel(architecture: string, seed?: number): Promise<ModelInfo>;
   evaluate(split: 'test' | 'validation', limit: number): Promise<EvaluationSummary>;
   analyse(request: AnalyseRequest, onProgress: (fraction: number) => void): Promise<LayerMaps>;
   /** Last analysis of `layer` for the current version, if any (restored ones included). */
-  cachedMaps(layer: string): Promise<LayerMaps | null>;
+  cachedMaps(layer: string, versionId?: number): Promise<LayerMaps | null>;
   /** Hands the maps canvas to the worker (transferred); the worker draws into it from then on. */
   attachMapCanvas(canvas: OffscreenCanvas): Promise<RenderMode>;
   /** One conv kernel's weights, [kh][kw][cin] (HWI) for output channel `kernel`. */
@@ -246,7 +277,7 @@ export interface EngineApi {
   undo(): Promise<ModelInfo>;
   redo(): Promise<ModelInfo>;
   checkout(versionId: number): Promise<ModelInfo>;
-  compare(a: number, b: number): Promise<VersionComparison>;
+  compare(a: number, b: number): Promise<VersionComparisonInfo>;
   /** Drops the saved session and starts over on MNIST + mnist-ref. */
   resetSession(): Promise<void>;
   /** Test hook: destroys the device as a driver reset would, to exercise recovery. */

@@ -31,6 +31,12 @@ export interface VersionMetrics {
   validationLoss?: number;
   /** Inference time per image, milliseconds. */
   inferenceMs?: number;
+  /** Images the test figures were measured on. */
+  testCount?: number;
+  /** Which images (session/evaluation-set.ts's key): two versions' figures compare only when these are equal. */
+  evaluatedOn?: string;
+  /** The version whose figures these are, when an edit that keeps the function inherited them (not yet retrained). */
+  inheritedFrom?: number;
 }
 
 /** The optional metrics, in the order comparisons list them. */

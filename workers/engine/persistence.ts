@@ -4,20 +4,16 @@
  * analysis results. One record, rewritten whenever the session changes: versions of mnist-ref weigh under a
  * megabyte each, and one record keeps the saved state consistent (no half-written history).
  */
-import type { DatasetChoice, LayerMaps } from '../../src/session/engine-api.ts';
-import type { StoredHistory } from '../../src/surgery/history.ts';
+import type { DatasetChoice } from '../../src/session/engine-api.ts';
+import type { SessionState } from '../../src/session/studio-session.ts';
 
-export interface SavedSession {
+export interface SavedSession extends SessionState {
   schema: 1;
   dataset: DatasetChoice;
   /** The user's dataset files (null for the built-in MNIST). */
   datasetFiles: File[] | null;
-  /** Every version with its weights (ModelHistory.toStored: JSON plus Float32Arrays, cloned as they are). */
-  history: StoredHistory;
-  /** Ids of versions whose weights are still random. */
-  untrained: number[];
-  /** Analysis results by `${versionId}:${layer}`. */
-  maps: Record<string, LayerMaps>;
+  /** The page's form settings and view state (opaque to the worker), restored on reload. */
+  settings?: Record<string, unknown>;
   savedAt: number;
 }
 

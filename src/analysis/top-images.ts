@@ -4,13 +4,20 @@
  * scored by the mean of its map for that kernel. Run on demand for the kernel detail view only, as it reads
  * the layer's activations back once per batch (a few MB), which the map counting itself never does.
  */
-import type { GpuContext } from '../../src/gpu/context.ts';
-import type { GpuDataset } from '../../src/data/gpu-dataset.ts';
-import { poolImage, poolLabel } from '../../src/data/dataset.ts';
-import type { Model } from '../../src/nn/layers.ts';
-import { Evaluator } from '../../src/nn/evaluator.ts';
-import { mapSource } from '../../src/analysis/map-source.ts';
-import type { TopImage } from '../../src/session/engine-api.ts';
+import type { GpuContext } from '../gpu/context.ts';
+import type { GpuDataset } from '../data/gpu-dataset.ts';
+import { poolImage, poolLabel } from '../data/dataset.ts';
+import type { Model } from '../nn/layers.ts';
+import { Evaluator } from '../nn/evaluator.ts';
+import { mapSource } from './map-source.ts';
+
+/** An image that excites a kernel: its pool index, class, score (mean of its map) and HWC bytes. */
+export interface TopImage {
+  index: number;
+  label: number;
+  score: number;
+  image: Uint8Array;
+}
 
 export async function topActivatingImages(
   ctx: GpuContext, model: Model, data: GpuDataset, indices: Uint32Array, layer: string, kernel: number, count: number,

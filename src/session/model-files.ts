@@ -1,17 +1,16 @@
 /**
- * Models as files in the page: import model.json + its weight shards from the user's files, export a version
- * as files, and find the pre-trained mnist-ref that ships in src/models/mnist-ref/ (bundled by Vite as asset
- * URLs; until that folder exists the glob is empty and the caller builds an untrained mnist-ref instead).
+ * Models as the user's files: import model.json + its weight shards (matched by the names the manifest lists),
+ * and export a version as those files (the TF.js Layers format).
  */
-import { modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../../src/io/tfjs-layers.ts';
-import type { Model } from '../../src/nn/layers.ts';
-import type { ModelFiles } from '../../src/session/engine-api.ts';
+import { modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../io/tfjs-layers.ts';
+import type { Model } from '../nn/layers.ts';
+import type { ModelFiles } from './engine-api.ts';
 import type { UserFile } from './user-files.ts';
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Parses model.json text, naming the file in the error. */
-function parseJson(file: UserFile): unknown {
+export function parseJson(file: UserFile): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(file.bytes));
   } catch (error) {
@@ -49,29 +48,4 @@ export function modelToFiles(model: Model): ModelFiles {
       ...artifacts.shards.map((s) => ({ name: s.path, bytes: bytes.slice(s.begin, s.end) })),
     ],
   };
-}
-
-/** The pre-trained mnist-ref's files as asset URLs by file name (empty until the model ships). */
-const PRETRAINED: Record<string, string> = Object.fromEntries(
-  Object.entries(import.meta.glob('../../src/models/mnist-ref/*', { query: '?url', import: 'default', eager: true }) as Record<string, string>).map(
-    ([path, url]) => [baseName(path), url],
-  ),
-);
-
-export const hasPretrainedMnistRef = (): boolean => 'model.json' in PRETRAINED;
-
-/** Fetches and loads the shipped pre-trained mnist-ref, or returns null when it does not ship (yet). */
-export async function fetchPretrainedMnistRef(): Promise<Model | null> {
-  if (!hasPretrainedMnistRef()) return null;
-  const fetchBytes = async (name: string): Promise<UserFile> => {
-    const url = PRETRAINED[name];
-    if (!url) throw new ModelFormatError(`src/models/mnist-ref/${name} is listed in model.json but not bundled`);
-    const response = await fetch(url);
-    if (!response.ok) throw new ModelFormatError(`src/models/mnist-ref/${name}: HTTP ${response.status} fetching ${url}`);
-    return { path: name, bytes: new Uint8Array(await response.arrayBuffer()) };
-  };
-  const json = await fetchBytes('model.json');
-  const manifest = (parseJson(json) as ModelJson).weightsManifest ?? [];
-  const shards = await Promise.all(manifest.flatMap((g) => g.paths).map((p) => fetchBytes(baseName(p))));
-  return modelFromUserFiles([json, ...shards]);
 }

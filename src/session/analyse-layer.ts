@@ -4,13 +4,13 @@
  * over a seeded, class-balanced analysis set of the test split. The page gets AOM/CSM as floats for its
  * read-outs; the worker's grid renderer uploads the same arrays once.
  */
-import type { GpuContext } from '../../src/gpu/context.ts';
-import type { GpuDataset } from '../../src/data/gpu-dataset.ts';
-import type { SplitDataset } from '../../src/data/splits.ts';
-import type { Model } from '../../src/nn/layers.ts';
-import { selectAnalysisSet } from '../../src/analysis/analysis-set.ts';
-import { analyzeModel } from '../../src/analysis/analyze-model.ts';
-import type { AnalyseRequest, LayerMaps } from '../../src/session/engine-api.ts';
+import type { GpuContext } from '../gpu/context.ts';
+import type { GpuDataset } from '../data/gpu-dataset.ts';
+import type { SplitDataset } from '../data/splits.ts';
+import type { Model } from '../nn/layers.ts';
+import { selectAnalysisSet } from '../analysis/analysis-set.ts';
+import { analyzeModel } from '../analysis/analyze-model.ts';
+import type { AnalyseRequest, LayerMaps } from './engine-api.ts';
 
 const BATCH = 128;
 

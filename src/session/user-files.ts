@@ -8,14 +8,14 @@
  * Anything else is a DatasetError that names the file and says what was expected, so the page can show it
  * in place.
  */
-import { DatasetError, listSome } from '../../src/data/dataset-error.ts';
-import type { ImageDataset, NamedBytes } from '../../src/data/dataset.ts';
-import { isGzip, gunzipFile } from '../../src/data/gzip.ts';
-import { loadIdxDataset, parseIdxHeader } from '../../src/data/idx.ts';
-import { loadCifarArchive, loadCifarFiles, cifarMemberNames } from '../../src/data/cifar.ts';
-import { isTarHeader } from '../../src/data/tar.ts';
-import { isImagePath, loadImageFolder, unzipFolder, folderDatasetName } from '../../src/data/image-folder.ts';
-import { MNIST_CLASS_NAMES } from '../../src/data/mnist.ts';
+import { DatasetError, listSome } from '../data/dataset-error.ts';
+import type { ImageDataset, NamedBytes } from '../data/dataset.ts';
+import { isGzip, gunzipFile } from '../data/gzip.ts';
+import { loadIdxDataset, parseIdxHeader } from '../data/idx.ts';
+import { loadCifarArchive, loadCifarFiles, cifarMemberNames } from '../data/cifar.ts';
+import { isTarHeader } from '../data/tar.ts';
+import { isImagePath, loadImageFolder, unzipFolder, folderDatasetName } from '../data/image-folder.ts';
+import { MNIST_CLASS_NAMES } from '../data/mnist.ts';
 
 /** A user file: its path (with folders, for a dropped directory) and bytes. */
 export interface UserFile {

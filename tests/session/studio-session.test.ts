@@ -1,0 +1,136 @@
+/**
+ * The session core as the page's worker and the CLI use it: the split a version is evaluated on is its model's
+ * own, mismatches are refused before any GPU work, train -> evaluate -> commit records the split and the figures,
+ * edits are evaluated (or inherit their parent's figures when they keep the function), and long jobs cancel.
+ */
+import { describe, expect, it } from 'vitest';
+import { useGpu } from '../helpers/gpu.ts';
+import { squaresDataset } from '../helpers/synthetic-data.ts';
+import { splitDataset } from '../../src/data/splits.ts';
+import { initModel } from '../../src/nn/init.ts';
+import type { ModelSpec } from '../../src/nn/layers.ts';
+import { mnistRef } from '../../src/nn/architectures.ts';
+import { CancelledError, StudioSession } from '../../src/session/studio-session.ts';
+import { ModelDatasetMismatchError } from '../../src/session/fit-check.ts';
+import { splitForModel, withSplitRecord } from '../../src/session/split-policy.ts';
+import type { EngineNotice } from '../../src/session/engine-api.ts';
+
+const gpu = useGpu();
+
+function smallCnn(): ModelSpec {
+  return {
+    name: 'small-cnn',
+    inputShape: [12, 12, 1],
+    preprocessing: { scale: 1 / 255, mean: [0.3], std: [0.25] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'conv2d', name: 'conv2', filters: 8, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'dense1', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
+function openSession(notices: EngineNotice[] = []): StudioSession {
+  const session = new StudioSession(gpu, (n) => notices.push(n));
+  session.setDataset({ choice: { kind: 'builtin-mnist' }, dataset: squaresDataset({ train: 400, test: 120 }) });
+  return session;
+}
+
+describe('session core', () => {
+  it('evaluates a version on its model\'s recorded split, not on a split of its own choosing', () => {
+    const session = openSession();
+    const dataset = session.dataset!.dataset;
+    const recorded = splitDataset(dataset, { seed: 9, validationFraction: 0.2 });
+    session.start(withSplitRecord(initModel(smallCnn(), 1), recorded), 'recorded');
+    const { split, source, warnings } = session.splitOf();
+    expect(source).toBe('recorded');
+    expect(warnings).toEqual([]);
+    expect([...split.validation]).toEqual([...recorded.validation]);
+    expect([...split.train]).toEqual([...recorded.train]);
+    // A model without a record gets the documented default (seed 1), the same as the CLI's.
+    session.add(initModel(smallCnn(), 2), 'no record');
+    expect(session.splitOf().source).toBe('default');
+    expect([...session.splitOf().split.validation]).toEqual([...splitDataset(dataset).validation]);
+  });
+
+  it('warns, naming both, when the recorded dataset is not the one given', () => {
+    const trainedOn = squaresDataset({ train: 400, test: 120, seed: 1 });
+    const other = { ...squaresDataset({ train: 400, test: 120, seed: 2 }), name: 'other-squares' };
+    const spec = withSplitRecord(initModel(smallCnn(), 1), splitDataset(trainedOn)).spec;
+    const { warnings } = splitForModel(other, spec);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/trained on 'squares' .* not on 'other-squares'/);
+  });
+
+  it('refuses a model that does not fit the data before any GPU work, and says what fits', async () => {
+    const session = openSession();
+    session.start(initModel(mnistRef(), 1), 'mnist-ref');
+    expect(session.fitProblem()).toMatch(/takes 28x28x1 images but dataset 'squares' has 12x12x1 images; import a model that takes them/);
+    await expect(session.analyse({ layer: 'conv1', perClass: 5, tau: 0, ablation: false }, () => {})).rejects.toBeInstanceOf(ModelDatasetMismatchError);
+    await expect(session.train({ config: { epochs: 1 }, subset: 0 }, () => {})).rejects.toThrow(/takes 28x28x1 images/);
+  });
+
+  it('trains, evaluates and commits with the split recorded; edits are evaluated or inherit', async () => {
+    const notices: EngineNotice[] = [];
+    const session = openSession(notices);
+    session.start(initModel(smallCnn(), 1), 'fresh', true);
+    const outcome = await session.train({ config: { epochs: 2, batchSize: 16, lr: 0.01, optimizer: 'adam' }, subset: 0 }, () => {});
+    const trained = session.history.currentVersion;
+    expect(outcome.ended).toBe('completed');
+    expect(trained.model.spec.split?.seed).toBe(1);
+    expect(trained.metrics.testCount).toBe(session.splitOf().split.test.length);
+    expect(outcome.evaluation.accuracy).toBeGreaterThan(0.9);
+    expect(outcome.evaluation.interval.low).toBeLessThan(outcome.evaluation.accuracy);
+    expect(session.describe().accuracy).toBe(outcome.evaluation.accuracy);
+
+    // Insert keeps the function: the child inherits the parent's figures, marked as inherited.
+    const inserted = session.applyEdit({ kind: 'insert', after: 'conv1' }, null);
+    expect(inserted.accuracy).toBe(outcome.evaluation.accuracy);
+    expect(inserted.inheritedFrom).toBe(trained.id);
+
+    // A drop changes the function: evaluated in the background, on the same images as its parent.
+    const dropped = session.applyEdit({ kind: 'drop', layer: 'conv2', kernels: [0, 1, 2] }, null);
+    expect(dropped.accuracy).toBeNull();
+    await expect.poll(() => notices.some((n) => n.type === 'version-evaluated' && n.versionId === dropped.versionId), { timeout: 60_000 }).toBe(true);
+    const evaluated = session.history.get(dropped.versionId).metrics;
+    expect(evaluated.testCount).toBe(trained.metrics.testCount);
+    expect(session.compare(trained.id, dropped.versionId).sameTestImages).toBe(true);
+  });
+
+  it('cancels the maps between batches and keeps nothing of them', async () => {
+    const session = openSession();
+    session.start(initModel(smallCnn(), 1), 'fresh');
+    let calls = 0;
+    const job = session.analyse({ layer: 'conv1', perClass: 0, tau: 0, ablation: true }, () => {
+      calls++;
+      if (calls === 2) session.cancel();
+    });
+    await expect(job).rejects.toBeInstanceOf(CancelledError);
+    expect(session.cachedMaps('conv1')).toBeNull();
+    // The session stays usable after a cancel.
+    const maps = await session.analyse({ layer: 'conv1', perClass: 5, tau: 0, ablation: false }, () => {});
+    expect(maps.kernels).toBe(6);
+  });
+
+  it('yields to the event loop after every training step, so Stop and Pause land within a step', async () => {
+    const session = openSession();
+    session.start(initModel(smallCnn(), 1), 'fresh');
+    const batch = 8;
+    const stepsPerEpoch = Math.floor(session.splitOf().split.train.length / batch);
+    expect(stepsPerEpoch).toBeGreaterThan(20);
+    // A stop asked for from a macrotask (what a worker message or Ctrl-C is) mid-epoch, with no read-back in the
+    // epoch, ends training there, not at the epoch's end.
+    let stopAsked = false;
+    const job = session.train({ config: { epochs: 1, batchSize: batch, logEvery: 100_000 }, subset: 0 }, () => {});
+    const waitThenStop = (n: number) => (n === 0 ? ((stopAsked = true), session.stopTraining()) : setImmediate(() => waitThenStop(n - 1)));
+    setImmediate(() => waitThenStop(10));
+    const stopped = await job;
+    expect(stopAsked).toBe(true);
+    expect(stopped.ended).toBe('stopped');
+    const steps = Number(/after (\d+) steps/.exec(stopped.message)?.[1]);
+    expect(steps).toBeLessThan(stepsPerEpoch);
+  });
+});
