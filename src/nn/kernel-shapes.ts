@@ -3,7 +3,7 @@
  * (GPU and reference alike), given the layer's per-image input shape [h, w, c] and the batch.
  */
 import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
-import type { PoolParams } from '../reference/pool.ts';
+import type { PoolParams } from '../gpu/kernels/pool-contract.ts';
 import type { Conv2dLayer, PoolLayer } from './layers.ts';
 
 export function conv2dShapeOf(layer: Conv2dLayer, inputShape: readonly number[], batch: number): Conv2dShape {

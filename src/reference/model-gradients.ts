@@ -5,6 +5,7 @@
  * every layer, as the GPU stores them.
  */
 import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
+import type { Nhwc } from '../gpu/kernels/pool-contract.ts';
 import type { Conv2dLayer, Model } from '../nn/layers.ts';
 import { conv2dShapeOf, poolParamsOf } from '../nn/kernel-shapes.ts';
 import { summarizeModel } from '../nn/shapes.ts';
@@ -12,7 +13,7 @@ import { batchNormBackward, batchNormTrainingForward } from './batchnorm.ts';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from './conv2d.ts';
 import { denseBackward, denseForward } from './dense.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
-import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward, type Nhwc } from './pool.ts';
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.ts';
 import { reluBackward, reluForward } from './relu.ts';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.ts';
 

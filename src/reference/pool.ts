@@ -7,30 +7,8 @@
  * each window's gradient to its FIRST maximal tap in row-major tap order (ky, then kx), so ties go to the
  * earliest tap. Average pooling divides by the number of in-bounds taps (padding is not counted), as TF does.
  */
-import { windowGeometry, type Padding, type WindowGeometry } from '../gpu/kernels/window-geometry.ts';
-
-export interface PoolParams {
-  poolH: number;
-  poolW: number;
-  strideH: number;
-  strideW: number;
-  padding: Padding;
-}
-
-/** [batch, height, width, channels]. */
-export type Nhwc = [number, number, number, number];
-
-/** The window geometry of a pooling layer, after checking that the shape and parameters are positive integers. */
-export function poolGeometry(xShape: Nhwc, params: PoolParams): WindowGeometry {
-  const fields: [string, number][] = [
-    ['batch', xShape[0]], ['height', xShape[1]], ['width', xShape[2]], ['channels', xShape[3]],
-    ['poolH', params.poolH], ['poolW', params.poolW], ['strideH', params.strideH], ['strideW', params.strideW],
-  ];
-  for (const [name, value] of fields) {
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`pool: ${name} must be a positive integer, got ${value}`);
-  }
-  return windowGeometry(xShape[1], xShape[2], params.poolH, params.poolW, params.strideH, params.strideW, params.padding);
-}
+import { poolGeometry, type Nhwc, type PoolParams } from '../gpu/kernels/pool-contract.ts';
+import type { WindowGeometry } from '../gpu/kernels/window-geometry.ts';
 
 /** Output shape [batch, outH, outW, channels]. */
 export function poolOutputShape(xShape: Nhwc, params: PoolParams): Nhwc {

@@ -14,9 +14,8 @@ import {
   maxPoolBackward,
   maxPoolForward,
   poolOutputShape,
-  type Nhwc,
-  type PoolParams,
 } from '../../src/reference/pool.ts';
+import type { Nhwc, PoolParams } from '../../src/gpu/kernels/pool-contract.ts';
 
 const gpu = useGpu();
 

@@ -6,9 +6,8 @@ import {
   maxPoolBackward,
   maxPoolForward,
   poolOutputShape,
-  type Nhwc,
-  type PoolParams,
 } from '../../src/reference/pool.ts';
+import type { Nhwc, PoolParams } from '../../src/gpu/kernels/pool-contract.ts';
 import { expectGradient, numericGradient, randomUpstream, weightedSum } from '../helpers/finite-difference.ts';
 import { rng } from '../helpers/gpu.ts';
 

@@ -1,6 +1,6 @@
 /**
  * pool: 2-D max and average pooling (NHWC), forward and backward. shaders/pool.wgsl; reference:
- * src/reference/pool.ts (same PoolParams, same TF geometry through windowGeometry).
+ * src/reference/pool.ts (both take PoolParams and the TF geometry from pool-contract.ts).
  *
  * Max pooling for training records, per output element, the tap index (ky * poolW + kx) of the window's first
  * maximum in a u32 `argmax` buffer the size of y; the backward reads it, so it needs neither x nor atomics
@@ -9,7 +9,7 @@
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
-import { poolGeometry, type Nhwc, type PoolParams } from '../../reference/pool.ts';
+import { poolGeometry, type Nhwc, type PoolParams } from './pool-contract.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
 const WG = 256;
