@@ -9,10 +9,7 @@
  * same biased variance (as tf.js-layers and Keras 3 do). Inference uses the moving statistics instead.
  * Layers built with scale=false / center=false pass gamma = 1 / beta = 0.
  */
-
-/** Keras defaults. */
-export const BATCHNORM_MOMENTUM = 0.99;
-export const BATCHNORM_EPSILON = 1e-3;
+import { BATCHNORM_EPSILON, BATCHNORM_MOMENTUM } from '../gpu/kernels/batchnorm-contract.ts';
 
 function rowsOf(kernel: string, x: ArrayLike<number>, channels: number, perChannel: Record<string, ArrayLike<number>>): number {
   if (!Number.isInteger(channels) || channels < 1) throw new RangeError(`${kernel}: channels must be a positive integer, got ${channels}`);

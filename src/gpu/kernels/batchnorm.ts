@@ -10,7 +10,7 @@
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, ceilDiv, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
-import { BATCHNORM_EPSILON, BATCHNORM_MOMENTUM } from '../../reference/batchnorm.ts';
+import { BATCHNORM_EPSILON, BATCHNORM_MOMENTUM } from './batchnorm-contract.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
 const WG = 256;
