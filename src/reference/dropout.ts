@@ -5,11 +5,8 @@
  * element is kept when u >= rate, and kept elements are scaled by 1 / (1 - rate) so the expected activation is
  * unchanged. The backward pass recomputes the same mask from the same seed instead of storing it.
  */
+import { checkDropoutRate } from '../gpu/kernels/dropout-contract.ts';
 import { hashUniform } from '../gpu/kernels/pcg-hash.ts';
-
-export function checkDropoutRate(rate: number): void {
-  if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropout: rate must be in [0, 1), got ${rate}`);
-}
 
 /** Whether element `index` survives dropout at `rate` for step seed `seed` (a u32). */
 export function dropoutKeeps(seed: number, index: number, rate: number): boolean {

@@ -9,7 +9,7 @@
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
-import { checkDropoutRate } from '../../reference/dropout.ts';
+import { checkDropoutRate } from './dropout-contract.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
 const WG = 256;
