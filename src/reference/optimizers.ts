@@ -39,9 +39,6 @@ export interface AdamHyper {
   step: number;
 }
 
-/** Keras defaults (Adam: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7). */
-export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as const;
-
 /**
  * AdamW: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; mhat = m / (1 - b1^t); vhat = v / (1 - b2^t);
  * p = p - lr * (mhat / (sqrt(vhat) + eps) + wd * p).

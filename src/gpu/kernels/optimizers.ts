@@ -14,7 +14,7 @@
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
-import { ADAM_DEFAULTS } from '../../reference/optimizers.ts';
+import { ADAM_DEFAULTS } from './optimizers-contract.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
 const WG = 256;
