@@ -8,16 +8,7 @@
  * copies must not count). Accumulates, so a whole analysis set is counted batch after batch.
  * The comparison is done on the float32 values, as the GPU does, so the two agree exactly.
  */
-
-export interface AomCountShape {
-  /** Rows of the batch buffer. */
-  batch: number;
-  height: number;
-  width: number;
-  /** Kernels (output channels) of the conv layer. */
-  kernels: number;
-  classes: number;
-}
+import type { AomCountShape } from '../gpu/kernels/aom-count-contract.ts';
 
 /** Adds one batch into `counts` and `classCounts` (see the file comment). Throws on a label >= classes. */
 export function aomCountBatch(

@@ -3,7 +3,8 @@ import { randomArray, rng, useGpu } from '../helpers/gpu.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planAomCount } from '../../src/gpu/kernels/aom-count.ts';
 import { planAddCorrect, planMaskChannel } from '../../src/gpu/kernels/ablation.ts';
-import { aomCountBatch, type AomCountShape } from '../../src/reference/aom-count.ts';
+import type { AomCountShape } from '../../src/gpu/kernels/aom-count-contract.ts';
+import { aomCountBatch } from '../../src/reference/aom-count.ts';
 import { addCorrect, maskChannel } from '../../src/reference/ablation.ts';
 
 const gpu = useGpu();

@@ -9,7 +9,7 @@
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, ceilDiv, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
-import type { AomCountShape } from '../../reference/aom-count.ts';
+import type { AomCountShape } from './aom-count-contract.ts';
 import { requireDistinct, requireElements, requirePositive } from './plan-checks.ts';
 
 const WG = 256;
