@@ -8,6 +8,11 @@
 //   dlogits[r, j] = (exp(l[j] - m) / S - [j == y]) / rows        (the gradient of the mean loss).
 // A label >= classes gives loss NaN (the host cannot be told from here; NaN makes the step's loss visibly bad).
 //
+// infer_main: the forward-only variant for inference (evaluation, analysis): the same per-row loss, predicted
+// class and correct flag by the same reductions (so the same bits), no dlogits. Only the first valid[0] rows
+// of the batch are real images (a partial last batch, written per batch by the host); a row r >= valid[0] gets
+// loss 0, predicted NO_CLASS and correct 0, so sums over all rows count the real ones only.
+//
 // totals: one workgroup of WG threads sums loss[] and correct[] over all rows (thread t takes rows t, t + WG, ...,
 // then a tree), in a fixed order, and writes totals = (loss sum, correct count as f32), added to the previous
 // totals when `accumulate` is set (an epoch's running sums, read back once).
@@ -27,6 +32,10 @@ struct Params { rows: u32, classes: u32, accumulate: u32 }
 @group(0) @binding(5) var<storage, read_write> predicted: array<u32>;
 @group(0) @binding(6) var<storage, read_write> correct: array<u32>;
 
+// infer_main: logits, labels, then valid, loss and the rows_main predicted / correct.
+@group(0) @binding(3) var<storage, read> valid: array<u32>;
+@group(0) @binding(4) var<storage, read_write> row_loss: array<f32>;
+
 // totals
 @group(0) @binding(1) var<storage, read> loss_in: array<f32>;
 @group(0) @binding(2) var<storage, read> correct_in: array<u32>;
@@ -43,13 +52,11 @@ fn beats(v: f32, j: u32, bv: f32, bj: u32) -> bool {
   return bj == NO_CLASS || v > bv || (v == bv && j < bj);
 }
 
-@compute @workgroup_size(WG)
-fn rows_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let row = wg.y * nwg.x + wg.x;
-  if (row >= params.rows) { return; } // the same for the whole workgroup, so the barriers below stay uniform
-  let t = lid.x;
-  let base = row * params.classes;
+// The max, its first index and S = sum_j exp(l[j] - m) of the row whose logits start at `base`, for the
+// workgroup's thread t. Every thread of the workgroup must call it (it holds barriers).
+struct RowStats { m: f32, argmax: u32, total: f32 }
 
+fn row_stats(base: u32, t: u32) -> RowStats {
   // 1. max and first argmax. Within a thread the classes come in increasing order, so strict > keeps the first.
   var bv = 0.0;
   var bj = NO_CLASS;
@@ -79,26 +86,61 @@ fn rows_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec
     if (t < half) { sums[t] += sums[t + half]; }
   }
   workgroupBarrier();
-  let total = sums[0];
+  return RowStats(m, argmax, sums[0]);
+}
+
+// loss = log(S) - (l[y] - m), or NaN for a label outside the classes.
+fn cross_entropy(base: u32, label: u32, stats: RowStats) -> f32 {
+  if (label < params.classes) {
+    // l[y] - m first: it is exact in f32 (Sterbenz), whereas log(S) + m would round at the scale of m.
+    return log(stats.total) - (logits[base + label] - stats.m);
+  }
+  // A quiet NaN. Through a `var`, because a constant NaN is a shader-creation error in WGSL.
+  var nan_bits = 0x7fc00000u;
+  return bitcast<f32>(nan_bits);
+}
+
+@compute @workgroup_size(WG)
+fn rows_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = wg.y * nwg.x + wg.x;
+  if (row >= params.rows) { return; } // the same for the whole workgroup, so the barriers below stay uniform
+  let t = lid.x;
+  let base = row * params.classes;
+  let stats = row_stats(base, t);
 
   // 3. Outputs.
   let label = labels[row];
   let n = f32(params.rows);
   for (var j = t; j < params.classes; j += WG) {
-    let p = exp(logits[base + j] - m) / total;
+    let p = exp(logits[base + j] - stats.m) / stats.total;
     dlogits[base + j] = (p - select(0.0, 1.0, j == label)) / n;
   }
   if (t == 0u) {
-    if (label < params.classes) {
-      // l[y] - m first: it is exact in f32 (Sterbenz), whereas log(S) + m would round at the scale of m.
-      loss[row] = log(total) - (logits[base + label] - m);
+    loss[row] = cross_entropy(base, label, stats);
+    predicted[row] = stats.argmax;
+    correct[row] = select(0u, 1u, stats.argmax == label);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn infer_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let row = wg.y * nwg.x + wg.x;
+  if (row >= params.rows) { return; } // uniform per workgroup, as in rows_main
+  let t = lid.x;
+  let base = row * params.classes;
+  // Padding rows run the reductions too (valid[0] is read only below, outside the barriers).
+  let stats = row_stats(base, t);
+  if (t == 0u) {
+    if (row < valid[0]) {
+      let label = labels[row];
+      row_loss[row] = cross_entropy(base, label, stats);
+      predicted[row] = stats.argmax;
+      correct[row] = select(0u, 1u, stats.argmax == label);
     } else {
-      // A quiet NaN. Through a `var`, because a constant NaN is a shader-creation error in WGSL.
-      var nan_bits = 0x7fc00000u;
-      loss[row] = bitcast<f32>(nan_bits);
+      row_loss[row] = 0.0;
+      predicted[row] = NO_CLASS;
+      correct[row] = 0u;
     }
-    predicted[row] = argmax;
-    correct[row] = select(0u, 1u, argmax == label);
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { destroyCalls, encodeCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planMaskChannel } from '../gpu/kernels/ablation.ts';
-import type { BatchDriver, BatchProgress } from './batch-driver.ts';
+import type { InferenceRunner, InferenceRunOptions } from '../nn/inference-runner.ts';
 import type { MapSource } from './map-source.ts';
 import { mapShapeOf } from './occurrence-pass.ts';
 
@@ -18,38 +18,44 @@ export interface AblationResult {
   correct: number[];
 }
 
-export async function ablateLayer(driver: BatchDriver, source: MapSource, indices: ArrayLike<number>, onProgress?: BatchProgress): Promise<AblationResult> {
-  const { ctx, network } = driver;
-  const { kernels, height, width } = mapShapeOf(driver, source, 1);
+/** Ablates every kernel of `source`'s layer over `indices`; `options`: cancellation signal, progress per batch. */
+export async function ablateLayer(
+  runner: InferenceRunner,
+  source: MapSource,
+  indices: ArrayLike<number>,
+  options: Pick<InferenceRunOptions, 'signal' | 'onProgress'> = {},
+): Promise<AblationResult> {
+  const { ctx, network } = runner;
+  const { kernels, height, width } = mapShapeOf(runner, source, 1);
   const map = network.outputs[source.sourceIndex];
-  const count = driver.batchSize * height * width * kernels;
+  const count = runner.batchSize * height * width * kernels;
   const buffers: GPUBuffer[] = [];
   const calls: KernelCall[] = [];
   try {
     const saved = ctx.createBuffer(`${source.layer} map saved for ablation`, count * 4);
     const totals = ctx.createBuffer(`${source.layer} ablation correct totals`, (kernels + 1) * 4);
     buffers.push(saved, totals);
-    const head = driver.forwardCalls(0, source.sourceIndex);
-    const tail = driver.forwardCalls(source.sourceIndex + 1);
-    const baselineTally = await driver.planTally(totals, kernels);
+    const head = runner.forwardCalls(0, source.sourceIndex);
+    const tail = runner.forwardCalls(source.sourceIndex + 1);
+    const baselineTally = await runner.planCorrectTally(totals, kernels);
     calls.push(baselineTally);
     const perKernel: KernelCall[][] = [];
     for (let k = 0; k < kernels; k++) {
       const mask = await planMaskChannel(ctx, { x: saved, y: map, count, channels: kernels, kernel: k });
-      const tally = await driver.planTally(totals, k);
+      const tally = await runner.planCorrectTally(totals, k);
       calls.push(mask, tally);
-      perKernel.push([mask, ...tail, driver.lossCall, tally]);
+      perKernel.push([mask, ...tail, runner.lossCall, tally]);
     }
-    await driver.run(
-      indices,
-      (encoder) => {
-        encodeCalls(encoder, [driver.gather.call, ...head], `${source.layer} ablation: forward to the map`);
+    await runner.run(indices, {
+      ...options,
+      label: `${source.layer} ablation`,
+      encode: (encoder) => {
+        encodeCalls(encoder, [runner.gather.call, ...head], `${source.layer} ablation: forward to the map`);
         encoder.copyBufferToBuffer(map, 0, saved, 0, count * 4);
-        encodeCalls(encoder, [...tail, driver.lossCall, baselineTally], `${source.layer} ablation: baseline`);
+        encodeCalls(encoder, [...tail, runner.lossCall, baselineTally], `${source.layer} ablation: baseline`);
         for (const [k, run] of perKernel.entries()) encodeCalls(encoder, run, `${source.layer} ablation: kernel ${k}`);
       },
-      { onProgress, syncEvery: 1, label: `${source.layer} ablation` },
-    );
+    });
     const tallies = await ctx.readUint32(totals, kernels + 1);
     return { baselineCorrect: tallies[kernels], correct: Array.from(tallies.subarray(0, kernels)) };
   } finally {

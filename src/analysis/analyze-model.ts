@@ -8,8 +8,8 @@ import type { GpuContext } from '../gpu/context.ts';
 import type { GpuDataset } from '../data/gpu-dataset.ts';
 import type { Model } from '../nn/layers.ts';
 import { ModelSpecError } from '../nn/shapes.ts';
+import { InferenceRunner } from '../nn/inference-runner.ts';
 import { ablateLayer } from './ablation-pass.ts';
-import { BatchDriver } from './batch-driver.ts';
 import { kernelStats, type KernelStats } from './kernel-stats.ts';
 import { convLayerNames, mapSource } from './map-source.ts';
 import { aomFromCounts, csmFromAom, odmFromAom, type CsmForm, type MapShape } from './maps.ts';
@@ -40,7 +40,10 @@ export interface AnalyzeOptions {
   thresholds?: Partial<SuggestionThresholds>;
   /** Training accuracy for the deepen rule; default the analysis set's accuracy. */
   trainingAccuracy?: number;
+  /** Called after every GPU batch of every pass. */
   onProgress?: (progress: AnalysisProgress) => void;
+  /** Cancels the analysis between batches: it then rejects with a CancelledError (src/nn/cancellation.ts). */
+  signal?: AbortSignal;
 }
 
 export interface LayerAnalysis {
@@ -91,12 +94,14 @@ export async function analyzeModel(ctx: GpuContext, model: Model, data: GpuDatas
   const classNames = data.dataset.classNames;
   const classes = classNames.length;
 
-  const driver = await BatchDriver.create(ctx, model, data, options.batchSize ?? 128);
+  const { signal } = options;
+  // Refuses a model that does not fit the dataset (input shape, classes) before any GPU work.
+  const runner = await InferenceRunner.create(ctx, model, data, options.batchSize ?? 128);
   try {
-    if (classes > driver.network.classCount) {
-      throw new ModelSpecError(`${data.dataset.name} has ${classes} classes but the model '${spec.name}' outputs ${driver.network.classCount}`);
-    }
-    const counted = await countOccurrences(driver, sources, classes, tau, indices, (done, total) => options.onProgress?.({ phase: 'counting', done, total }));
+    const counted = await countOccurrences(runner, sources, classes, tau, indices, {
+      signal,
+      onProgress: (done, total) => options.onProgress?.({ phase: 'counting', done, total }),
+    });
     const images = indices.length;
     const accuracy = counted.correct / images;
     const layers: LayerAnalysis[] = [];
@@ -104,7 +109,10 @@ export async function analyzeModel(ctx: GpuContext, model: Model, data: GpuDatas
       let ablatedAccuracy: number[] | null = null;
       let impacts: number[] | null = null;
       if (options.ablation ?? true) {
-        const result = await ablateLayer(driver, source, indices, (done, total) => options.onProgress?.({ phase: 'ablation', layer: source.layer, done, total }));
+        const result = await ablateLayer(runner, source, indices, {
+          signal,
+          onProgress: (done, total) => options.onProgress?.({ phase: 'ablation', layer: source.layer, done, total }),
+        });
         if (result.baselineCorrect !== counted.correct) {
           throw new Error(`analysis of '${spec.name}': the ablation baseline of ${source.layer} found ${result.baselineCorrect} correct, the counting pass ${counted.correct}`);
         }
@@ -131,6 +139,6 @@ export async function analyzeModel(ctx: GpuContext, model: Model, data: GpuDatas
     );
     return { model: spec.name, classNames, classCounts: counted.classCounts, images, accuracy, tau, csmForm, csmEps, thresholds, layers, suggestions };
   } finally {
-    driver.destroy();
+    runner.destroy();
   }
 }

@@ -5,7 +5,7 @@
  */
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planAomCount } from '../gpu/kernels/aom-count.ts';
-import type { BatchDriver, BatchProgress } from './batch-driver.ts';
+import type { InferenceRunner, InferenceRunOptions } from '../nn/inference-runner.ts';
 import type { MapSource } from './map-source.ts';
 import type { MapShape } from './maps.ts';
 
@@ -25,48 +25,56 @@ export interface OccurrenceResult {
 }
 
 /** The map shape of a source: [H, W, K] of the counted layer's output, C classes. */
-export function mapShapeOf(driver: BatchDriver, source: MapSource, classes: number): MapShape {
-  const [height, width, kernels] = driver.network.summary.layers[source.sourceIndex].outputShape;
+export function mapShapeOf(runner: InferenceRunner, source: MapSource, classes: number): MapShape {
+  const [height, width, kernels] = runner.network.summary.layers[source.sourceIndex].outputShape;
   if (kernels === undefined) throw new RangeError(`layer '${source.sourceLayer}' has no spatial output to count`);
   return { kernels, classes, height, width };
 }
 
+/**
+ * Counts the maps of `sources` over `indices`; `options` carries the cancellation signal and the progress
+ * callback (per batch, images done of the total).
+ */
 export async function countOccurrences(
-  driver: BatchDriver,
+  runner: InferenceRunner,
   sources: readonly MapSource[],
   classes: number,
   tau: number,
   indices: ArrayLike<number>,
-  onProgress?: BatchProgress,
+  options: Pick<InferenceRunOptions, 'signal' | 'onProgress'> = {},
 ): Promise<OccurrenceResult> {
-  const { ctx } = driver;
+  const { ctx } = runner;
   const buffers: GPUBuffer[] = [];
   const calls: KernelCall[] = [];
+  // Each layer's counting runs right after the layer that produces its map.
+  const afterLayer = new Map<number, KernelCall[]>();
   try {
     const classCounts = ctx.createBuffer('analysis class counts', classes * 4);
     const totals = ctx.createBuffer('analysis correct total', 4);
     buffers.push(classCounts, totals);
     const layers: Array<{ source: MapSource; shape: MapShape; counts: GPUBuffer }> = [];
     for (const [i, source] of sources.entries()) {
-      const shape = mapShapeOf(driver, source, classes);
+      const shape = mapShapeOf(runner, source, classes);
       const counts = ctx.createBuffer(`${source.layer} occurrence counts`, shape.kernels * classes * shape.height * shape.width * 4);
       buffers.push(counts);
       const planned = await planAomCount(ctx, {
-        act: driver.network.outputs[source.sourceIndex],
-        labels: driver.labels,
-        valid: driver.valid,
+        act: runner.network.outputs[source.sourceIndex],
+        labels: runner.labels,
+        valid: runner.valid,
         counts,
         classCounts: i === 0 ? classCounts : null, // the class counts are the same for every layer: count once
-        shape: { batch: driver.batchSize, ...shape },
+        shape: { batch: runner.batchSize, ...shape },
         tau,
         layer: source.layer,
       });
       calls.push(...planned);
+      afterLayer.set(source.sourceIndex, [...(afterLayer.get(source.sourceIndex) ?? []), ...planned]);
       layers.push({ source, shape, counts });
     }
-    calls.push(await driver.planTally(totals, 0));
+    const tally = await runner.planCorrectTally(totals, 0);
+    calls.push(tally);
     // New buffers are zero-filled by WebGPU, so the counts start at zero.
-    await driver.run(indices, (encoder) => driver.encodeInference(encoder, calls), { onProgress, label: 'occurrence counting' });
+    await runner.run(indices, { ...options, afterLayer, afterLoss: [tally], label: 'occurrence counting' });
     return {
       layers: await Promise.all(layers.map(async (l) => ({ source: l.source, shape: l.shape, counts: await ctx.readUint32(l.counts) }))),
       classCounts: await ctx.readUint32(classCounts),

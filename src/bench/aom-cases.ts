@@ -2,7 +2,7 @@
  * Benchmark of the analysis against inference: computing the Activation Occurrence Maps of every conv layer of
  * mnist-ref (counts on the GPU, one read-back, then AOM / CSM / ODM on the CPU) over the first `images` MNIST
  * test images, with a plain inference pass over the same images as the peer (gather, forward, loss and the
- * correct-count tally, read back once: what an accuracy evaluation needs). Both run on one BatchDriver (same
+ * correct-count tally, read back once: what an accuracy evaluation needs). Both run on one InferenceRunner (same
  * network, batch size and batching), so the row's ratio isolates the cost of counting; the target is
  * maps / inference <= 1.2 in time, i.e. the row's `ratio` (inference ms / maps ms) >= 1 / 1.2.
  * Ablation is not included (it is reported separately). Weights are seeded He-uniform: the count kernels do
@@ -15,7 +15,7 @@ import { loadDatasetFromSpec } from '../data/spec.ts';
 import { splitDataset } from '../data/splits.ts';
 import { mnistRef } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
-import { BatchDriver } from '../analysis/batch-driver.ts';
+import { InferenceRunner } from '../nn/inference-runner.ts';
 import { convLayerNames, mapSource } from '../analysis/map-source.ts';
 import { aomFromCounts, csmFromAom, odmFromAom } from '../analysis/maps.ts';
 import { countOccurrences } from '../analysis/occurrence-pass.ts';
@@ -44,16 +44,16 @@ export async function compareAomToInference(ctx: GpuContext, options: AomBenchOp
   const test = splitDataset(dataset).test;
   const indices = test.subarray(0, Math.min(options.images ?? 10_000, test.length));
   const data = GpuDataset.upload(ctx, dataset);
-  let driver: BatchDriver | null = null;
+  let runner: InferenceRunner | null = null;
   const totals = ctx.createBuffer('bench inference correct total', 4);
   let tally: KernelCall | null = null;
   try {
-    driver = await BatchDriver.create(ctx, model, data, batchSize);
-    const d = driver;
-    const t = (tally = await d.planTally(totals, 0));
+    runner = await InferenceRunner.create(ctx, model, data, batchSize);
+    const r = runner;
+    const t = (tally = await r.planCorrectTally(totals, 0));
     const runs = {
       maps: async () => {
-        const counted = await countOccurrences(d, sources, dataset.classNames.length, 0, indices);
+        const counted = await countOccurrences(r, sources, dataset.classNames.length, 0, indices);
         for (const l of counted.layers) {
           const aom = aomFromCounts(l.counts, counted.classCounts, l.shape);
           csmFromAom(aom, counted.classCounts, l.shape);
@@ -62,7 +62,7 @@ export async function compareAomToInference(ctx: GpuContext, options: AomBenchOp
       },
       inference: async () => {
         ctx.write(totals, new Uint32Array(1));
-        await d.run(indices, (encoder) => d.encodeInference(encoder, [t]), { label: 'bench inference' });
+        await r.run(indices, { afterLoss: [t], label: 'bench inference' });
         await ctx.readUint32(totals, 1);
       },
     };
@@ -95,7 +95,7 @@ export async function compareAomToInference(ctx: GpuContext, options: AomBenchOp
   } finally {
     if (tally) destroyCalls([tally]);
     totals.destroy();
-    driver?.destroy();
+    runner?.destroy();
     data.destroy();
   }
 }

@@ -11,8 +11,7 @@ import { formatBytes, type GpuContext } from '../gpu/context.ts';
 import { GpuLimitError } from '../gpu/errors.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planGatherBatch } from '../gpu/kernels/gather-batch.ts';
-import type { Preprocessing } from '../nn/layers.ts';
-import { NO_AUGMENTATION, type GatherAugmentation } from '../reference/gather-batch.ts';
+import { NO_AUGMENTATION, type GatherAugmentation, type Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 import { imageBytes, poolSize, type ImageDataset } from './dataset.ts';
 
 /** Bytes a dataset takes on the GPU: its images (padded to whole u32 words) and its labels. */
@@ -139,18 +138,30 @@ export class GpuDataset {
           `(${options.output.labels.size} B) are smaller than the batch (${xBytes} B of ${d.height}x${d.width}x${d.channels} f32 images, ${4 * batchSize} B of labels)`,
       );
     }
-    const request = this.ctx.createBuffer(`${name}: request`, 4 * (batchSize + 1));
-    const x = options.output?.x ?? this.ctx.createBuffer(`${name}: images (f32 NHWC)`, xBytes);
-    const labels = options.output?.labels ?? this.ctx.createBuffer(`${name}: labels (u32)`, 4 * batchSize);
-    const call = await planGatherBatch(
-      this.ctx,
-      { batch: batchSize, height: d.height, width: d.width, channels: d.channels },
-      { images: this.images, poolLabels: this.labels, request, x, labels },
-      options.preprocessing,
-      options.augmentation ?? NO_AUGMENTATION,
-      `gather_batch(${name})`,
-    );
-    return new BatchGather(this.ctx, call, batchSize, this.poolCount, request, x, labels, !options.output, d.name);
+    // Everything made here is freed again if a later step fails (a buffer or a dispatch beyond the limits).
+    const made: GPUBuffer[] = [];
+    const make = (label: string, bytes: number) => {
+      const b = this.ctx.createBuffer(label, bytes);
+      made.push(b);
+      return b;
+    };
+    try {
+      const request = make(`${name}: request`, 4 * (batchSize + 1));
+      const x = options.output?.x ?? make(`${name}: images (f32 NHWC)`, xBytes);
+      const labels = options.output?.labels ?? make(`${name}: labels (u32)`, 4 * batchSize);
+      const call = await planGatherBatch(
+        this.ctx,
+        { batch: batchSize, height: d.height, width: d.width, channels: d.channels },
+        { images: this.images, poolLabels: this.labels, request, x, labels },
+        options.preprocessing,
+        options.augmentation ?? NO_AUGMENTATION,
+        `gather_batch(${name})`,
+      );
+      return new BatchGather(this.ctx, call, batchSize, this.poolCount, request, x, labels, !options.output, d.name);
+    } catch (error) {
+      for (const b of made) b.destroy();
+      throw error;
+    }
   }
 
   destroy(): void {

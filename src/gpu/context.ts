@@ -15,6 +15,7 @@ export class GpuContext {
   readonly stagingPool: BufferPool;
   private lostListeners = new Set<DeviceLostListener>();
   private lostError: GpuDeviceLostError | null = null;
+  private live = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -48,6 +49,30 @@ export class GpuContext {
     return this.device.limits;
   }
 
+  /**
+   * Buffers made through this context (createBuffer, upload, uniform) and not yet destroyed: what a test reads to
+   * check that a failed creation freed everything it made. The staging pool's buffers are not counted (the pool
+   * keeps a few idle ones on purpose).
+   */
+  get liveBuffers(): number {
+    return this.live;
+  }
+
+  /** Counts `buffer` as live until its first destroy() (a second destroy, legal in WebGPU, is not counted twice). */
+  private track(buffer: GPUBuffer): GPUBuffer {
+    this.live++;
+    const destroy = buffer.destroy.bind(buffer);
+    let destroyed = false;
+    buffer.destroy = () => {
+      if (!destroyed) {
+        destroyed = true;
+        this.live--;
+      }
+      destroy();
+    };
+    return buffer;
+  }
+
   /** Registers a device-loss listener; returns its removal. A device already lost reports at once. */
   onDeviceLost(listener: DeviceLostListener): () => void {
     this.lostListeners.add(listener);
@@ -70,11 +95,13 @@ export class GpuContext {
   createBuffer(label: string, byteLength: number, usage: GPUBufferUsageFlags = 0): GPUBuffer {
     const size = Math.max(4, Math.ceil(byteLength / 4) * 4);
     this.checkBufferSize(label, size);
-    return this.device.createBuffer({
-      label,
-      size,
-      usage: usage | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
+    return this.track(
+      this.device.createBuffer({
+        label,
+        size,
+        usage: usage | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      }),
+    );
   }
 
   /** A storage buffer holding a copy of `data`. */
@@ -92,7 +119,7 @@ export class GpuContext {
   /** A uniform buffer holding `data` (at least 16 bytes, as uniform structs are 16-byte aligned). */
   uniform(label: string, data: ArrayBuffer): GPUBuffer {
     const size = Math.max(16, Math.ceil(data.byteLength / 16) * 16);
-    const buffer = this.device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const buffer = this.track(this.device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST }));
     this.device.queue.writeBuffer(buffer, 0, data);
     return buffer;
   }
@@ -123,6 +150,9 @@ export class GpuContext {
   /**
    * Copies `byteLength` bytes of `source` to the CPU. The one read-back path of the project: a staging buffer
    * from the pool, mapAsync, copy out, and in `finally` unmap and return it to the pool.
+   * The copy into the staging buffer is submitted before the first `await`, i.e. by the time `read` returns its
+   * promise: work submitted afterwards cannot change what is read (the inference runner relies on this to queue
+   * the next batch while this one's results travel back).
    */
   async read(source: GPUBuffer, byteLength = source.size, offset = 0): Promise<ArrayBuffer> {
     this.assertAlive();

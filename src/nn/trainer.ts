@@ -19,7 +19,9 @@ import type { SplitDataset } from '../data/splits.ts';
 import { shuffleIndices } from '../data/splits.ts';
 import type { Model, ModelWeights } from './layers.ts';
 import { GpuNetwork } from './gpu-network.ts';
-import { Evaluator, type EvaluationResult } from './evaluator.ts';
+import type { EvaluationResult } from './evaluation-tally.ts';
+import { InferenceRunner } from './inference-runner.ts';
+import { requireModelFitsDataset } from './model-fit.ts';
 import { checkTrainConfig, learningRate, type TrainConfig } from './train-config.ts';
 
 export type TrainEvent =
@@ -92,6 +94,7 @@ export async function train(
   control = new TrainingControl(),
 ): Promise<TrainResult> {
   checkTrainConfig(config);
+  requireModelFitsDataset(model.spec, data.dataset);
   const B = config.batchSize;
   if (split.train.length < B) throw new RangeError(`the training split has ${split.train.length} images, fewer than one batch of ${B}`);
   const started = performance.now();
@@ -105,7 +108,7 @@ export async function train(
   const classes = network.classCount;
   const labels = buffer('train labels', B * 4);
   let gather: BatchGather | null = null;
-  let evaluator: Evaluator | null = null;
+  let evaluator: InferenceRunner | null = null;
   const calls: KernelCall[] = [];
   const optimizers: OptimizerKernel[] = [];
   try {
@@ -148,7 +151,7 @@ export async function train(
     copyWeights(initial, 'copy', good);
     ctx.device.queue.submit([initial.finish()]);
     if (config.validate && split.validation.length > 0) {
-      evaluator = await Evaluator.create(ctx, model, data, Math.min(256, Math.max(1, split.validation.length)));
+      evaluator = await InferenceRunner.create(ctx, model, data, Math.min(256, Math.max(1, split.validation.length)));
     }
 
     const stepsPerEpoch = config.maxSteps > 0 ? Math.min(config.maxSteps, Math.floor(split.train.length / B)) : Math.floor(split.train.length / B);
@@ -233,7 +236,7 @@ export async function train(
       let validation: EvaluationResult | null = null;
       if (evaluator) {
         evaluator.copyWeightsFrom(network);
-        validation = await evaluator.evaluate(split.validation);
+        validation = await evaluator.evaluate(split.validation, { label: `validation after epoch ${epoch + 1}` });
       }
       const seconds = (performance.now() - epochStart) / 1000;
       const summary: EpochSummary = {

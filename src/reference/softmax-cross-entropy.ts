@@ -55,3 +55,39 @@ export function softmaxCrossEntropy(logits: ArrayLike<number>, labels: ArrayLike
   }
   return { loss, meanLoss: lossSum / rows, dlogits, predicted, correct, correctCount };
 }
+
+export interface SoftmaxCrossEntropyInferenceResult {
+  loss: Float64Array;
+  predicted: Uint32Array;
+  correct: Uint32Array;
+}
+
+/** `predicted` of a padding row in the inference variant (no class), as the GPU writes it. */
+export const NO_PREDICTION_REFERENCE = 0xffffffff;
+
+/**
+ * The forward-only variant (oracle of infer_main): per-row loss, predicted class and correct flag of the first
+ * `valid` rows as above, no gradient; rows r >= valid (the padding of a partial batch) get loss 0, predicted
+ * 0xffffffff and correct 0, whatever their logits and labels hold.
+ */
+export function softmaxCrossEntropyInference(
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+  valid: number,
+): SoftmaxCrossEntropyInferenceResult {
+  const rows = labels.length;
+  if (!Number.isInteger(valid) || valid < 0) throw new RangeError(`softmaxCrossEntropyInference: valid must be a non-negative integer, got ${valid}`);
+  if (logits.length !== rows * classes) {
+    throw new RangeError(`softmaxCrossEntropyInference: logits have ${logits.length} elements, expected ${rows} rows x ${classes} classes`);
+  }
+  const real = Math.min(valid, rows);
+  const full = softmaxCrossEntropy(Array.from(logits).slice(0, real * classes), Array.from(labels).slice(0, real), classes);
+  const loss = new Float64Array(rows);
+  const predicted = new Uint32Array(rows).fill(NO_PREDICTION_REFERENCE);
+  const correct = new Uint32Array(rows);
+  loss.set(full.loss);
+  predicted.set(full.predicted);
+  correct.set(full.correct);
+  return { loss, predicted, correct };
+}

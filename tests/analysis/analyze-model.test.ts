@@ -10,6 +10,7 @@ import { aomCountBatch } from '../../src/reference/aom-count.ts';
 import { analyzeModel } from '../../src/analysis/analyze-model.ts';
 import { mapSource } from '../../src/analysis/map-source.ts';
 import { selectAnalysisSet } from '../../src/analysis/analysis-set.ts';
+import { CancelledError } from '../../src/nn/cancellation.ts';
 
 const gpu = useGpu();
 
@@ -212,6 +213,45 @@ describe('analyzeModel on constructed kernels', () => {
     const data = GpuDataset.upload(ctx, dataset);
     await expect(analyzeModel(ctx, model, data, [0, 1], { layers: ['nope'] })).rejects.toThrow(/no layer 'nope' \(conv layers: conv1\)/);
     await expect(analyzeModel(ctx, model, data, [0, 1], { layers: ['out'] })).rejects.toThrow(/'out' is a dense, not a conv2d/);
+    data.destroy();
+  });
+});
+
+describe('analyzeModel progress and cancellation', () => {
+  it('reports progress per batch of every pass and stops when cancelled mid-ablation, freeing its buffers', async () => {
+    const ctx = gpu();
+    const dataset = squaresDataset({ classes: 4, size: 9, channels: 2, train: 23, test: 0, seed: 4 });
+    const data = GpuDataset.upload(ctx, dataset);
+    const model = randomModel(threeConvSpec(), 21);
+    const indices = Uint32Array.from({ length: 23 }, (_, i) => i);
+    const before = ctx.liveBuffers;
+    const seen: string[] = [];
+    const controller = new AbortController();
+    const analysis = analyzeModel(ctx, model, data, indices, {
+      batchSize: 8,
+      layers: ['c1', 'c2'],
+      signal: controller.signal,
+      onProgress: (p) => {
+        seen.push(`${p.phase}${p.layer ? ` ${p.layer}` : ''} ${p.done}/${p.total}`);
+        if (p.phase === 'ablation' && p.layer === 'c2') controller.abort();
+      },
+    });
+    await expect(analysis).rejects.toThrow(CancelledError);
+    await expect(analysis).rejects.toThrow('c2 ablation cancelled after 8 of 23 images');
+    expect(seen).toEqual(['counting 8/23', 'counting 16/23', 'counting 23/23', 'ablation c1 8/23', 'ablation c1 16/23', 'ablation c1 23/23', 'ablation c2 8/23']);
+    expect(ctx.liveBuffers).toBe(before);
+    data.destroy();
+  });
+
+  it('refuses a model that does not fit the dataset before any GPU work', async () => {
+    const ctx = gpu();
+    const dataset = squaresDataset({ classes: 4, size: 12, channels: 1, train: 8, test: 0 });
+    const data = GpuDataset.upload(ctx, dataset);
+    const before = ctx.liveBuffers;
+    await expect(analyzeModel(ctx, randomModel(threeConvSpec(), 1), data, [0, 1])).rejects.toThrow(
+      "model 'three-conv' takes 9x9x2 images but dataset 'squares' has 12x12x1 images",
+    );
+    expect(ctx.liveBuffers).toBe(before);
     data.destroy();
   });
 });

@@ -50,6 +50,23 @@ describe('GpuContext', () => {
     ctx.destroy();
   });
 
+  it('counts the buffers it made that are not yet destroyed (created, uploaded, uniform; a second destroy once)', () => {
+    const ctx = gpu();
+    const before = ctx.liveBuffers;
+    const a = ctx.createBuffer('live a', 16);
+    const b = ctx.upload('live b', new Float32Array(3));
+    const u = ctx.uniform('live u', new ArrayBuffer(8));
+    expect(ctx.liveBuffers).toBe(before + 3);
+    a.destroy();
+    a.destroy(); // legal in WebGPU, counted once
+    expect(ctx.liveBuffers).toBe(before + 2);
+    b.destroy();
+    u.destroy();
+    expect(ctx.liveBuffers).toBe(before);
+    expect(() => ctx.createBuffer('refused', ctx.limits.maxStorageBufferBindingSize + 4)).toThrow(GpuLimitError);
+    expect(ctx.liveBuffers).toBe(before); // a refused buffer was never made
+  });
+
   it('names the adapter', () => {
     expect(gpu().adapterName.length).toBeGreaterThan(0);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, randomArray, rng, useGpu } from '../helpers/gpu.ts';
-import { planLossTotals, planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
+import { NO_PREDICTION, planLossTotals, planSoftmaxCrossEntropy, planSoftmaxCrossEntropyInference } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
-import { softmaxCrossEntropy } from '../../src/reference/softmax-cross-entropy.ts';
+import { NO_PREDICTION_REFERENCE, softmaxCrossEntropy, softmaxCrossEntropyInference } from '../../src/reference/softmax-cross-entropy.ts';
 
 const gpu = useGpu();
 
@@ -85,5 +85,53 @@ describe('softmax cross-entropy kernels', () => {
     expect((await ctx.readFloat32(loss))[0]).toBeNaN();
     destroyCalls([call]);
     for (const b of [logits, labels, loss, predicted, correct, dlogits]) b.destroy();
+  });
+
+  // The forward-only variant: rows 1, 7, 300 against classes 3, 10, 100, each with a full batch and a partial one
+  // (valid < rows: the last batch of an evaluation), plus valid 0 (every row padding).
+  const inferenceCases: Array<[number, number, number]> = [
+    [1, 3, 1], [1, 10, 0], [7, 3, 7], [7, 10, 4], [7, 100, 1], [300, 3, 299], [300, 10, 300], [300, 100, 123],
+  ];
+  for (const [rows, classes, valid] of inferenceCases) {
+    it(`inference variant matches the reference and the training kernel (${rows} rows x ${classes} classes, ${valid} valid)`, async () => {
+      const ctx = gpu();
+      const next = rng(rows * 31 + classes * 7 + valid);
+      const xs = randomArray(rows * classes, rows * 3 + classes + valid, -10, 10);
+      if (rows > 1) xs.fill(2.5, 0, classes); // row 0: all equal, argmax must be class 0
+      const labelValues = Uint32Array.from({ length: rows }, () => Math.floor(next() * classes));
+      const logits = ctx.upload('logits', xs);
+      const labels = ctx.upload('labels', labelValues);
+      const validBuffer = ctx.upload('valid', new Uint32Array([valid]));
+      // Padding rows start as garbage, to see that the kernel overwrites them.
+      const loss = ctx.upload('loss', new Float32Array(rows).fill(-7));
+      const predicted = ctx.upload('predicted', new Uint32Array(rows).fill(5));
+      const correct = ctx.upload('correct', new Uint32Array(rows).fill(1));
+      const call = await planSoftmaxCrossEntropyInference(ctx, { logits, labels, valid: validBuffer, loss, predicted, correct, rows, classes });
+      // The training kernel on the same logits, for the bit-for-bit comparison of the real rows.
+      const train = { loss: ctx.createBuffer('train loss', rows * 4), dlogits: ctx.createBuffer('train dlogits', rows * classes * 4), predicted: ctx.createBuffer('train predicted', rows * 4), correct: ctx.createBuffer('train correct', rows * 4) };
+      const trainCall = await planSoftmaxCrossEntropy(ctx, { logits, labels, ...train, rows, classes });
+      submitCalls(ctx, [call, trainCall], 'softmax cross-entropy inference test');
+      const ref = softmaxCrossEntropyInference(xs, labelValues, classes, valid);
+      const gpuLoss = await ctx.readFloat32(loss);
+      const gpuPredicted = await ctx.readUint32(predicted);
+      // Tolerance as for the training kernel above (WGSL exp and log); padding rows are exactly 0.
+      expectClose(gpuLoss, ref.loss, { rtol: 1e-6, atol: 1e-5 }, 'loss');
+      expect(Array.from(gpuLoss.subarray(valid)).every((v) => v === 0)).toBe(true);
+      expect(Array.from(gpuPredicted)).toEqual(Array.from(ref.predicted));
+      expect(Array.from(await ctx.readUint32(correct))).toEqual(Array.from(ref.correct));
+      expect(NO_PREDICTION).toBe(NO_PREDICTION_REFERENCE);
+      // Evaluation figures must not change with the kernel: the real rows carry the training kernel's very bits.
+      expect(Array.from(gpuLoss.subarray(0, valid))).toEqual(Array.from((await ctx.readFloat32(train.loss)).subarray(0, valid)));
+      expect(Array.from(gpuPredicted.subarray(0, valid))).toEqual(Array.from((await ctx.readUint32(train.predicted)).subarray(0, valid)));
+      destroyCalls([call, trainCall]);
+      for (const b of [logits, labels, validBuffer, loss, predicted, correct, ...Object.values(train)]) b.destroy();
+    });
+  }
+
+  it('inference variant: refuses buffers smaller than the batch, naming them', () => {
+    const ctx = gpu();
+    const [logits, labels, valid, loss, predicted, correct] = [12 * 4, 4 * 4, 4, 4 * 4, 3 * 4, 4 * 4].map((bytes, i) => ctx.createBuffer(`b${i}`, bytes));
+    expect(() => planSoftmaxCrossEntropyInference(ctx, { logits, labels, valid, loss, predicted, correct, rows: 4, classes: 3 })).toThrow(/predicted \(b4\) has 12 bytes, needs 4 x 4/);
+    for (const b of [logits, labels, valid, loss, predicted, correct]) b.destroy();
   });
 });

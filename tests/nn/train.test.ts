@@ -7,7 +7,7 @@ import { initModel } from '../../src/nn/init.ts';
 import type { ModelSpec } from '../../src/nn/layers.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/nn/train-config.ts';
 import { train, type TrainEvent } from '../../src/nn/trainer.ts';
-import { Evaluator } from '../../src/nn/evaluator.ts';
+import { InferenceRunner } from '../../src/nn/inference-runner.ts';
 
 const gpu = useGpu();
 
@@ -46,7 +46,7 @@ describe('training on the GPU', () => {
       const first = steps[0].type === 'step' ? steps[0].loss : NaN;
       const last = steps[steps.length - 1].type === 'step' ? steps[steps.length - 1].loss : NaN;
       expect(last, `${optimizer}: loss ${first} -> ${last}`).toBeLessThan(first * 0.5);
-      const evaluator = await Evaluator.create(ctx, { spec: model.spec, weights: result.weights }, data, 32);
+      const evaluator = await InferenceRunner.create(ctx, { spec: model.spec, weights: result.weights }, data, 32);
       const test = await evaluator.evaluate(split.test);
       evaluator.destroy();
       expect(test.count).toBe(64);
@@ -67,7 +67,7 @@ describe('training on the GPU', () => {
     expect(result.message).toMatch(/loss became (NaN|Infinity|-Infinity) at step \d+/);
     for (const layer of Object.values(result.weights)) for (const t of Object.values(layer)) expect(t.data.every(Number.isFinite)).toBe(true);
     // The restored weights give a finite loss.
-    const evaluator = await Evaluator.create(ctx, { spec: model.spec, weights: result.weights }, data, 16);
+    const evaluator = await InferenceRunner.create(ctx, { spec: model.spec, weights: result.weights }, data, 16);
     const check = await evaluator.evaluate(split.train);
     evaluator.destroy();
     expect(Number.isFinite(check.loss)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxCrossEntropy } from '../../src/reference/softmax-cross-entropy.ts';
+import { NO_PREDICTION_REFERENCE, softmaxCrossEntropy, softmaxCrossEntropyInference } from '../../src/reference/softmax-cross-entropy.ts';
 import { expectGradient, numericGradient } from '../helpers/finite-difference.ts';
 import { randomArray } from '../helpers/gpu.ts';
 
@@ -31,5 +31,25 @@ describe('softmax cross-entropy reference', () => {
 
   it('rejects labels outside the classes, naming the row', () => {
     expect(() => softmaxCrossEntropy([0, 0], [2], 2)).toThrow(/row 0 is 2/);
+  });
+});
+
+describe('softmax cross-entropy inference reference', () => {
+  it('equals the full reference on the valid rows and pads the others', () => {
+    const logits = [1, 3, 3, 0, 5, 5, 5, 5, 0, 9, 1, 2];
+    const labels = [2, 0, 1];
+    const full = softmaxCrossEntropy(logits, labels, 4);
+    const partial = softmaxCrossEntropyInference(logits, labels, 4, 2);
+    expect(Array.from(partial.loss.subarray(0, 2))).toEqual(Array.from(full.loss.subarray(0, 2)));
+    expect(partial.loss[2]).toBe(0);
+    expect(Array.from(partial.predicted)).toEqual([1, 0, NO_PREDICTION_REFERENCE]);
+    expect(Array.from(partial.correct)).toEqual([0, 1, 0]);
+    const whole = softmaxCrossEntropyInference(logits, labels, 4, 3);
+    expect(Array.from(whole.predicted)).toEqual(Array.from(full.predicted));
+  });
+
+  it('ignores the labels of padding rows and rejects a logits array of the wrong size', () => {
+    expect(softmaxCrossEntropyInference([0, 1, 0, 0], [1, 99], 2, 1).correct[0]).toBe(1);
+    expect(() => softmaxCrossEntropyInference([0, 1, 0], [1, 0], 2, 1)).toThrow(/3 elements, expected 2 rows x 2 classes/);
   });
 });

@@ -25,7 +25,7 @@ import type { SplitDataset } from '../../data/splits.ts';
 import type { GpuContext } from '../../gpu/context.ts';
 import { acquireGpu } from '../../gpu/device.ts';
 import { saveModelDir } from '../../io/model-files-node.ts';
-import { Evaluator } from '../../nn/evaluator.ts';
+import { InferenceRunner } from '../../nn/inference-runner.ts';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
 import { train } from '../../nn/trainer.ts';
 import { describeEdit, type Edit } from '../../surgery/edits.ts';
@@ -100,7 +100,7 @@ function formatRow(r: TuneRow, start: TuneRow): string {
 
 /** Validation and test accuracy of `history`'s version `id`, recorded in its metrics. */
 async function evaluateVersion(ctx: GpuContext, history: ModelHistory, id: number, data: GpuDataset, split: SplitDataset, batch: number): Promise<void> {
-  const evaluator = await Evaluator.create(ctx, history.get(id).model, data, batch);
+  const evaluator = await InferenceRunner.create(ctx, history.get(id).model, data, batch);
   try {
     const validation = split.validation.length > 0 ? await evaluator.evaluate(split.validation) : null;
     const test = split.test.length > 0 ? await evaluator.evaluate(split.test) : null;

@@ -7,6 +7,10 @@
  * Buffers: logits f32 [rows, classes]; labels u32 [rows] (must be < classes; a bad label gives a NaN loss);
  * loss f32 [rows]; dlogits f32 [rows, classes]; predicted and correct u32 [rows]; totals f32 [2] =
  * (sum of loss, number correct). Mean loss = totals[0] / rows.
+ *
+ * planSoftmaxCrossEntropyInference is the forward-only variant (no dlogits buffer at all) for a batch of which
+ * only the first valid[0] rows are real (valid: u32 [1], written per batch); the other rows get loss 0,
+ * predicted NO_PREDICTION and correct 0.
  */
 import type { GpuContext } from '../context.ts';
 import { makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
@@ -26,6 +30,22 @@ export interface SoftmaxCrossEntropyArgs {
   rows: number;
   classes: number;
 }
+
+export interface SoftmaxCrossEntropyInferenceArgs {
+  logits: GPUBuffer;
+  labels: GPUBuffer;
+  /** u32 [1]: rows of the batch that are real images. */
+  valid: GPUBuffer;
+  loss: GPUBuffer;
+  predicted: GPUBuffer;
+  correct: GPUBuffer;
+  /** Rows of the batch (the buffers' size); valid[0] may be fewer. */
+  rows: number;
+  classes: number;
+}
+
+/** `predicted` of a padding row (beyond valid[0]) in the inference variant: no class. */
+export const NO_PREDICTION = 0xffffffff;
 
 export interface LossTotalsArgs {
   loss: GPUBuffer;
@@ -59,6 +79,26 @@ export function planSoftmaxCrossEntropy(ctx: GpuContext, args: SoftmaxCrossEntro
     constants: { WG: threadsPerRow(classes) },
     uniforms: u32s(rows, classes, 0),
     buffers: [logits, labels, loss, dlogits, predicted, correct],
+    workgroups: spreadWorkgroups(rows, ctx.limits.maxComputeWorkgroupsPerDimension),
+  });
+}
+
+export function planSoftmaxCrossEntropyInference(ctx: GpuContext, args: SoftmaxCrossEntropyInferenceArgs): Promise<KernelCall> {
+  const { logits, labels, valid, loss, predicted, correct, rows, classes } = args;
+  const label = `softmax cross-entropy, inference(${logits.label}, ${rows}x${classes})`;
+  requirePositive(label, 'rows', rows);
+  requirePositive(label, 'classes', classes);
+  requireElements(label, 'logits', logits, rows * classes);
+  requireElements(label, 'valid', valid, 1);
+  for (const [name, buffer] of Object.entries({ labels, loss, predicted, correct })) requireElements(label, name, buffer, rows);
+  requireDistinct(label, { logits, labels, valid, loss, predicted, correct });
+  return makeKernelCall(ctx, {
+    label,
+    file: 'softmax-cross-entropy.wgsl',
+    entryPoint: 'infer_main',
+    constants: { WG: threadsPerRow(classes) },
+    uniforms: u32s(rows, classes, 0),
+    buffers: [logits, labels, valid, loss, predicted, correct],
     workgroups: spreadWorkgroups(rows, ctx.limits.maxComputeWorkgroupsPerDimension),
   });
 }
