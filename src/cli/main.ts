@@ -1,46 +1,62 @@
 /**
- * CLI entry: `aom-studio <command> [options]`. One explicit table of commands; each lives in
- * src/cli/commands/<name>.ts and returns an exit code. Errors a user can act on (bad files, shapes, no GPU)
- * print one clear line and exit 1; anything else prints its stack.
+ * CLI entry: `aom-studio <command> [options]`. One explicit table of commands, each loaded only when needed
+ * (src/cli/commands/<name>.ts, a `defineCommand` from options.ts that parses its own options, answers `--help`,
+ * and exits 2 on a usage error). Errors a user can act on (bad files, shapes, no GPU) print one clear line and
+ * exit 1; anything else prints its stack. Commands never import this file.
  */
 import { GpuUnavailableError } from '../gpu/errors.ts';
+import type { CommandIo } from './command-io.ts';
+import type { Command } from './options.ts';
 
-export interface CommandIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-type Command = (args: string[], io: CommandIo) => Promise<number>;
-
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  data: { summary: 'describe a dataset: aom-studio data <spec> [--json]', load: async () => (await import('./commands/data.ts')).dataCommand },
-  train: { summary: 'train a model: aom-studio train --model <mnist-ref|cifar-ref|model.json> --dataset <spec> --out <dir>', load: async () => (await import('./commands/train.ts')).trainCommand },
-  eval: { summary: 'evaluate a model: aom-studio eval --model <model.json> --dataset <spec> [--split test] [--json]', load: async () => (await import('./commands/eval.ts')).evalCommand },
-  predict: { summary: 'write logits: aom-studio predict --model <model.json> --dataset <spec> [--split test] [--limit N] --out <logits.npy>', load: async () => (await import('./commands/predict.ts')).predictCommand },
-  analyze: { summary: 'maps, statistics and suggestions: aom-studio analyze --model M --dataset D --out DIR [--split S] [--per-class N] [--layer L]... [--tau X] [--json]', load: async () => (await import('./commands/analyze.ts')).analyzeCommand },
-  bench: { summary: 'benchmark the GPU kernels: aom-studio bench [--json] [--filter TEXT]', load: async () => (await import('./commands/bench.ts')).benchCommand },
-  edit: { summary: 'edit an architecture: aom-studio edit --model <model.json> [--drop L:K,K] [--widen L:+N] [--insert-after L] --out <dir>', load: async () => (await import('./commands/edit.ts')).editCommand },
-  tune: { summary: 'the method end to end: aom-studio tune --model <model.json> --dataset <spec> [--auto] [--retrain-epochs N] --out <dir>', load: async () => (await import('./commands/tune.ts')).tuneCommand },
+const commands: Record<string, () => Promise<Command>> = {
+  data: async () => (await import('./commands/data.ts')).dataCommand,
+  train: async () => (await import('./commands/train.ts')).trainCommand,
+  eval: async () => (await import('./commands/eval.ts')).evalCommand,
+  predict: async () => (await import('./commands/predict.ts')).predictCommand,
+  analyze: async () => (await import('./commands/analyze.ts')).analyzeCommand,
+  bench: async () => (await import('./commands/bench.ts')).benchCommand,
+  edit: async () => (await import('./commands/edit.ts')).editCommand,
+  tune: async () => (await import('./commands/tune.ts')).tuneCommand,
 };
 
-export function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return `aom-studio: tune CNN architectures with Activation Occurrence Maps on WebGPU\n\nCommands:\n${lines.join('\n')}\n`;
+/** The command names, in the order `aom-studio --help` lists them. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(commands);
+
+/** The command called `name` (its module is imported on first use); undefined for an unknown name. */
+export function loadCommand(name: string): Promise<Command> | undefined {
+  return Object.hasOwn(commands, name) ? commands[name]() : undefined;
+}
+
+/** The list of commands with their summaries (this loads every command module, which takes a moment). */
+export async function usage(): Promise<string> {
+  const loaded = await Promise.all(COMMAND_NAMES.map((name) => commands[name]()));
+  const lines = loaded.map((c) => `  ${c.spec.name.padEnd(9)} ${c.spec.summary}`);
+  return (
+    'aom-studio: tune CNN architectures with Activation Occurrence Maps on WebGPU\n\n' +
+    'usage: aom-studio <command> [options]\n\n' +
+    `commands:\n${lines.join('\n')}\n\n` +
+    "run 'aom-studio <command> --help' for a command's options and examples\n"
+  );
 }
 
 export async function main(argv: string[], io: CommandIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage());
-    return name ? 0 : 1;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(await usage());
+    return 0;
   }
-  const command = commands[name];
-  if (!command) {
-    io.stderr(`aom-studio: unknown command '${name}'\n\n${usage()}`);
+  if (!name) {
+    io.stderr(await usage());
     return 2;
   }
+  const loading = loadCommand(name);
+  if (!loading) {
+    io.stderr(`aom-studio: unknown command '${name}'\n\n${await usage()}`);
+    return 2;
+  }
+  const command = await loading;
   try {
-    return await (await command.load())(rest, io);
+    return await command(rest, io);
   } catch (error) {
     const e = error as Error;
     if (isUserFacing(e)) {

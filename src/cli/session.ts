@@ -10,7 +10,7 @@ import { initModel } from '../nn/init.ts';
 import type { Model } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { loadModelDir } from '../io/model-files-node.ts';
-import { UsageError } from './args.ts';
+import { UsageError } from './usage-error.ts';
 
 export class ModelDatasetMismatchError extends Error {
   override name = 'ModelDatasetMismatchError';

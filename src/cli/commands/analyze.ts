@@ -16,7 +16,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireGpu } from '../../gpu/device.ts';
-import { DATASET_SPEC_HELP, loadDatasetFromSpec } from '../../data/spec.ts';
+import { loadDatasetFromSpec } from '../../data/spec.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { loadModelDir } from '../../io/model-files-node.ts';
@@ -25,51 +25,35 @@ import { analyzeModel, type LayerAnalysis, type ModelAnalysis } from '../../anal
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
 import { encodeAtlasPng } from '../../analysis/atlas.ts';
 import type { Suggestion } from '../../analysis/suggestions.ts';
-import { option, parseArgs, UsageError } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
+import { UsageError } from '../usage-error.ts';
 
-const USAGE = `usage: aom-studio analyze --model <model.json> --dataset <spec> [--split test] [--per-class N] [--layer NAME]... [--tau X] --out <dir> [--json]
-  --model PATH     a TF.js Layers model.json (or its folder)
-  --dataset SPEC   ${DATASET_SPEC_HELP}
-  --split NAME     train | validation | test (default test; splits as 'aom-studio data', seed 0)
-  --per-class N    a seeded class-balanced subset of N images per class (default: the whole split)
-  --layer NAME     a conv layer to analyse (repeatable; default every conv layer)
-  --tau X          occurrence threshold: an activation counts when > X (default 0)
-  --out DIR        output folder (one sub-folder per layer)
-  --json           print one JSON document instead of tables
-`;
+const ANALYZE = {
+  name: 'analyze',
+  summary: 'count the Activation Occurrence Maps of the conv layers, ablate every kernel, write maps, statistics and suggestions',
+  options: {
+    model: { type: 'string', value: 'PATH', required: true, description: 'a TF.js Layers model.json (or its folder)' },
+    dataset: DATASET_OPTION,
+    out: { type: 'string', value: 'DIR', required: true, description: 'output folder (one sub-folder per layer)' },
+    split: { ...SPLIT_OPTION, description: "the split to analyse (split as 'aom-studio data' does, seed 0)" },
+    'per-class': { type: 'string', number: 'integer', min: 1, value: 'N', defaultText: 'the whole split', description: 'a seeded class-balanced subset of N images per class' },
+    layer: { type: 'string', multiple: true, value: 'NAME', defaultText: 'every conv layer', description: 'a conv layer to analyse' },
+    tau: { type: 'string', number: 'real', default: 0, value: 'X', description: 'occurrence threshold: an activation counts when > X' },
+    json: { ...JSON_OPTION, description: 'print one JSON document instead of tables' },
+  },
+  notes: [
+    'Writes per layer, into <out>/<layer>/: aom_counts.npy (uint32 [kernels, classes, H, W]), class_counts.npy (uint32 [classes]), ' +
+      'aom.npy, csm.npy (float32 [kernels, classes, H, W]), odm.npy (float32 [kernels, kernels]), stats.json and atlas.png.',
+  ],
+  examples: [
+    'aom-studio analyze --model src/models/mnist-ref/model.json --dataset mnist --per-class 100 --out runs/maps',
+    'aom-studio analyze --model src/models/mnist-ref/model.json --dataset mnist --layer conv2 --tau 0.5 --json --out runs/conv2',
+  ],
+} as const satisfies CommandSpec;
 
-interface AnalyzeArgs {
-  model: string;
-  dataset: string;
-  split: 'train' | 'validation' | 'test';
-  perClass?: number;
-  layers: string[];
-  tau: number;
-  out: string;
-  json: boolean;
-}
-
-function readArgs(argv: string[]): AnalyzeArgs {
-  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'per-class', 'layer', 'tau', 'out'], flags: ['json'] });
-  if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  const required = (name: string): string => {
-    const value = option(args, name);
-    if (!value) throw new UsageError(`--${name} is required`);
-    return value;
-  };
-  const split = option(args, 'split') ?? 'test';
-  if (split !== 'train' && split !== 'validation' && split !== 'test') throw new UsageError(`--split must be train, validation or test, got '${split}'`);
-  const perClassText = option(args, 'per-class');
-  const perClass = perClassText === undefined ? undefined : Number(perClassText);
-  if (perClass !== undefined && !(Number.isInteger(perClass) && perClass >= 1)) throw new UsageError(`--per-class must be a positive integer, got '${perClassText}'`);
-  const tauText = option(args, 'tau') ?? '0';
-  const tau = Number(tauText);
-  if (tauText.trim() === '' || !Number.isFinite(tau)) throw new UsageError(`--tau must be a number, got '${tauText}'`);
-  return {
-    model: required('model'), dataset: required('dataset'), split, perClass, layers: args.options.get('layer') ?? [], tau, out: required('out'), json: args.flags.has('json'),
-  };
-}
+export const analyzeCommand = defineCommand(ANALYZE, runAnalyze);
 
 /** Suggestions that concern one layer (deepen goes with the layer it follows). */
 function suggestionsOf(layer: LayerAnalysis, all: Suggestion[]): Suggestion[] {
@@ -141,19 +125,8 @@ function formatSuggestion(s: Suggestion): string {
   return `  ${target} [${s.rule}]: ${s.reason}`;
 }
 
-export async function analyzeCommand(argv: string[], io: CommandIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  let args: AnalyzeArgs;
-  try {
-    args = readArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`aom-studio analyze: ${error.message}\n${USAGE}`);
-    return 2;
-  }
+async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: CommandIo): Promise<number> {
+  const args = { ...values, perClass: values['per-class'], layers: values.layer };
   const model = await loadModelDir(args.model);
   const dataset = await loadDatasetFromSpec(args.dataset);
   const split = splitDataset(dataset)[args.split];

@@ -7,13 +7,26 @@ import { acquireGpu } from '../../gpu/device.ts';
 import { convBenchCases } from '../../bench/conv-cases.ts';
 import { compareAomToInference } from '../../bench/aom-cases.ts';
 import { runBench, type BenchRow } from '../../bench/harness.ts';
-import { numberOption, option, parseArgs } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 
-export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['filter', 'repetitions', 'aom-images'], flags: ['json'] });
-  const json = args.flags.has('json');
-  const filter = option(args, 'filter');
+const BENCH = {
+  name: 'bench',
+  summary: 'benchmark the GPU kernels: conv GFLOP/s on the adapter in use, and the cost of the maps against inference',
+  options: {
+    filter: { type: 'string', value: 'TEXT', defaultText: 'every case', description: "only the cases whose 'name shape' contains TEXT ('aom' for the maps alone)" },
+    repetitions: { type: 'string', number: 'integer', min: 1, default: 3, value: 'N', description: 'timed runs per case' },
+    'aom-images': { type: 'string', number: 'integer', min: 1, default: 1024, value: 'N', description: 'MNIST test images for the maps-vs-inference case (10000: the whole test set)' },
+    json: { type: 'boolean', description: 'print one JSON document { adapter, rows } instead of a table' },
+  },
+  examples: ['aom-studio bench', 'aom-studio bench --filter aom --aom-images 10000', 'aom-studio bench --json'],
+} as const satisfies CommandSpec;
+
+export const benchCommand = defineCommand(BENCH, benchmarkKernels);
+
+async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, io: CommandIo): Promise<number> {
+  const json = values.json;
+  const filter = values.filter;
   const ctx = await acquireGpu();
   const cases = convBenchCases(ctx).filter((c) => !filter || `${c.name} ${c.shape}`.includes(filter));
   if (!json) {
@@ -21,14 +34,14 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
     io.stdout(`${'kernel'.padEnd(18)} ${'shape'.padEnd(28)} ${'ours'.padStart(10)} ${'wall ms'.padStart(10)} ${'GPU ms'.padStart(10)}\n`);
   }
   const rows: BenchRow[] = await runBench(ctx, cases, {
-    repetitions: numberOption(args, 'repetitions', 3),
+    repetitions: values.repetitions,
     onRow: (r) => {
       if (!json) io.stdout(`${r.name.padEnd(18)} ${r.shape.padEnd(28)} ${r.ours.toFixed(2).padStart(10)} ${r.oursMs.toFixed(1).padStart(10)} ${(r.gpuMs?.toFixed(1) ?? '-').padStart(10)}  ${r.unit}\n`);
     },
   });
   // Maps of every conv layer vs a plain inference pass over the same MNIST test images (aom-cases.ts).
   if (!filter || 'aom maps'.includes(filter)) {
-    const r = await compareAomToInference(ctx, { images: numberOption(args, 'aom-images', 1024), repetitions: numberOption(args, 'repetitions', 3) });
+    const r = await compareAomToInference(ctx, { images: values['aom-images'], repetitions: values.repetitions });
     rows.push(r);
     if (!json) io.stdout(`${r.name} (${r.shape}): ${r.ours.toFixed(0)} ${r.unit}, ${r.oursMs.toFixed(0)} ms; ${r.peerName} ${r.peer!.toFixed(0)} ${r.unit}; time maps / inference ${(1 / r.ratio!).toFixed(3)}\n`);
   }

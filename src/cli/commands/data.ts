@@ -8,77 +8,36 @@ import { DatasetError } from '../../data/dataset-error.ts';
 import { DATASET_SPEC_HELP, loadDatasetFromSpec } from '../../data/spec.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';
-import { option, parseArgs, UsageError } from '../args.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 
-export interface DataCommandIo {
-  stdout: (text: string) => void;
-  /** Errors go here when given, else to stdout. */
-  stderr?: (text: string) => void;
-}
+const DATA = {
+  name: 'data',
+  summary: 'describe a dataset: image shape, classes, counts per split and per class, normalisation, GPU memory',
+  positionals: [{ name: 'spec', description: DATASET_SPEC_HELP }],
+  options: {
+    json: { type: 'boolean', description: 'print JSON instead of a table' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: 0, value: 'S', description: 'split seed' },
+    validation: { type: 'string', number: 'real', min: 0, below: 1, value: 'F', defaultText: '0.1', description: 'fraction of the training images held out for validation' },
+    test: { type: 'string', number: 'real', min: 0, below: 1, value: 'F', defaultText: '0.1', description: 'fraction carved out for test when the source has no test split' },
+  },
+  examples: ['aom-studio data mnist', 'aom-studio data cifar10:cifar-10-binary.tar.gz --json', "aom-studio data 'idx:train-images,train-labels' --validation 0.2 --seed 3"],
+} as const satisfies CommandSpec;
 
-const USAGE = `usage: aom-studio data <spec> [--json] [--seed S] [--validation F] [--test F]
-  <spec>          ${DATASET_SPEC_HELP}
-  --json          print JSON instead of a table
-  --seed S        split seed (integer, default 0)
-  --validation F  fraction of the training images held out for validation (default 0.1)
-  --test F        fraction carved out for test when the source has no test split (default 0.1)
-`;
+export const dataCommand = defineCommand(DATA, runData);
 
-interface DataArgs {
-  spec: string;
-  json: boolean;
-  seed: number;
-  validation?: number;
-  test?: number;
-}
-
-/** The command's arguments, or a usage problem in words. */
-function readArgs(argv: string[]): DataArgs | string {
-  let args;
-  try {
-    args = parseArgs(argv, { values: ['seed', 'validation', 'test'], flags: ['json'] });
-  } catch (error) {
-    if (error instanceof UsageError) return error.message;
-    throw error;
-  }
-  if (args.positionals.length === 0) return 'missing the dataset spec';
-  if (args.positionals.length > 1) return `unexpected argument '${args.positionals[1]}' (one dataset spec only)`;
-  const seedText = option(args, 'seed') ?? '0';
-  const seed = Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return `--seed must be an integer in 0..4294967295, got '${seedText}'`;
-  const fractions: { validation?: number; test?: number } = {};
-  for (const name of ['validation', 'test'] as const) {
-    const text = option(args, name);
-    if (text === undefined) continue;
-    const fraction = Number(text);
-    if (!(fraction >= 0 && fraction < 1)) return `--${name} must be a fraction in [0, 1), got '${text}'`;
-    fractions[name] = fraction;
-  }
-  return { spec: args.positionals[0], json: args.flags.has('json'), seed, ...fractions };
-}
-
-export async function dataCommand(args: string[], io: DataCommandIo): Promise<number> {
-  const stderr = io.stderr ?? io.stdout;
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const parsed = readArgs(args);
-  if (typeof parsed === 'string') {
-    stderr(`aom-studio data: ${parsed}\n${USAGE}`);
-    return 2;
-  }
+async function runData({ values, positionals }: CommandLine<typeof DATA.options>, io: CommandIo): Promise<number> {
   let summary: DatasetSummary;
   try {
-    const dataset = await loadDatasetFromSpec(parsed.spec);
-    const split = splitDataset(dataset, { seed: parsed.seed, validationFraction: parsed.validation, testFraction: parsed.test });
+    const dataset = await loadDatasetFromSpec(positionals[0]);
+    const split = splitDataset(dataset, { seed: values.seed, validationFraction: values.validation, testFraction: values.test });
     summary = summariseSplits(split);
   } catch (error) {
     if (!(error instanceof DatasetError)) throw error;
-    stderr(`aom-studio data: ${error.message}\n`);
+    io.stderr(`aom-studio data: ${error.message}\n`);
     return 1;
   }
-  io.stdout(parsed.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+  io.stdout(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
   return 0;
 }
 

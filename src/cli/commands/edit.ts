@@ -13,80 +13,53 @@ import { describeEdit, type Edit } from '../../surgery/edits.ts';
 import { EditTextError, parseDropText, parseInsertText, parseWidenText } from '../../surgery/edit-text.ts';
 import { ModelHistory, type VersionComparison } from '../../surgery/history.ts';
 import { SurgeryError } from '../../surgery/surgery-error.ts';
-import { numberOption, option, parseArgs, UsageError } from '../args.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { UsageError } from '../usage-error.ts';
 
-export interface EditCommandIo {
-  stdout: (text: string) => void;
-  /** Errors go here when given, else to stdout. */
-  stderr?: (text: string) => void;
-}
+const EDIT = {
+  name: 'edit',
+  summary: 'edit an architecture (drop kernels, widen, insert a layer) and save the result as a model',
+  options: {
+    model: { type: 'string', value: 'PATH', required: true, description: 'model.json (or its folder) to edit' },
+    out: { type: 'string', value: 'DIR', required: true, description: 'folder to write model.json and its weight shards into' },
+    drop: { type: 'string', multiple: true, value: 'LAYER:K,K,a-b', defaultText: 'none', description: 'drop kernels K of a conv (or dense) layer, e.g. conv1:3,7' },
+    widen: { type: 'string', multiple: true, value: 'LAYER:+N[:MODE]', defaultText: 'none', description: 'add N kernels; MODE net2net (copies, default) or fresh (He init, zero outgoing)' },
+    'insert-after': { type: 'string', multiple: true, value: 'LAYER[:KxK[:WIDTH]]', defaultText: 'none', description: 'insert an identity conv + ReLU after a ReLU layer (default 3x3, same width)' },
+    noise: { type: 'string', number: 'real', min: 0, default: 0, value: 'X', description: 'relative noise on net2net copies (0: the function is kept exactly)' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: 0, value: 'S', description: 'seed of the widening choices, noise and fresh weights' },
+    json: { type: 'boolean', description: 'print JSON instead of text' },
+  },
+  notes: ['Edits apply in the order given on the command line; each edit option may repeat. At least one edit is needed.'],
+  examples: [
+    'aom-studio edit --model src/models/mnist-ref/model.json --drop conv1:3,7 --widen conv2:+8 --out runs/edited',
+    'aom-studio edit --model runs/edited --insert-after conv2:3x3 --json --out runs/deeper',
+  ],
+} as const satisfies CommandSpec;
 
-const USAGE = `usage: aom-studio edit --model <model.json> [edits…] --out <dir> [--noise X] [--seed S] [--json]
-  --model PATH              model.json (or its folder) to edit
-  --drop LAYER:K,K,a-b      drop kernels K of a conv (or dense) layer, e.g. conv1:3,7
-  --widen LAYER:+N[:MODE]   add N kernels; MODE net2net (copies, default) or fresh (He init, zero outgoing)
-  --insert-after LAYER[:KxK[:WIDTH]]  insert an identity conv + ReLU after a ReLU layer (default 3x3, same width)
-  --noise X                 relative noise on net2net copies (default 0: the function is kept exactly)
-  --seed S                  seed of the widening choices, noise and fresh weights (integer, default 0)
-  --out DIR                 folder to write model.json and its weight shards into
-  --json                    print JSON instead of text
-Edits apply in the order given; each option may repeat.
-`;
+type EditOptions = typeof EDIT.options;
 
-const EDIT_OPTIONS = ['drop', 'widen', 'insert-after'];
-const VALUE_OPTIONS = ['model', 'out', 'noise', 'seed', ...EDIT_OPTIONS];
+export const editCommand = defineCommand(EDIT, runEdit);
 
-interface EditArgs {
-  model: string;
-  out: string;
-  json: boolean;
-  edits: Edit[];
-}
-
-/**
- * The edit options in command-line order. parseArgs groups values by option name, which loses the order
- * between different options, so this walks argv again with the same rules (`--name value` or `--name=value`).
- */
-function editTextsInOrder(argv: string[]): { option: string; text: string }[] {
-  const out: { option: string; text: string }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) continue;
-    const eq = argv[i].indexOf('=');
-    const name = argv[i].slice(2, eq < 0 ? undefined : eq);
-    if (!VALUE_OPTIONS.includes(name)) continue;
-    const value = eq >= 0 ? argv[i].slice(eq + 1) : argv[++i];
-    if (EDIT_OPTIONS.includes(name)) out.push({ option: name, text: value });
-  }
-  return out;
-}
-
-/** The command's arguments, or a usage problem in words. */
-function readArgs(argv: string[]): EditArgs | string {
+/** The edits in command-line order (the option table groups values by name, which loses the order between options). */
+function readEdits({ values, given }: CommandLine<EditOptions>): Edit[] {
+  const { noise, seed } = values;
   try {
-    const args = parseArgs(argv, { values: VALUE_OPTIONS, flags: ['json'] });
-    if (args.positionals.length > 0) return `unexpected argument '${args.positionals[0]}'`;
-    const model = option(args, 'model');
-    const out = option(args, 'out');
-    if (!model) return 'missing --model <model.json>';
-    if (!out) return 'missing --out <dir>';
-    const noise = numberOption(args, 'noise', 0);
-    if (noise < 0) return `--noise must be >= 0, got ${noise}`;
-    const seed = numberOption(args, 'seed', 0);
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) return `--seed must be an integer in 0..4294967295, got '${option(args, 'seed')}'`;
-    const edits = editTextsInOrder(argv).map(({ option: name, text }): Edit => {
-      if (name === 'drop') return parseDropText(text);
-      if (name === 'widen') return parseWidenText(text, { noise, seed });
-      return parseInsertText(text, { seed });
+    const edits = given.flatMap(({ name, value }): Edit[] => {
+      if (name === 'drop') return [parseDropText(value!)];
+      if (name === 'widen') return [parseWidenText(value!, { noise, seed })];
+      if (name === 'insert-after') return [parseInsertText(value!, { seed })];
+      return [];
     });
-    if (edits.length === 0) return 'no edits given (use --drop, --widen or --insert-after)';
+    if (edits.length === 0) throw new UsageError('no edits given (use --drop, --widen or --insert-after)');
     if (noise > 0 && !edits.some((e) => e.kind === 'widen' && e.mode === 'net2net')) {
-      return '--noise applies to net2net widening (--widen LAYER:+N), and there is none';
+      throw new UsageError('--noise applies to net2net widening (--widen LAYER:+N), and there is none');
     }
     // Noise is for net2net copies only; a fresh widening in the same command takes none.
     for (const e of edits) if (e.kind === 'widen' && e.mode === 'fresh') delete e.noise;
-    return { model, out, json: args.flags.has('json'), edits };
+    return edits;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof EditTextError) return error.message;
+    if (error instanceof EditTextError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -117,17 +90,9 @@ function formatReport(modelPath: string, name: string, edits: Edit[], cmp: Versi
   return lines.join('\n');
 }
 
-export async function editCommand(argv: string[], io: EditCommandIo): Promise<number> {
-  const stderr = io.stderr ?? io.stdout;
-  if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const parsed = readArgs(argv);
-  if (typeof parsed === 'string') {
-    stderr(`aom-studio edit: ${parsed}\n${USAGE}`);
-    return 2;
-  }
+async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<number> {
+  const stderr = io.stderr;
+  const parsed = { model: args.values.model, out: args.values.out, json: args.values.json, edits: readEdits(args) };
   let history: ModelHistory;
   try {
     history = ModelHistory.start(await loadModelDir(parsed.model), { note: parsed.model });

@@ -5,29 +5,44 @@
 import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { Evaluator } from '../../nn/evaluator.ts';
-import { numberOption, option, parseArgs, UsageError } from '../args.ts';
-import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
 
-export async function evalCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'batch', 'split-seed'], flags: ['json'] });
-  const modelArg = option(args, 'model');
-  const datasetArg = option(args, 'dataset');
-  if (!modelArg || !datasetArg) throw new UsageError('eval needs --model <model.json> and --dataset <spec>');
-  const splitName = option(args, 'split') ?? 'test';
-  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED));
+const EVAL = {
+  name: 'eval',
+  summary: 'evaluate a model on one split of a dataset: accuracy, loss, per-class accuracy, confusion matrix',
+  options: {
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to evaluate' },
+    dataset: DATASET_OPTION,
+    split: { ...SPLIT_OPTION, description: 'the split to evaluate' },
+    batch: { type: 'string', number: 'integer', min: 1, default: 256, value: 'B', description: 'images per GPU batch' },
+    'split-seed': SPLIT_SEED_OPTION,
+    json: JSON_OPTION,
+  },
+  examples: ['aom-studio eval --model runs/mnist-ref/model.json --dataset mnist', 'aom-studio eval --model src/models/mnist-ref/model.json --dataset mnist --split validation --json'],
+} as const satisfies CommandSpec;
+
+export const evalCommand = defineCommand(EVAL, runEval);
+
+async function runEval({ values }: CommandLine<typeof EVAL.options>, io: CommandIo): Promise<number> {
+  const modelArg = values.model;
+  const datasetArg = values.dataset;
+  const splitName = values.split;
+  const split = await loadSplit(datasetArg, values['split-seed']);
   const { model } = await resolveModel(modelArg, split, 1);
   checkModelFitsDataset(model, split);
   const indices = splitIndices(split, splitName);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
-  const evaluator = await Evaluator.create(ctx, model, data, numberOption(args, 'batch', 256));
+  const evaluator = await Evaluator.create(ctx, model, data, values.batch);
   const result = await evaluator.evaluate(indices);
   evaluator.destroy();
   data.destroy();
   ctx.destroy();
   const classNames = split.dataset.classNames;
-  if (args.flags.has('json')) {
+  if (values.json) {
     io.stdout(JSON.stringify({ model: model.spec.name, dataset: split.dataset.name, split: splitName, classNames, ...result }, null, 2) + '\n');
     return 0;
   }

@@ -8,26 +8,42 @@ import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { encodeNpy } from '../../io/npy.ts';
 import { Evaluator } from '../../nn/evaluator.ts';
-import { numberOption, option, parseArgs, UsageError } from '../args.ts';
-import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { DATASET_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
 
-export async function predictCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { values: ['model', 'dataset', 'split', 'limit', 'out', 'batch', 'split-seed'], flags: ['json'] });
-  const modelArg = option(args, 'model');
-  const datasetArg = option(args, 'dataset');
-  const out = option(args, 'out');
-  if (!modelArg || !datasetArg || !out) throw new UsageError('predict needs --model <model.json>, --dataset <spec> and --out <logits.npy>');
-  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED));
+const PREDICT = {
+  name: 'predict',
+  summary: "write a model's logits on one split of a dataset as a float32 .npy array [images, classes]",
+  options: {
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to run' },
+    dataset: DATASET_OPTION,
+    split: { ...SPLIT_OPTION, description: 'the split whose images to run, in ascending index order' },
+    limit: { type: 'string', number: 'integer', min: 1, value: 'N', defaultText: 'the whole split', description: 'only the first N images of the split' },
+    out: { type: 'string', value: 'FILE', required: true, description: 'the .npy file to write' },
+    batch: { type: 'string', number: 'integer', min: 1, default: 256, value: 'B', description: 'images per GPU batch' },
+    'split-seed': SPLIT_SEED_OPTION,
+    json: { type: 'boolean', description: 'print a one-line JSON summary instead of text' },
+  },
+  examples: ['aom-studio predict --model runs/mnist-ref/model.json --dataset mnist --limit 100 --out logits.npy'],
+} as const satisfies CommandSpec;
+
+export const predictCommand = defineCommand(PREDICT, runPredict);
+
+async function runPredict({ values }: CommandLine<typeof PREDICT.options>, io: CommandIo): Promise<number> {
+  const modelArg = values.model;
+  const datasetArg = values.dataset;
+  const out = values.out;
+  const split = await loadSplit(datasetArg, values['split-seed']);
   const { model } = await resolveModel(modelArg, split, 1);
   checkModelFitsDataset(model, split);
-  const all = splitIndices(split, option(args, 'split') ?? 'test');
-  const limit = numberOption(args, 'limit', all.length);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got ${limit}`);
+  const all = splitIndices(split, values.split);
+  const limit = values.limit ?? all.length;
   const indices = all.subarray(0, Math.min(limit, all.length));
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
-  const evaluator = await Evaluator.create(ctx, model, data, Math.min(numberOption(args, 'batch', 256), indices.length));
+  const evaluator = await Evaluator.create(ctx, model, data, Math.min(values.batch, indices.length));
   const classes = evaluator.network.classCount;
   const logits = new Float32Array(indices.length * classes);
   const result = await evaluator.evaluate(indices, {
@@ -38,6 +54,6 @@ export async function predictCommand(argv: string[], io: CommandIo): Promise<num
   ctx.destroy();
   await writeFile(out, encodeNpy(logits, [indices.length, classes]));
   const summary = { out, shape: [indices.length, classes], dtype: 'float32', accuracy: result.accuracy };
-  io.stdout(args.flags.has('json') ? JSON.stringify(summary) + '\n' : `wrote ${out}: float32 logits [${indices.length}, ${classes}] (accuracy ${(100 * result.accuracy).toFixed(2)}%)\n`);
+  io.stdout(values.json ? JSON.stringify(summary) + '\n' : `wrote ${out}: float32 logits [${indices.length}, ${classes}] (accuracy ${(100 * result.accuracy).toFixed(2)}%)\n`);
   return 0;
 }

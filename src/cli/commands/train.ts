@@ -14,40 +14,73 @@ import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { saveModelDir } from '../../io/model-files-node.ts';
 import { Evaluator } from '../../nn/evaluator.ts';
 import { summarizeModel } from '../../nn/shapes.ts';
-import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type OptimizerName, type ScheduleName, type TrainConfig } from '../../nn/train-config.ts';
+import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
 import { train, TrainingControl, type TrainEvent } from '../../nn/trainer.ts';
-import { numberOption, option, parseArgs, UsageError } from '../args.ts';
-import type { CommandIo } from '../main.ts';
+import { ARCHITECTURES } from '../../nn/architectures.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
-import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel } from '../session.ts';
+import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
 
-export async function trainCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, {
-    values: ['model', 'dataset', 'epochs', 'batch', 'optimizer', 'lr', 'momentum', 'weight-decay', 'schedule', 'seed', 'out', 'max-steps', 'log-every', 'validation', 'split-seed'],
-    flags: ['json', 'augment'],
-  });
-  const modelArg = option(args, 'model');
-  const datasetArg = option(args, 'dataset');
-  const out = option(args, 'out');
-  if (!modelArg || !datasetArg || !out) throw new UsageError('train needs --model, --dataset and --out');
-  const json = args.flags.has('json');
+const D = DEFAULT_TRAIN_CONFIG;
+
+const TRAIN = {
+  name: 'train',
+  summary: 'train a model on a dataset; save it (model.json + weight shards) and its metrics',
+  options: {
+    model: { type: 'string', value: 'NAME|PATH', required: true, description: `a built-in architecture (${Object.keys(ARCHITECTURES).join(', ')}: fresh weights) or a model.json to fine-tune` },
+    dataset: DATASET_OPTION,
+    out: { type: 'string', value: 'DIR', required: true, description: 'folder to write model.json, its weight shards and metrics.json into' },
+    epochs: { type: 'string', number: 'integer', min: 1, default: D.epochs, value: 'N', description: 'epochs to train' },
+    batch: { type: 'string', number: 'integer', min: 1, default: D.batchSize, value: 'B', description: 'images per training step' },
+    optimizer: { type: 'string', choices: ['sgd', 'adam'], default: D.optimizer, value: 'NAME', description: 'the optimizer (adam with --weight-decay is AdamW)' },
+    lr: { type: 'string', number: 'real', above: 0, default: D.lr, value: 'X', description: 'base learning rate' },
+    momentum: { type: 'string', number: 'real', min: 0, below: 1, default: D.momentum, value: 'M', description: 'SGD momentum (0: plain SGD)' },
+    'weight-decay': { type: 'string', number: 'real', min: 0, default: D.weightDecay, value: 'W', description: 'weight decay (SGD: L2 in the gradient; Adam: decoupled)' },
+    schedule: { type: 'string', choices: ['constant', 'step', 'cosine'], default: D.schedule, value: 'NAME', description: `learning-rate schedule (step: x${D.stepGamma} every ${D.stepEpochs} epochs)` },
+    augment: { type: 'boolean', description: 'random crop (zero padding) and horizontal flip, for CIFAR-style data' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: D.seed, value: 'S', description: 'seed of initialisation, shuffling, dropout and augmentation' },
+    'split-seed': SPLIT_SEED_OPTION,
+    validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
+    'max-steps': { type: 'string', number: 'integer', min: 0, default: D.maxSteps, value: 'N', description: 'stop after the first epoch that reaches N steps (0: whole epochs)' },
+    'log-every': { type: 'string', number: 'integer', min: 1, default: D.logEvery, value: 'N', description: 'report loss and accuracy every N steps' },
+    json: { type: 'boolean', description: 'one JSON object per line (start, step, epoch, done) instead of a progress bar' },
+  },
+  notes: [
+    'Trains on the training split (validation evaluated after each epoch), evaluates the test split at the end, and writes <out>/model.json, ' +
+      'its weight shards and <out>/metrics.json. Ctrl-C stops after the current step and saves what was trained.',
+  ],
+  examples: [
+    'aom-studio train --model mnist-ref --dataset mnist --epochs 3 --out runs/mnist-ref',
+    'aom-studio train --model cifar-ref --dataset cifar10:cifar-10-binary.tar.gz --epochs 30 --augment --schedule cosine --out runs/cifar-ref',
+  ],
+} as const satisfies CommandSpec;
+
+export const trainCommand = defineCommand(TRAIN, runTrain);
+
+async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io: CommandIo): Promise<number> {
+  const modelArg = values.model;
+  const datasetArg = values.dataset;
+  const out = values.out;
+  const json = values.json;
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
-    epochs: numberOption(args, 'epochs', DEFAULT_TRAIN_CONFIG.epochs),
-    batchSize: numberOption(args, 'batch', DEFAULT_TRAIN_CONFIG.batchSize),
-    optimizer: (option(args, 'optimizer') ?? DEFAULT_TRAIN_CONFIG.optimizer) as OptimizerName,
-    lr: numberOption(args, 'lr', DEFAULT_TRAIN_CONFIG.lr),
-    momentum: numberOption(args, 'momentum', DEFAULT_TRAIN_CONFIG.momentum),
-    weightDecay: numberOption(args, 'weight-decay', DEFAULT_TRAIN_CONFIG.weightDecay),
-    schedule: (option(args, 'schedule') ?? DEFAULT_TRAIN_CONFIG.schedule) as ScheduleName,
-    seed: numberOption(args, 'seed', DEFAULT_TRAIN_CONFIG.seed),
-    augment: args.flags.has('augment'),
-    maxSteps: numberOption(args, 'max-steps', 0),
-    logEvery: numberOption(args, 'log-every', DEFAULT_TRAIN_CONFIG.logEvery),
+    epochs: values.epochs,
+    batchSize: values.batch,
+    optimizer: values.optimizer,
+    lr: values.lr,
+    momentum: values.momentum,
+    weightDecay: values['weight-decay'],
+    schedule: values.schedule,
+    seed: values.seed,
+    augment: values.augment,
+    maxSteps: values['max-steps'],
+    logEvery: values['log-every'],
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED), args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
+  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
   const { model } = await resolveModel(modelArg, split, config.seed);
   checkModelFitsDataset(model, split);
   const summary = summarizeModel(model.spec);

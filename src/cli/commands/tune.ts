@@ -31,9 +31,10 @@ import { train } from '../../nn/trainer.ts';
 import { describeEdit, type Edit } from '../../surgery/edits.ts';
 import { ModelHistory } from '../../surgery/history.ts';
 import { SurgeryError } from '../../surgery/surgery-error.ts';
-import { numberOption, option, parseArgs, UsageError } from '../args.ts';
-import type { CommandIo } from '../main.ts';
-import { checkModelFitsDataset, DEFAULT_SPLIT_SEED, loadSplit, resolveModel } from '../session.ts';
+import type { CommandIo } from '../command-io.ts';
+import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
 
 /** One step of the tuning: the version it produced (or kept) and its numbers. */
 export interface TuneRow {
@@ -118,30 +119,50 @@ function rowOf(history: ModelHistory, id: number, layer: string | null, edit: st
   return { version: id, layer, edit, parameters: m.params, flops: m.flops, validationAccuracy: m.validationAccuracy ?? null, testAccuracy: m.accuracy ?? null, notes };
 }
 
-export async function tuneCommand(argv: string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, {
-    values: ['model', 'dataset', 'retrain-epochs', 'per-class', 'batch', 'lr', 'seed', 'validation', 'out', 'split-seed'],
-    flags: ['auto', 'json'],
-  });
-  const modelArg = option(args, 'model');
-  const datasetArg = option(args, 'dataset');
-  const out = option(args, 'out');
-  if (!modelArg || !datasetArg || !out) throw new UsageError('tune needs --model <model.json>, --dataset <spec> and --out <dir>');
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  const auto = args.flags.has('auto');
-  const json = args.flags.has('json');
-  const perClass = numberOption(args, 'per-class', 100);
-  const seed = numberOption(args, 'seed', DEFAULT_TRAIN_CONFIG.seed);
+const TUNE = {
+  name: 'tune',
+  summary: 'the method end to end: analyse, suggest and (with --auto) edit and retrain layer by layer, saving every version',
+  options: {
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to start from' },
+    dataset: DATASET_OPTION,
+    out: { type: 'string', value: 'DIR', required: true, description: 'folder for tune.json, tune.csv and one v<id>/ folder per version' },
+    auto: { type: 'boolean', description: 'apply the suggestions layer by layer, retraining after each (without it: list them, edit nothing)' },
+    'retrain-epochs': { type: 'string', number: 'integer', min: 1, default: 1, value: 'N', description: 'epochs of retraining after each edited layer' },
+    'per-class': { type: 'string', number: 'integer', min: 1, default: 100, value: 'N', description: 'training images per class in the analysis set (seeded)' },
+    batch: { type: 'string', number: 'integer', min: 1, default: DEFAULT_TRAIN_CONFIG.batchSize, value: 'B', description: 'images per step, for analysis, retraining and evaluation' },
+    lr: { type: 'string', number: 'real', above: 0, default: DEFAULT_TRAIN_CONFIG.lr, value: 'X', description: 'learning rate of the retraining' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set and the retraining' },
+    'split-seed': SPLIT_SEED_OPTION,
+    validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
+    json: { type: 'boolean', description: 'print the tune.json report instead of text' },
+  },
+  notes: ['Each row (version, layer, edit, parameters, FLOPs, validation and test accuracy) is printed and written to tune.json and tune.csv.'],
+  examples: [
+    'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --out runs/suggestions',
+    'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --auto --retrain-epochs 1 --per-class 100 --out runs/tuned',
+  ],
+} as const satisfies CommandSpec;
+
+export const tuneCommand = defineCommand(TUNE, runTune);
+
+async function runTune({ values }: CommandLine<typeof TUNE.options>, io: CommandIo): Promise<number> {
+  const modelArg = values.model;
+  const datasetArg = values.dataset;
+  const out = values.out;
+  const auto = values.auto;
+  const json = values.json;
+  const perClass = values['per-class'];
+  const seed = values.seed;
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
-    epochs: numberOption(args, 'retrain-epochs', 1),
-    batchSize: numberOption(args, 'batch', DEFAULT_TRAIN_CONFIG.batchSize),
-    lr: numberOption(args, 'lr', DEFAULT_TRAIN_CONFIG.lr),
+    epochs: values['retrain-epochs'],
+    batchSize: values.batch,
+    lr: values.lr,
     seed,
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, numberOption(args, 'split-seed', DEFAULT_SPLIT_SEED), args.options.has('validation') ? numberOption(args, 'validation', 0.1) : undefined);
+  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
   const { model } = await resolveModel(modelArg, split, seed);
   checkModelFitsDataset(model, split);
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });

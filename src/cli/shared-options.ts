@@ -1,0 +1,20 @@
+/**
+ * Option-table entries that several commands share word for word (options.ts), so that their help and their
+ * checks cannot drift apart between commands.
+ */
+import { DATASET_SPEC_HELP } from '../data/spec.ts';
+import { DEFAULT_SPLIT_SEED } from './session.ts';
+
+export const DATASET_OPTION = { type: 'string', value: 'SPEC', required: true, description: DATASET_SPEC_HELP } as const;
+
+/** The seed of the train / validation split (independent of any training seed; see session.ts). */
+export const SPLIT_SEED_OPTION = {
+  type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_SPLIT_SEED, value: 'S',
+  description: 'seed of the train / validation split',
+} as const;
+
+export const SPLIT_OPTION = {
+  type: 'string', choices: ['train', 'validation', 'test'], default: 'test', value: 'NAME', description: 'the split to work on',
+} as const;
+
+export const JSON_OPTION = { type: 'boolean', description: 'print JSON instead of text' } as const;
