@@ -6,7 +6,7 @@
  * summation order and is the same in the page and the CLI. The standard deviation is the population one;
  * a constant channel (std 0) gets std 1, so it maps to 0 instead of dividing by zero.
  */
-import type { Preprocessing } from '../nn/layers.ts';
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 import { imageBytes, type ImageDataset, type ImageSplit } from './dataset.ts';
 
 /** Mean and population std of pixel / 255 for each channel over the pool images `indices`. */

@@ -9,7 +9,7 @@
  * training images, and every class keeps its share in every split (up to rounding per class).
  * Index lists are returned sorted; training order is shuffled per epoch by the trainer (shuffleIndices).
  */
-import type { Preprocessing } from '../nn/layers.ts';
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 import { hashUniform } from '../gpu/kernels/pcg-hash.ts';
 import { DatasetError } from './dataset-error.ts';
 import type { ImageDataset } from './dataset.ts';

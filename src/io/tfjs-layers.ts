@@ -21,7 +21,8 @@
  *   3. otherwise pixels scaled to [0, 1] (scale 1/255, mean 0, std 1).
  * Having both 1 and 2 is an error: the metadata would describe preprocessing the layers already do.
  */
-import type { LayerSpec, Model, ModelSpec, ModelWeights, Preprocessing, Tensor } from '../nn/layers.ts';
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
+import type { LayerSpec, Model, ModelSpec, ModelWeights, Tensor } from '../nn/layers.ts';
 import {
   composeNormalization, composeRescaling, identityPreprocessing, preprocessingProblem, unitScalePreprocessing,
 } from '../nn/preprocessing.ts';

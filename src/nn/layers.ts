@@ -5,6 +5,7 @@
  * Tensor layouts (project-wide): activations NHWC; conv kernels HWIO [kh, kw, cin, cout]; dense kernels
  * [in, out]; flatten is row-major over (h, w, c), as Keras/TF.js with channels_last.
  */
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 import type { Padding } from '../gpu/kernels/window-geometry.ts';
 import type { SplitRecord } from '../data/splits.ts';
 
@@ -60,13 +61,6 @@ export interface SimpleLayer {
 }
 
 export type LayerSpec = Conv2dLayer | DenseLayer | PoolLayer | BatchNormLayer | DropoutLayer | SimpleLayer;
-
-/** How raw pixels (u8) become the model's input: x = (pixel * scale - mean[c]) / std[c]. */
-export interface Preprocessing {
-  scale: number;
-  mean: number[];
-  std: number[];
-}
 
 export interface ModelSpec {
   name: string;

@@ -5,7 +5,7 @@
  * it as `Rescaling` and `Normalization` layers at the front instead, which the loader folds into this form with
  * the functions below. A model with neither gets pixels scaled to [0, 1] (unitScalePreprocessing).
  */
-import type { Preprocessing } from './layers.ts';
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 
 /** Pixels scaled to [0, 1], no per-channel normalisation: scale 1/255, mean 0, std 1. */
 export function unitScalePreprocessing(channels: number): Preprocessing {

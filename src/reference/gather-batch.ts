@@ -8,17 +8,8 @@
  *
  * The gather has no backward: its input is data, not a parameter or an activation.
  */
-import type { Preprocessing } from '../nn/layers.ts';
+import { NO_AUGMENTATION, type GatherAugmentation, type Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
 import { pcgHash } from '../gpu/kernels/pcg-hash.ts';
-
-export interface GatherAugmentation {
-  /** Crop padding P: each image is zero-padded by P pixels per side and a random HxW window is kept. 0: no crop. */
-  padding: number;
-  /** Random horizontal flips (half of the images, by hash). */
-  flip: boolean;
-}
-
-export const NO_AUGMENTATION: GatherAugmentation = { padding: 0, flip: false };
 
 /**
  * The augmentation of pool image `index` under step seed `seed`:

@@ -7,7 +7,8 @@
  * `logits` are the pre-softmax scores: the model's output, or, when the model ends in a softmax (a softmax layer
  * or a dense layer with a fused softmax, common in Keras imports), the values that softmax is applied to.
  */
-import type { Model, Preprocessing, Tensor } from '../nn/layers.ts';
+import type { Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
+import type { Model, Tensor } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { conv2dShapeOf, poolParamsOf } from '../nn/kernel-shapes.ts';
 import { batchNormInferenceForward } from './batchnorm.ts';

@@ -5,8 +5,8 @@ import { normalisationFrom } from '../../src/data/normalisation.ts';
 import { loadBuiltInMnist, loadCifarPath } from '../../src/data/node-files.ts';
 import { GpuLimitError } from '../../src/gpu/errors.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
-import type { Preprocessing } from '../../src/nn/layers.ts';
-import { gatherBatchReference, type GatherAugmentation } from '../../src/reference/gather-batch.ts';
+import type { GatherAugmentation, Preprocessing } from '../../src/gpu/kernels/gather-batch-contract.ts';
+import { gatherBatchReference } from '../../src/reference/gather-batch.ts';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
 import { syntheticDataset } from '../helpers/dataset-files.ts';
 

@@ -3,11 +3,10 @@
  * shaders/gather_batch.wgsl; CPU reference src/reference/gather-batch.ts. Planned once per batch size; each step
  * only rewrites the request buffer ([seed, index_0, ..., index_{B-1}]) with queue.writeBuffer.
  */
-import type { Preprocessing } from '../../nn/layers.ts';
-import type { GatherAugmentation } from '../../reference/gather-batch.ts';
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
 import { packUniforms } from '../uniforms.ts';
+import type { GatherAugmentation, Preprocessing } from './gather-batch-contract.ts';
 
 const WG = 256;
 
