@@ -5,22 +5,17 @@
  * (from the gradient of the logits to every weight gradient). Nothing is allocated per step.
  *
  * Conventions: the network computes logits; softmax (a final Dense's activation or a final Softmax layer) is
- * left to the loss or to the reader, and is only accepted at the end. Flatten is free (NHWC memory is already
- * flat), and inference-mode Dropout aliases its input.
+ * left to the loss or to the reader, and is only accepted at the end. What each layer dispatches, and whether its
+ * output aliases its input (flatten, softmax, inference dropout), is its kind's (layer-kinds/, through the
+ * registry); the network owns the buffers and hands each kind a ForwardPlan / BackwardPlan.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
-import { planDenseBackpropFilter, planDenseBackpropInput, planDenseForward } from '../gpu/kernels/dense.ts';
-import { planReluBackward, planReluForward } from '../gpu/kernels/relu.ts';
-import { planAvgPoolBackward, planAvgPoolForward, planMaxPoolBackward, planMaxPoolForward } from '../gpu/kernels/pool.ts';
-import { planBatchNormBackward, planBatchNormInference, planBatchNormTraining } from '../gpu/kernels/batchnorm.ts';
-import { planDropoutBackward, planDropoutForward, type DropoutKernel } from '../gpu/kernels/dropout.ts';
-import type { Conv2dShape } from '../reference/conv2d.ts';
-import type { Nhwc } from '../reference/pool.ts';
+import type { DropoutKernel } from '../gpu/kernels/dropout.ts';
 import type { LayerSpec, Model, ModelWeights, Tensor } from './layers.ts';
+import { layerKind } from './layer-registry.ts';
+import type { ForwardPlan } from './layer-kinds/layer-kind.ts';
 import { ModelSpecError, summarizeModel, type ModelSummary } from './shapes.ts';
-import { conv2dShapeOf, poolParamsOf } from './kernel-shapes.ts';
 
 export interface NetworkOptions {
   batch: number;
@@ -155,8 +150,8 @@ export class GpuNetwork {
     const layers = spec.layers;
     const last = layers.length - 1;
     layers.forEach((layer, i) => {
-      const isSoftmax = layer.kind === 'softmax' || (layer.kind === 'dense' && layer.activation === 'softmax');
-      if (isSoftmax && layers.slice(i + 1).some((l) => l.kind !== 'softmax')) {
+      // After a softmax only softmax layers may follow (each aliases its input: the logits stay the output).
+      if (layerKind(layer).appliesSoftmax(layer) && layers.slice(i + 1).some((l) => l.kind !== 'softmax')) {
         throw new ModelSpecError(`softmax is only supported as the model's final step (layer ${layer.name} is followed by others)`, layer.name);
       }
     });
@@ -175,191 +170,58 @@ export class GpuNetwork {
     }
     this.writeWeights(this.model.weights);
 
-    // Activations: outputs[i] is layer i's output; flatten, softmax and inference dropout alias their input.
+    // Activations: outputs[i] is layer i's output, its input's buffer when the kind aliases it.
     let previous = this.input;
     let previousGrad: GPUBuffer | null = null;
     for (const [i, layer] of layers.entries()) {
       const size = batch * prod(this.summary.layers[i].outputShape);
-      const aliases = layer.kind === 'flatten' || layer.kind === 'softmax' || (layer.kind === 'dropout' && (!training || layer.rate === 0));
+      const aliases = layerKind(layer).gpu.aliasesInput(layer, training);
       this.outputs.push(aliases ? previous : this.buffer(`${layer.name} output`, size));
       if (training) this.outputGrads.push(aliases && previousGrad ? previousGrad : this.buffer(`${layer.name} output grad`, size));
       previous = this.outputs[i];
       previousGrad = training ? this.outputGrads[i] : null;
     }
 
-    for (const [i, layer] of layers.entries()) this.forwardByLayer.push(await this.planForward(i, layer));
-    if (training) for (let i = last; i >= 0; i--) this.backward.push(...(await this.planBackward(i, layers[i])));
-  }
-
-  private slot(layer: string, weight: string): ParameterSlot | undefined {
-    return this.weights.get(`${layer}/${weight}`);
-  }
-
-  private inputOf(i: number): GPUBuffer {
-    return i === 0 ? this.input : this.outputs[i - 1];
-  }
-
-  private inputShape(i: number): number[] {
-    return this.summary.layers[i].inputShape;
-  }
-
-  private convShape(i: number, layer: Extract<LayerSpec, { kind: 'conv2d' }>): Conv2dShape {
-    return conv2dShapeOf(layer, this.inputShape(i), this.batch);
-  }
-
-  private nhwc(i: number): Nhwc {
-    const [h, w, c] = this.inputShape(i);
-    return [this.batch, h, w, c];
-  }
-
-  private batchnormState = new Map<string, { mean: GPUBuffer; invStd: GPUBuffer; gamma: GPUBuffer; beta: GPUBuffer; dgamma: GPUBuffer; dbeta: GPUBuffer }>();
-
-  private batchnormBuffers(layer: Extract<LayerSpec, { kind: 'batchnorm' }>, channels: number) {
-    let state = this.batchnormState.get(layer.name);
-    if (!state) {
-      const fixed = (label: string, value: number) => {
-        const b = this.buffer(`${layer.name} ${label}`, channels);
-        this.ctx.device.queue.writeBuffer(b, 0, new Float32Array(channels).fill(value));
-        return b;
-      };
-      state = {
-        mean: this.buffer(`${layer.name} batch mean`, channels),
-        invStd: this.buffer(`${layer.name} batch inverse std`, channels),
-        gamma: this.slot(layer.name, 'gamma')?.value ?? fixed('unit gamma', 1),
-        beta: this.slot(layer.name, 'beta')?.value ?? fixed('zero beta', 0),
-        dgamma: this.slot(layer.name, 'gamma')?.grad ?? this.buffer(`${layer.name} unused dgamma`, channels),
-        dbeta: this.slot(layer.name, 'beta')?.grad ?? this.buffer(`${layer.name} unused dbeta`, channels),
-      };
-      this.batchnormState.set(layer.name, state);
-    }
-    return state;
-  }
-
-  private async planForward(i: number, layer: LayerSpec): Promise<KernelCall[]> {
-    const ctx = this.ctx;
-    const x = this.inputOf(i);
-    const y = this.outputs[i];
-    const count = this.batch * prod(this.summary.layers[i].outputShape);
-    const label = `${layer.name} forward`;
-    switch (layer.kind) {
-      case 'conv2d':
-        return planConv2dForward(ctx, {
-          label, x, w: this.slot(layer.name, 'kernel')!.value, bias: this.slot(layer.name, 'bias')?.value ?? null, y,
-          shape: this.convShape(i, layer), relu: layer.activation === 'relu',
-        });
-      case 'dense':
-        return planDenseForward(ctx, {
-          label, x, w: this.slot(layer.name, 'kernel')!.value, bias: this.slot(layer.name, 'bias')?.value ?? null, y,
-          shape: { batch: this.batch, inF: prod(this.inputShape(i)), outF: layer.units }, relu: layer.activation === 'relu',
-        });
-      case 'relu':
-        return [await planReluForward(ctx, { x, y, count })];
-      case 'maxpool': {
-        const params = poolParamsOf(layer);
-        const argmax = this.options.training ? this.argmaxBuffer(layer.name, count) : undefined;
-        return [await planMaxPoolForward(ctx, { x, y, argmax, xShape: this.nhwc(i), params })];
+    for (const [i, layer] of layers.entries()) this.forwardByLayer.push(await layerKind(layer).gpu.planForward(layer, this.plan(i, layer, 'forward')));
+    if (training) {
+      for (let i = last; i >= 0; i--) {
+        const layer = layers[i];
+        const plan = { ...this.plan(i, layer, 'backward'), dy: this.outputGrads[i], dx: i > 0 ? this.outputGrads[i - 1] : null };
+        this.backward.push(...(await layerKind(layer).gpu.planBackward(layer, plan)));
       }
-      case 'avgpool': {
-        const params = poolParamsOf(layer);
-        return [await planAvgPoolForward(ctx, { x, y, xShape: this.nhwc(i), params })];
-      }
-      case 'batchnorm': {
-        const shape = this.summary.layers[i].outputShape;
-        const channels = shape[shape.length - 1];
-        const rows = count / channels;
-        const s = this.batchnormBuffers(layer, channels);
-        const movingMean = this.slot(layer.name, 'moving_mean')!.value;
-        const movingVariance = this.slot(layer.name, 'moving_variance')!.value;
-        if (this.options.training) {
-          return planBatchNormTraining(ctx, {
-            rows, channels, x, y, gamma: s.gamma, beta: s.beta, mean: s.mean, invStd: s.invStd, movingMean, movingVariance,
-            epsilon: layer.epsilon, momentum: layer.momentum,
-          });
-        }
-        return [await planBatchNormInference(ctx, { rows, channels, x, y, gamma: s.gamma, beta: s.beta, movingMean, movingVariance, epsilon: layer.epsilon })];
-      }
-      case 'dropout': {
-        if (y === x) return []; // inference or rate 0: aliased
-        const kernel = await planDropoutForward(ctx, { x, y, count, rate: layer.rate, seed: 0 });
-        this.dropouts.push({ layer: i, kernel });
-        return [kernel.call];
-      }
-      case 'flatten':
-      case 'softmax':
-        return [];
     }
   }
 
-  private argmaxBuffers = new Map<string, GPUBuffer>();
+  /** What layer i's kind needs to plan its dispatches. */
+  private plan(i: number, layer: LayerSpec, direction: 'forward' | 'backward'): ForwardPlan {
+    const { inputShape, outputShape } = this.summary.layers[i];
+    return {
+      ctx: this.ctx,
+      index: i,
+      batch: this.batch,
+      training: this.options.training,
+      inputShape,
+      outputShape,
+      x: i === 0 ? this.input : this.outputs[i - 1],
+      y: this.outputs[i],
+      label: `${layer.name} ${direction}`,
+      weight: (name) => this.weights.get(`${layer.name}/${name}`),
+      scratch: (name, elements, fill) => this.scratch(layer.name, name, elements, fill),
+      seeded: (kernel) => this.dropouts.push({ layer: i, kernel }),
+    };
+  }
 
-  private argmaxBuffer(layer: string, count: number): GPUBuffer {
-    const b = this.buffer(`${layer} argmax`, count);
-    this.argmaxBuffers.set(layer, b);
+  private readonly scratchBuffers = new Map<string, GPUBuffer>();
+
+  /** Layer `layer`'s scratch buffer `name`: made (and filled) on first use, the same one after (see ForwardPlan.scratch). */
+  private scratch(layer: string, name: string, elements: number, fill?: number): GPUBuffer {
+    const label = `${layer} ${name}`;
+    let b = this.scratchBuffers.get(label);
+    if (!b) {
+      b = this.buffer(label, elements);
+      if (fill !== undefined) this.ctx.device.queue.writeBuffer(b, 0, new Float32Array(elements).fill(fill));
+      this.scratchBuffers.set(label, b);
+    }
     return b;
-  }
-
-  private async planBackward(i: number, layer: LayerSpec): Promise<KernelCall[]> {
-    const ctx = this.ctx;
-    const x = this.inputOf(i);
-    const y = this.outputs[i];
-    const dy = this.outputGrads[i];
-    const dx = i > 0 ? this.outputGrads[i - 1] : null;
-    const count = this.batch * prod(this.summary.layers[i].outputShape);
-    const label = `${layer.name} backward`;
-    switch (layer.kind) {
-      case 'conv2d':
-      case 'dense': {
-        const kernel = this.slot(layer.name, 'kernel')!;
-        const bias = this.slot(layer.name, 'bias');
-        const calls: KernelCall[] = [];
-        let g = dy;
-        if (layer.activation === 'relu') {
-          g = this.buffer(`${layer.name} pre-activation grad`, count);
-          calls.push(await planReluBackward(ctx, { dy, y, dx: g, count }));
-        }
-        const channels = layer.kind === 'conv2d' ? layer.filters : layer.units;
-        if (layer.kind === 'conv2d') {
-          const shape = this.convShape(i, layer);
-          calls.push(...(await planConv2dBackpropFilter(ctx, { label: `${label} weight grad`, x, dy: g, dw: kernel.grad!, shape })));
-          if (dx) calls.push(...(await planConv2dBackpropInput(ctx, { label: `${label} input grad`, dy: g, w: kernel.value, dx, shape })));
-        } else {
-          const shape = { batch: this.batch, inF: prod(this.inputShape(i)), outF: layer.units };
-          calls.push(...(await planDenseBackpropFilter(ctx, { label: `${label} weight grad`, x, dy: g, dw: kernel.grad!, shape })));
-          if (dx) calls.push(...(await planDenseBackpropInput(ctx, { label: `${label} input grad`, dy: g, w: kernel.value, dx, shape })));
-        }
-        if (bias) calls.push(...(await planBiasGrad(ctx, { label: `${label} bias grad`, dy: g, db: bias.grad!, rows: count / channels, channels })));
-        return calls;
-      }
-      case 'relu':
-        return dx ? [await planReluBackward(ctx, { dy, y, dx, count })] : [];
-      case 'maxpool': {
-        if (!dx) return [];
-        const params = poolParamsOf(layer);
-        return [await planMaxPoolBackward(ctx, { dy, argmax: this.argmaxBuffers.get(layer.name)!, dx, xShape: this.nhwc(i), params })];
-      }
-      case 'avgpool': {
-        if (!dx) return [];
-        const params = poolParamsOf(layer);
-        return [await planAvgPoolBackward(ctx, { dy, dx, xShape: this.nhwc(i), params })];
-      }
-      case 'batchnorm': {
-        const shape = this.summary.layers[i].outputShape;
-        const channels = shape[shape.length - 1];
-        const s = this.batchnormBuffers(layer, channels);
-        // The input gradient is needed to reach dgamma/dbeta's consumers only when there is an earlier layer;
-        // a first-layer batch-norm still computes it into a scratch buffer (the kernel writes all three).
-        const target = dx ?? this.buffer(`${layer.name} unused input grad`, count);
-        return planBatchNormBackward(ctx, { rows: count / channels, channels, x, dy, gamma: s.gamma, mean: s.mean, invStd: s.invStd, dx: target, dgamma: s.dgamma, dbeta: s.dbeta });
-      }
-      case 'dropout': {
-        if (!dx || dx === dy) return []; // first layer, or aliased (rate 0)
-        const kernel = await planDropoutBackward(ctx, { dy, dx, count, rate: layer.rate, seed: 0 });
-        this.dropouts.push({ layer: i, kernel });
-        return [kernel.call];
-      }
-      case 'flatten':
-      case 'softmax':
-        return [];
-    }
   }
 }

@@ -13,43 +13,18 @@
  * Every layer draws from its own stream, seeded by (seed, layer name): inserting or editing one layer does not
  * change the initial weights of the others, and the same seed always gives the same model.
  */
-import { createRng } from './random.ts';
+import { layerKind } from './layer-registry.ts';
 import { summarizeModel } from './shapes.ts';
 import type { LayerSpec, Model, ModelSpec, ModelWeights, Tensor } from './layers.ts';
 
-/** The He-uniform bound sqrt(6 / fanIn). */
-export function heUniformLimit(fanIn: number): number {
-  return Math.sqrt(6 / fanIn);
-}
-
-function filled(shape: number[], value: number): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return { shape: [...shape], data: new Float32Array(size).fill(value) };
-}
+export { heUniformLimit } from './layer-kinds/weight-init.ts';
 
 /**
- * Initial weights of one layer, given the shapes of its weights (from summarizeLayer) and the model seed.
- * Returns an empty record for layers without weights.
+ * Initial weights of one layer (its kind's rule), given the shapes of its weights (from summarizeLayer) and the
+ * model seed. Returns an empty record for layers without weights.
  */
 export function initLayerWeights(layer: LayerSpec, weightShapes: Record<string, number[]>, seed: number): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  if (layer.kind === 'conv2d' || layer.kind === 'dense') {
-    const shape = weightShapes.kernel;
-    // The kernel's last axis is the output (HWIO / [in, out]); everything before it is the fan-in.
-    const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const limit = heUniformLimit(fanIn);
-    const rng = createRng(seed, layer.name);
-    const kernel = filled(shape, 0);
-    for (let i = 0; i < kernel.data.length; i++) kernel.data[i] = rng.uniform(-limit, limit);
-    out.kernel = kernel;
-    if (weightShapes.bias) out.bias = filled(weightShapes.bias, 0);
-  } else if (layer.kind === 'batchnorm') {
-    if (weightShapes.gamma) out.gamma = filled(weightShapes.gamma, 1);
-    if (weightShapes.beta) out.beta = filled(weightShapes.beta, 0);
-    out.moving_mean = filled(weightShapes.moving_mean, 0);
-    out.moving_variance = filled(weightShapes.moving_variance, 1);
-  }
-  return out;
+  return layerKind(layer).init(layer, weightShapes, seed);
 }
 
 /** Initial weights of every layer of `spec` (layers without weights get no entry). */

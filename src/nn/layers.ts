@@ -32,13 +32,16 @@ export interface DenseLayer {
   activation: Activation | 'softmax';
 }
 
-export interface PoolLayer {
-  kind: 'maxpool' | 'avgpool';
+/** One interface per kind (not one with a union kind) so that Extract<LayerSpec, { kind: K }> finds it. */
+export interface PoolLayerOf<K extends 'maxpool' | 'avgpool'> {
+  kind: K;
   name: string;
   poolSize: [number, number];
   strides: [number, number];
   padding: Padding;
 }
+
+export type PoolLayer = PoolLayerOf<'maxpool'> | PoolLayerOf<'avgpool'>;
 
 export interface BatchNormLayer {
   kind: 'batchnorm';
@@ -55,12 +58,25 @@ export interface DropoutLayer {
   rate: number;
 }
 
-export interface SimpleLayer {
-  kind: 'relu' | 'flatten' | 'softmax';
+/** A layer without options. */
+export interface SimpleLayerOf<K extends 'relu' | 'flatten' | 'softmax'> {
+  kind: K;
   name: string;
 }
 
+export type SimpleLayer = SimpleLayerOf<'relu'> | SimpleLayerOf<'flatten'> | SimpleLayerOf<'softmax'>;
+
+/**
+ * Every layer kind. What a kind means (shapes, initialisation, GPU planning, channel routing) is its module in
+ * layer-kinds/, collected in layer-registry.ts; a kind added here and not there fails to compile.
+ */
 export type LayerSpec = Conv2dLayer | DenseLayer | PoolLayer | BatchNormLayer | DropoutLayer | SimpleLayer;
+
+/** The name of a layer kind ('conv2d', 'relu', …). */
+export type LayerKindName = LayerSpec['kind'];
+
+/** The spec type of kind K. */
+export type LayerOf<K extends LayerKindName> = Extract<LayerSpec, { kind: K }>;
 
 export interface ModelSpec {
   name: string;

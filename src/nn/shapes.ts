@@ -5,6 +5,7 @@
  * [features] after a flatten or a dense layer. Window geometry (conv, pooling) is TensorFlow's, from
  * src/gpu/kernels/window-geometry.ts, so the numbers agree with Keras's `model.summary()` for imported models.
  *
+ * Each kind's rule is its module's `summarize` (src/nn/layer-kinds/); this file walks the model and checks names.
  * FLOPs are counted per image for one forward pass at inference:
  *   - conv2d / dense: 2 x multiply-adds, i.e. 2 * K per output value with K = kH*kW*inC (conv) or inF (dense).
  *     That is K multiplies and K adds: K - 1 adds to sum the products and one for the bias (we count 2K with or
@@ -20,18 +21,12 @@
  * channel (gamma, beta, moving mean, moving variance; gamma/beta only when `scale`/`center`), as Keras counts
  * them; of these only gamma and beta are trainable.
  */
-import { windowGeometry } from './conv-geometry.ts';
 import type { LayerSpec, ModelSpec } from './layers.ts';
+import { layerKind } from './layer-registry.ts';
+import { fmtShape } from './layer-kinds/shape-rules.ts';
+import { ModelSpecError } from './model-spec-error.ts';
 
-/** A spec that does not describe a computable model; `layer` names the offending layer when there is one. */
-export class ModelSpecError extends Error {
-  readonly layer: string | undefined;
-  constructor(message: string, layer?: string) {
-    super(message);
-    this.name = 'ModelSpecError';
-    this.layer = layer;
-  }
-}
+export { ModelSpecError } from './model-spec-error.ts';
 
 /** The shapes, sizes and cost of one layer. */
 export interface LayerSummary {
@@ -68,110 +63,12 @@ export interface ModelSummary {
  */
 const LAYER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const isPositiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
-const fmtShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
-function layerError(layer: LayerSpec, problem: string): ModelSpecError {
-  return new ModelSpecError(`layer '${layer.name}' (${layer.kind}): ${problem}`, layer.name);
-}
-
-function requirePositiveInts(layer: LayerSpec, what: string, values: readonly number[]): void {
-  if (!values.every(isPositiveInt)) throw layerError(layer, `${what} must be positive integers, got ${fmtShape(values)}`);
-}
-
-function requireMap(layer: LayerSpec, input: readonly number[]): [number, number, number] {
-  if (input.length !== 3) {
-    throw layerError(layer, `needs a feature map [height, width, channels] but gets ${fmtShape(input)}`);
-  }
-  return input as [number, number, number];
-}
-
-/** Applies windowGeometry, turning its RangeError into an error that names the layer. */
-function windowOutput(layer: LayerSpec, input: readonly number[], k: [number, number], s: [number, number], padding: 'same' | 'valid') {
-  const [h, w] = input;
-  try {
-    return windowGeometry(h, w, k[0], k[1], s[0], s[1], padding);
-  } catch (err) {
-    throw layerError(layer, (err as Error).message);
-  }
-}
-
-/** Infers one layer's output shape, weight shapes, parameter and FLOP counts from its input shape. */
+/** Infers one layer's output shape, weight shapes, parameter and FLOP counts from its input shape (its kind's rule). */
 export function summarizeLayer(layer: LayerSpec, inputShape: readonly number[]): LayerSummary {
   const input = [...inputShape];
-  const base = { name: layer.name, kind: layer.kind, inputShape: input };
-  const elements = product(input);
-  switch (layer.kind) {
-    case 'conv2d': {
-      const [, , inC] = requireMap(layer, input);
-      requirePositiveInts(layer, 'filters, kernelSize and strides', [layer.filters, ...layer.kernelSize, ...layer.strides]);
-      const g = windowOutput(layer, input, layer.kernelSize, layer.strides, layer.padding);
-      const [kH, kW] = layer.kernelSize;
-      const weightShapes: Record<string, number[]> = { kernel: [kH, kW, inC, layer.filters] };
-      if (layer.useBias) weightShapes.bias = [layer.filters];
-      const outputs = g.outH * g.outW * layer.filters;
-      const params = sumSizes(weightShapes);
-      const flops = outputs * (2 * kH * kW * inC + activationFlops(layer.activation));
-      return { ...base, outputShape: [g.outH, g.outW, layer.filters], weightShapes, params, trainableParams: params, flops };
-    }
-    case 'dense': {
-      if (input.length !== 1) {
-        throw layerError(layer, `needs a flat input [features] but gets ${fmtShape(input)}; add a flatten layer before it`);
-      }
-      requirePositiveInts(layer, 'units', [layer.units]);
-      const inF = input[0];
-      const weightShapes: Record<string, number[]> = { kernel: [inF, layer.units] };
-      if (layer.useBias) weightShapes.bias = [layer.units];
-      const params = sumSizes(weightShapes);
-      const flops = layer.units * (2 * inF + activationFlops(layer.activation));
-      return { ...base, outputShape: [layer.units], weightShapes, params, trainableParams: params, flops };
-    }
-    case 'maxpool':
-    case 'avgpool': {
-      const [, , c] = requireMap(layer, input);
-      requirePositiveInts(layer, 'poolSize and strides', [...layer.poolSize, ...layer.strides]);
-      const g = windowOutput(layer, input, layer.poolSize, layer.strides, layer.padding);
-      const window = layer.poolSize[0] * layer.poolSize[1];
-      // max: window - 1 comparisons; average: window - 1 adds and one multiply by 1/count.
-      const perOutput = layer.kind === 'maxpool' ? window - 1 : window;
-      return { ...base, outputShape: [g.outH, g.outW, c], weightShapes: {}, params: 0, trainableParams: 0, flops: g.outH * g.outW * c * perOutput };
-    }
-    case 'batchnorm': {
-      if (input.length === 0) throw layerError(layer, 'needs an input with a channel axis');
-      if (!(layer.epsilon > 0)) throw layerError(layer, `epsilon must be positive, got ${layer.epsilon}`);
-      const c = input[input.length - 1];
-      const weightShapes: Record<string, number[]> = {};
-      if (layer.scale) weightShapes.gamma = [c];
-      if (layer.center) weightShapes.beta = [c];
-      weightShapes.moving_mean = [c];
-      weightShapes.moving_variance = [c];
-      const trainableParams = (layer.scale ? c : 0) + (layer.center ? c : 0);
-      return { ...base, outputShape: input, weightShapes, params: sumSizes(weightShapes), trainableParams, flops: 2 * elements };
-    }
-    case 'dropout': {
-      if (!(layer.rate >= 0 && layer.rate < 1)) throw layerError(layer, `rate must be in [0, 1), got ${layer.rate}`);
-      return { ...base, outputShape: input, weightShapes: {}, params: 0, trainableParams: 0, flops: 0 };
-    }
-    case 'flatten':
-      return { ...base, outputShape: [elements], weightShapes: {}, params: 0, trainableParams: 0, flops: 0 };
-    case 'relu':
-      return { ...base, outputShape: input, weightShapes: {}, params: 0, trainableParams: 0, flops: elements };
-    case 'softmax':
-      return { ...base, outputShape: input, weightShapes: {}, params: 0, trainableParams: 0, flops: 3 * elements };
-    default: {
-      const unknown = layer as { name?: unknown; kind?: unknown };
-      throw new ModelSpecError(`layer '${String(unknown.name)}': unknown kind '${String(unknown.kind)}'`, String(unknown.name));
-    }
-  }
-}
-
-function activationFlops(activation: 'linear' | 'relu' | 'softmax'): number {
-  return activation === 'relu' ? 1 : activation === 'softmax' ? 3 : 0;
-}
-
-function sumSizes(shapes: Record<string, number[]>): number {
-  return Object.values(shapes).reduce((sum, s) => sum + product(s), 0);
+  return { name: layer.name, kind: layer.kind, inputShape: input, ...layerKind(layer).summarize(layer, input) };
 }
 
 /**

@@ -4,19 +4,23 @@
  * channel remapping: new channel j of the edited layer is old channel source[j] (or a fresh one), and every
  * consumer weight that reads new channel j is old channel source[j]'s weight times outgoingScale[j].
  *
- * From the edited layer the channels travel, one to one, through
- *   - relu, dropout, maxpool, avgpool: per-channel, no weights, nothing to do;
- *   - batchnorm: per-channel gamma, beta, moving_mean, moving_variance, gathered like the channels;
- *   - flatten: the channel axis becomes part of the feature axis, feature f = p * C + k with p = h * W + w the
+ * From the edited layer the channels travel, one to one, through layers whose kind's channel flow
+ * (src/nn/layer-kinds/layer-kind.ts, ChannelFlow) is
+ *   - 'per-channel' (relu, dropout, maxpool, avgpool): no weights, nothing to do;
+ *   - 'per-channel-weights' (batchnorm): per-channel gamma, beta, moving_mean, moving_variance, gathered like the
+ *     channels;
+ *   - 'flatten': the channel axis becomes part of the feature axis, feature f = p * C + k with p = h * W + w the
  *     spatial position (NHWC flattened row-major over (h, w, c)), so from here on every per-channel weight has
  *     `positions` = H * W copies of the channel axis;
- * until the consumer, the first conv or dense layer, whose input channels are the edited channels:
+ * until the consumer (kind flow 'consumer': the first conv or dense layer), whose input channels are the edited
+ * channels:
  *   - conv kernel HWIO [kh, kw, C, cout]: seen as [kh * kw, C, cout], the C axis is remapped;
  *   - dense kernel [P * C, units]: seen as [P, C, units], the C axis is remapped (P = 1 without a flatten).
- * A softmax on the way mixes the channels, and a layer with no consumer feeds the model's output; neither can be
- * edited this way.
+ * A layer that mixes the channels (softmax) on the way, and a layer with no consumer, which feeds the model's
+ * output, cannot be edited this way.
  */
 import type { Model, Tensor } from '../nn/layers.ts';
+import { layerKind } from '../nn/layer-registry.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { copyModel } from './model-copy.ts';
 import { SurgeryError } from './surgery-error.ts';
@@ -41,39 +45,35 @@ export function traceChannels(model: Model, layerName: string): ChannelRoute {
     throw new SurgeryError(`model '${spec.name}' has no layer '${layerName}' (layers: ${spec.layers.map((l) => l.name).join(', ')})`, layerName);
   }
   const layer = spec.layers[index];
-  if (layer.kind !== 'conv2d' && layer.kind !== 'dense') {
+  const editable = layerKind(layer).channels.editable;
+  if (!editable) {
     throw new SurgeryError(`layer '${layerName}' is a ${layer.kind}; only conv2d and dense layers have kernels to edit`, layerName);
   }
   const summary = summarizeModel(spec);
-  const channels = layer.kind === 'conv2d' ? layer.filters : layer.units;
+  const channels = editable.count(layer);
   const batchNorms: ChannelRoute['batchNorms'] = [];
   let positions = 1;
   for (let i = index + 1; i < spec.layers.length; i++) {
     const next = spec.layers[i];
-    switch (next.kind) {
-      case 'relu':
-      case 'dropout':
-      case 'maxpool':
-      case 'avgpool':
+    const flow = layerKind(next).channels.flow(next, summary.layers[i].inputShape);
+    switch (flow.type) {
+      case 'per-channel':
         break;
-      case 'batchnorm':
+      case 'per-channel-weights':
         batchNorms.push({ index: i, positions });
         break;
-      case 'flatten': {
-        const input = summary.layers[i].inputShape;
-        // [H, W, C] -> H*W positions of C channels; a flatten of a flat vector changes nothing.
-        if (input.length === 3) positions *= input[0] * input[1];
+      case 'flatten':
+        positions *= flow.positions;
         break;
-      }
-      case 'conv2d':
-        return { index, channels, batchNorms, consumer: { index: i, positions: next.kernelSize[0] * next.kernelSize[1] } };
-      case 'dense':
-        return { index, channels, batchNorms, consumer: { index: i, positions } };
-      case 'softmax':
+      case 'consumer':
+        return { index, channels, batchNorms, consumer: { index: i, positions: positions * flow.taps } };
+      case 'mixes':
         throw new SurgeryError(
-          `layer '${layerName}': its channels go through softmax '${next.name}', which mixes them, before any conv or dense layer reads them; cannot edit them one by one`,
+          `layer '${layerName}': its channels go through ${next.kind} '${next.name}', which mixes them, before any conv or dense layer reads them; cannot edit them one by one`,
           layerName,
         );
+      default:
+        throw new Error(`traceChannels: unknown channel flow ${JSON.stringify(flow satisfies never)} of layer '${next.name}'`);
     }
   }
   throw new SurgeryError(
@@ -144,8 +144,9 @@ export function remapChannels(model: Model, route: ChannelRoute, plan: ChannelPl
   const fanIn = kernel.data.length / C;
   own.kernel = tensor([...kernel.shape.slice(0, -1), next], gatherChannels(kernel.data, fanIn, C, 1, plan.source, null, 0));
   if (own.bias) own.bias = tensor([next], gatherChannels(own.bias.data, 1, C, 1, plan.source, null, 0));
-  if (layer.kind === 'conv2d') layer.filters = next;
-  else if (layer.kind === 'dense') layer.units = next;
+  const editable = layerKind(layer).channels.editable;
+  if (!editable) throw new SurgeryError(`layer '${layer.name}' is a ${layer.kind}, which has no channels to edit`, layer.name);
+  spec.layers[route.index] = editable.withCount(layer, next);
 
   // Batch norms: each vector is [positions * C], feature p * C + k.
   for (const { index, positions } of route.batchNorms) {
@@ -164,8 +165,8 @@ export function remapChannels(model: Model, route: ChannelRoute, plan: ChannelPl
   const positions = route.consumer.positions;
   const scale = plan.source.map((k, j) => (k === null ? 0 : plan.outgoingScale[j]));
   const data = gatherChannels(ck.data, positions, C, outputs, plan.source, scale, 0);
-  consumerWeights.kernel = consumer.kind === 'conv2d'
-    ? tensor([ck.shape[0], ck.shape[1], next, outputs], data)
-    : tensor([positions * next, outputs], data);
+  // The axis before the outputs holds the channels (a conv's HWIO C, or a dense layer's P * C rows): it scales by next / C.
+  const inputAxis = ck.shape.length - 2;
+  consumerWeights.kernel = tensor(ck.shape.map((d, axis) => (axis === inputAxis ? (d / C) * next : d)), data);
   return out;
 }

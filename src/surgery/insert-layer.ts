@@ -14,6 +14,7 @@
  */
 import { windowGeometry } from '../gpu/kernels/window-geometry.ts';
 import type { Conv2dLayer, Model } from '../nn/layers.ts';
+import { layerKind } from '../nn/layer-registry.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { copyModel } from './model-copy.ts';
 import { SurgeryError } from './surgery-error.ts';
@@ -33,19 +34,15 @@ export interface InsertOptions {
 /** Why the output of layer `index` can be negative, or null when it never is (so an identity ReLU conv keeps it). */
 function negativeOutputReason(model: Model, index: number): string | null {
   const layer = model.spec.layers[index];
-  switch (layer.kind) {
-    case 'relu':
+  const sign = layerKind(layer).outputSign(layer);
+  switch (sign.type) {
+    case 'non-negative':
       return null;
-    case 'conv2d':
-    case 'dense':
-      return layer.activation === 'relu' ? null : `it is a ${layer.kind} with activation '${layer.activation}'`;
-    case 'maxpool':
-    case 'avgpool':
-    case 'dropout':
+    case 'as-input':
       // Pooling and dropout keep the sign; what matters is their input.
       return index === 0 ? 'its input is the raw model input' : negativeOutputReason(model, index - 1);
-    default:
-      return `it is a ${layer.kind}`;
+    case 'any':
+      return sign.reason;
   }
 }
 
