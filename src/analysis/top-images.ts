@@ -8,7 +8,7 @@ import type { GpuContext } from '../gpu/context.ts';
 import type { GpuDataset } from '../data/gpu-dataset.ts';
 import { poolImage, poolLabel } from '../data/dataset.ts';
 import type { Model } from '../nn/layers.ts';
-import { Evaluator } from '../nn/evaluator.ts';
+import { InferenceRunner, type InferenceRunOptions } from '../nn/inference-runner.ts';
 import { mapSource } from './map-source.ts';
 
 /** An image that excites a kernel: its pool index, class, score (mean of its map) and HWC bytes. */
@@ -19,19 +19,23 @@ export interface TopImage {
   image: Uint8Array;
 }
 
+/** The `count` images of `indices` whose map of `kernel` has the largest mean; `options`: cancellation, progress. */
 export async function topActivatingImages(
   ctx: GpuContext, model: Model, data: GpuDataset, indices: Uint32Array, layer: string, kernel: number, count: number,
+  options: Pick<InferenceRunOptions, 'signal' | 'onProgress'> = {},
 ): Promise<TopImage[]> {
   const source = mapSource(model.spec, layer);
-  const evaluator = await Evaluator.create(ctx, model, data, Math.min(128, indices.length));
+  const runner = await InferenceRunner.create(ctx, model, data, Math.min(128, indices.length));
   try {
-    const [height, width, kernels] = evaluator.network.summary.layers[source.sourceIndex].outputShape;
+    const [height, width, kernels] = runner.network.summary.layers[source.sourceIndex].outputShape;
     if (!(kernel >= 0 && kernel < kernels)) throw new RangeError(`layer '${layer}' has kernels 0..${kernels - 1}, not ${kernel}`);
     const positions = height * width;
     const scores: { index: number; score: number }[] = [];
-    await evaluator.evaluate(indices, {
+    await runner.run(indices, {
+      ...options,
+      label: `top images of ${layer} kernel ${kernel}`,
       onBatch: async (rows, start) => {
-        const maps = await ctx.readFloat32(evaluator.network.outputs[source.sourceIndex], rows * positions * kernels);
+        const maps = await ctx.readFloat32(runner.network.outputs[source.sourceIndex], rows * positions * kernels);
         for (let r = 0; r < rows; r++) {
           // NHWC: element (r, p, k) is at (r * positions + p) * kernels + k.
           let sum = 0;
@@ -45,6 +49,6 @@ export async function topActivatingImages(
       index, score, label: poolLabel(data.dataset, index), image: poolImage(data.dataset, index).slice(),
     }));
   } finally {
-    evaluator.destroy();
+    runner.destroy();
   }
 }

@@ -21,6 +21,8 @@ export async function analyseLayer(
   split: SplitDataset,
   request: AnalyseRequest,
   onProgress: (fraction: number) => void,
+  /** Cancels between GPU batches: the call then rejects with a CancelledError (src/nn/cancellation.ts). */
+  signal?: AbortSignal,
 ): Promise<Omit<LayerMaps, 'versionId' | 'restored'>> {
   const started = performance.now();
   const set = selectAnalysisSet(data.dataset, split.test, request.perClass > 0 ? { perClass: request.perClass } : {});
@@ -31,6 +33,7 @@ export async function analyseLayer(
     tau: request.tau,
     ablation: request.ablation,
     batchSize: Math.min(BATCH, set.indices.length),
+    signal,
     onProgress: (p) => onProgress(p.phase === 'counting' ? (countShare * p.done) / p.total : countShare + ((1 - countShare) * p.done) / p.total),
   });
   const layer = result.layers[0];

@@ -6,7 +6,7 @@
 import type { DatasetSummary } from '../data/summary.ts';
 import type { TrainConfig } from '../nn/train-config.ts';
 import type { TrainEvent, TrainResult } from '../nn/trainer.ts';
-import type { EvaluationResult } from '../nn/evaluator.ts';
+import type { EvaluationResult } from '../nn/evaluation-tally.ts';
 import type { Edit } from '../surgery/edits.ts';
 import type { KernelStats } from '../analysis/kernel-stats.ts';
 import type { Suggestion } from '../analysis/suggestions.ts';

@@ -16,7 +16,7 @@ import type { ImageDataset } from '../data/dataset.ts';
 import { shuffleIndices, type SplitDataset } from '../data/splits.ts';
 import type { Model } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
-import { Evaluator } from '../nn/evaluator.ts';
+import { InferenceRunner } from '../nn/inference-runner.ts';
 import { train, TrainingControl, type TrainEvent } from '../nn/trainer.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../nn/train-config.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
@@ -324,7 +324,7 @@ export class StudioSession {
     checkModelFitsDataset(model.spec, this.requireData().dataset);
     const { split } = splitForModelCached(this, model);
     const set = evaluationSet(split, which, limit);
-    const evaluator = await Evaluator.create(this.gpu(), model, this.gpuDataset(), Math.min(256, Math.max(1, set.indices.length)));
+    const evaluator = await InferenceRunner.create(this.gpu(), model, this.gpuDataset(), Math.min(256, Math.max(1, set.indices.length)));
     try {
       const r = await evaluator.evaluate(set.indices, {
         onBatch: () => {
