@@ -6,8 +6,8 @@
  *   outside the grid or in a gap -> background; else v = values[((order[row]*C + col)*H + y)*W + x],
  *   t = v (AOM) or (v + 1)/2 (CSM), colour = table[round(clamp(t, 0, 1) * 255)], each channel round(c * 255).
  */
-import { colourTable } from '../ui/colormap.ts';
-import { GRID_GAP } from '../ui/gpu/grid-geometry.ts';
+import { colourTable } from '../render/colormap.ts';
+import { GRID_GAP } from '../render/grid-geometry.ts';
 import type { MapKind } from '../session/engine-api.ts';
 
 export interface GridReferenceInput {

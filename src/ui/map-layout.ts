@@ -4,7 +4,7 @@
  * (shaders/heatmap-grid.wgsl): cells of W x H grid units with GAP units between, canvas = pan + zoom * grid.
  */
 import type { KernelSort, KernelStats, LayerMaps, MapKind } from '../session/engine-api.ts';
-import { GRID_GAP } from './gpu/grid-geometry.ts';
+import { GRID_GAP } from '../render/grid-geometry.ts';
 
 /** Kernel indices in display order for a sort key (ties keep index order). */
 export function kernelOrder(stats: readonly KernelStats[], sort: KernelSort): number[] {

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGpu, randomArray } from '../helpers/gpu.ts';
-import { BACKGROUND, HeatmapGrid } from '../../src/ui/gpu/heatmap-grid.ts';
+import { BACKGROUND, HeatmapGrid } from '../../src/render/heatmap-grid.ts';
 import { heatmapGridReference } from '../../src/reference/heatmap-grid.ts';
 import type { MapKind } from '../../src/session/engine-api.ts';
 

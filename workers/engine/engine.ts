@@ -10,7 +10,7 @@ import type { GpuContext } from '../../src/gpu/context.ts';
 import { mnistRef, architectureByName } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
 import type { TrainEvent } from '../../src/nn/trainer.ts';
-import { HeatmapGrid, isSoftwareAdapter } from '../../src/ui/gpu/heatmap-grid.ts';
+import { HeatmapGrid, isSoftwareAdapter } from '../../src/render/heatmap-grid.ts';
 import { modelFromUserFiles, modelToFiles } from '../../src/session/model-files.ts';
 import { readUserFiles } from '../../src/session/user-files.ts';
 import { architecturesFor } from '../../src/session/fit-check.ts';

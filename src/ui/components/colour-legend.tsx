@@ -1,6 +1,6 @@
 /** The colour scale of the maps, drawn from the same table the WebGPU shader uses. */
 import { createEffect } from 'solid-js';
-import { colourTable } from '../colormap.ts';
+import { colourTable } from '../../render/colormap.ts';
 import type { MapKind } from '../../session/engine-api.ts';
 
 export function ColourLegend(props: { kind: MapKind }) {

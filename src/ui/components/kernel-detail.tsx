@@ -3,7 +3,7 @@ import { For, Show, createEffect, createResource } from 'solid-js';
 import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { engine } from '../engine-client.ts';
-import { paintMap } from '../colormap.ts';
+import { paintMap } from '../../render/colormap.ts';
 import { dataset } from '../stores/dataset-store.ts';
 import { ImageCanvas } from './image-canvas.tsx';
 

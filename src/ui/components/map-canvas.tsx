@@ -9,7 +9,7 @@ import { engine, transfer } from '../engine-client.ts';
 import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { setSession } from '../stores/session-store.ts';
-import { GRID_GAP } from '../gpu/grid-geometry.ts';
+import { GRID_GAP } from '../../render/grid-geometry.ts';
 import { MARGIN, fitZoom, gridSize, hitTest } from '../map-layout.ts';
 
 export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {

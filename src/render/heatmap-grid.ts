@@ -13,11 +13,11 @@
  * An OffscreenCanvas takes one kind of context for life, so the mode is chosen when the canvas is attached.
  */
 import { mat3 } from 'wgpu-matrix';
-import type { GpuContext } from '../../gpu/context.ts';
-import { shaderText } from '../../gpu/shader-source.ts';
-import { GpuValidationError } from '../../gpu/errors.ts';
-import { colourTable } from '../colormap.ts';
-import type { GridLayout, MapKind, MapView, RenderMode } from '../../session/engine-api.ts';
+import type { GpuContext } from '../gpu/context.ts';
+import { shaderText } from '../gpu/shader-source.ts';
+import { GpuValidationError } from '../gpu/errors.ts';
+import type { GridLayout, MapKind, MapView, RenderMode } from '../session/engine-api.ts';
+import { colourTable } from './colormap.ts';
 import { GRID_GAP } from './grid-geometry.ts';
 
 const FILE = 'heatmap-grid.wgsl';
