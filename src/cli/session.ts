@@ -3,7 +3,7 @@
  * architecture name or a model.json path) and `--dataset` (a spec) into a model and a split dataset, checking that
  * they fit each other, and choosing the split to work on.
  */
-import { loadDatasetFromSpec } from '../data/spec.ts';
+import { loadDatasetFromSpec } from '../data/node-files.ts';
 import { splitDataset, type SplitDataset } from '../data/splits.ts';
 import { ARCHITECTURES, architectureByName } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';

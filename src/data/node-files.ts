@@ -16,7 +16,7 @@ import { imageKind } from './image-decode.ts';
 import { isIgnoredPath, isImagePath, loadImageFolder, unzipFolder, type FolderFile } from './image-folder.ts';
 import { checkIdxSize, loadIdxDataset, parseIdxHeader, type IdxPair } from './idx.ts';
 import { loadMnistFiles, MNIST_FILE_NAMES, type MnistFiles } from './mnist.ts';
-import type { DatasetSpec } from './spec.ts';
+import { parseDatasetSpec, type DatasetSpec } from './spec.ts';
 import { isTarHeader } from './tar.ts';
 
 /** How much of a file is read to check its header. */
@@ -203,8 +203,16 @@ export function loadFolderPath(path: string, size?: { height: number; width: num
   return dataset;
 }
 
-/** Loads a parsed spec from the file system (spec.ts's loadDatasetFromSpec is the usual entry). */
-export function loadDatasetSpecFromFiles(spec: DatasetSpec): ImageDataset {
+/**
+ * Loads the dataset a spec names (spec.ts), given as text (`mnist`, `idx:<images>,<labels>`, ...) or parsed. A bad
+ * spec or a bad file rejects with a DatasetError that names it. (It lives here, not in spec.ts, so that the pure
+ * parser does not depend on the file reader: spec.ts is imported by code that also runs in the page.)
+ */
+export async function loadDatasetFromSpec(spec: string | DatasetSpec): Promise<ImageDataset> {
+  return loadParsedSpec(typeof spec === 'string' ? parseDatasetSpec(spec) : spec);
+}
+
+function loadParsedSpec(spec: DatasetSpec): ImageDataset {
   switch (spec.kind) {
     case 'mnist':
       return loadBuiltInMnist();

@@ -7,10 +7,10 @@
  *   cifar10:<tar.gz, tar, dir or .bin>      cifar100:<tar.gz, tar, dir or .bin>
  *   folder:<dir or .zip>[@<height>x<width>] one sub-folder per class; the size resizes every image to it
  *
- * Parsing is pure (the page can show a spec); loading reads files and so runs in Node only (node-files.ts).
+ * Parsing is pure (the page can show a spec); loading reads files and so runs in Node only (node-files.ts's
+ * loadDatasetFromSpec).
  */
 import { DatasetError } from './dataset-error.ts';
-import type { ImageDataset } from './dataset.ts';
 
 export const DEFAULT_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
@@ -66,15 +66,4 @@ export function parseDatasetSpec(text: string): DatasetSpec {
     default:
       return fail(`'${kind}' is not a dataset kind`);
   }
-}
-
-/**
- * Loads the dataset a spec names (Node only: it reads files). The Node reader is imported on demand, under a
- * computed name, so that a page bundling this module never pulls in node:fs.
- */
-export async function loadDatasetFromSpec(spec: string | DatasetSpec): Promise<ImageDataset> {
-  const parsed = typeof spec === 'string' ? parseDatasetSpec(spec) : spec;
-  const moduleName = './node-files.ts';
-  const files = (await import(/* @vite-ignore */ moduleName)) as typeof import('./node-files.ts');
-  return files.loadDatasetSpecFromFiles(parsed);
 }

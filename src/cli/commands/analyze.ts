@@ -16,7 +16,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireGpu } from '../../gpu/device.ts';
-import { loadDatasetFromSpec } from '../../data/spec.ts';
+import { loadDatasetFromSpec } from '../../data/node-files.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { loadModelDir } from '../../io/model-files-node.ts';

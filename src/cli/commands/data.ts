@@ -5,7 +5,8 @@
  */
 import { formatBytes } from '../../gpu/context.ts';
 import { DatasetError } from '../../data/dataset-error.ts';
-import { DATASET_SPEC_HELP, loadDatasetFromSpec } from '../../data/spec.ts';
+import { loadDatasetFromSpec } from '../../data/node-files.ts';
+import { DATASET_SPEC_HELP } from '../../data/spec.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';
 import type { CommandIo } from '../command-io.ts';
