@@ -4,11 +4,11 @@
  */
 import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
-import { Evaluator } from '../../nn/evaluator.ts';
+import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const EVAL = {
   name: 'eval',
@@ -30,13 +30,11 @@ async function runEval({ values }: CommandLine<typeof EVAL.options>, io: Command
   const modelArg = values.model;
   const datasetArg = values.dataset;
   const splitName = values.split;
-  const split = await loadSplit(datasetArg, values['split-seed']);
-  const { model } = await resolveModel(modelArg, split, 1);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const indices = splitIndices(split, splitName);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
-  const evaluator = await Evaluator.create(ctx, model, data, values.batch);
+  const evaluator = await InferenceRunner.create(ctx, model, data, values.batch);
   const result = await evaluator.evaluate(indices);
   evaluator.destroy();
   data.destroy();

@@ -7,11 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { encodeNpy } from '../../io/npy.ts';
-import { Evaluator } from '../../nn/evaluator.ts';
+import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const PREDICT = {
   name: 'predict',
@@ -35,15 +35,13 @@ async function runPredict({ values }: CommandLine<typeof PREDICT.options>, io: C
   const modelArg = values.model;
   const datasetArg = values.dataset;
   const out = values.out;
-  const split = await loadSplit(datasetArg, values['split-seed']);
-  const { model } = await resolveModel(modelArg, split, 1);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const all = splitIndices(split, values.split);
   const limit = values.limit ?? all.length;
   const indices = all.subarray(0, Math.min(limit, all.length));
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
-  const evaluator = await Evaluator.create(ctx, model, data, Math.min(values.batch, indices.length));
+  const evaluator = await InferenceRunner.create(ctx, model, data, Math.min(values.batch, indices.length));
   const classes = evaluator.network.classCount;
   const logits = new Float32Array(indices.length * classes);
   const result = await evaluator.evaluate(indices, {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { saveModelDir } from '../../io/model-files-node.ts';
-import { Evaluator } from '../../nn/evaluator.ts';
+import { InferenceRunner } from '../../nn/inference-runner.ts';
 import { summarizeModel } from '../../nn/shapes.ts';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
 import { train, TrainingControl, type TrainEvent } from '../../nn/trainer.ts';
@@ -21,7 +21,7 @@ import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+import { loadModelAndSplit } from '../session.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 
@@ -80,9 +80,10 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
-  const { model } = await resolveModel(modelArg, split, config.seed);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit(
+    { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
+    io,
+  );
   const summary = summarizeModel(model.spec);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
@@ -114,7 +115,7 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
 
   let test = null;
   if (split.test.length > 0 && result.ended !== 'device-lost') {
-    const evaluator = await Evaluator.create(ctx, trained, data, 256);
+    const evaluator = await InferenceRunner.create(ctx, trained, data, 256);
     test = await evaluator.evaluate(split.test);
     evaluator.destroy();
   }
