@@ -21,7 +21,7 @@ import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { loadModelAndSplit } from '../session.ts';
+import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 
@@ -80,10 +80,9 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
   };
   checkTrainConfig(config);
 
-  const { model, split } = await loadModelAndSplit(
-    { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
-    io,
-  );
+  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
+  const { model } = await resolveModel(modelArg, split, config.seed);
+  checkModelFitsDataset(model, split);
   const summary = summarizeModel(model.spec);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
