@@ -163,10 +163,10 @@ export async function train(
     const batchIndices = new Uint32Array(B);
     // CPU copy of the weights at the last epoch boundary: what survives a lost GPU device.
     let lastEpochWeights = model.weights;
+    let previousStepDone: Promise<void> | null = null;
     try {
     outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
       const epochStart = performance.now();
-    let previousStepDone: Promise<void> | null = null;
       const order = shuffleIndices(split.train, (config.seed * 1000003 + epoch) >>> 0);
       let windowStart = performance.now();
       let windowSteps = 0;
@@ -198,9 +198,6 @@ export async function train(
         if (readBack) copyWeights(encoder, 'copy', 1 - good);
         encodeCalls(encoder, [...network.backward, ...optimizers.map((o) => o.call)], 'backward and update');
         ctx.device.queue.submit([encoder.finish()]);
-        step++;
-        windowSteps++;
-        if (readBack) {
         // At most two steps in the GPU's queue: wait for the previous step before encoding the next. This keeps
         // the CPU one step ahead (no bubble on a real GPU) and, because the wait goes through the event loop,
         // lets a Stop or Pause from the page (a worker message) or Ctrl-C land before the next step: they take
@@ -208,6 +205,9 @@ export async function train(
         const done = ctx.device.queue.onSubmittedWorkDone();
         if (previousStepDone) await previousStepDone;
         previousStepDone = done;
+        step++;
+        windowSteps++;
+        if (readBack) {
           const [lossSum, correctCount] = await ctx.readFloat32(totals, 2);
           const rows = windowSteps * B;
           if (!Number.isFinite(lossSum)) {
