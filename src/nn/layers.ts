@@ -86,6 +86,12 @@ export interface ModelSpec {
   preprocessing: Preprocessing;
   /** Class names, when known (from the dataset the model was trained on). */
   classNames?: string[];
+  /**
+   * The train / validation / test split of the data the weights were trained on (seed, fractions, the dataset's
+   * fingerprint), so every later evaluation and analysis uses the model's own held-out images. Absent for models
+   * that were never trained here (built-in architectures before training, imported files): they get the default.
+   */
+  split?: SplitRecord;
 }
 
 /** A dense float32 tensor on the CPU. */
@@ -102,11 +108,5 @@ export type ModelWeights = Record<string, Record<string, Tensor>>;
 
 export interface Model {
   spec: ModelSpec;
-  /**
-   * The train / validation / test split of the data the weights were trained on (seed, fractions, the dataset's
-   * fingerprint), so every later evaluation and analysis uses the model's own held-out images. Absent for models
-   * that were never trained here (built-in architectures before training, imported files): they get the default.
-   */
-  split?: SplitRecord;
   weights: ModelWeights;
 }
