@@ -1,66 +1,63 @@
 /**
- * What the model-handling commands (train, eval, predict, analyze, tune) share: resolving `--model` (a built-in
- * architecture name or a model.json path) and `--dataset` (a spec) into a model and a split dataset, checking that
- * they fit each other, and choosing the split to work on.
+ * What the model-handling commands (train, eval, predict, analyze, tune) share, on top of the session core
+ * (src/session): resolving `--model` (a built-in architecture name or a model.json path) and `--dataset` (a
+ * spec) into a model and the model's own split (split-policy.ts: the split recorded in the model, or the
+ * default), refusing a model that does not fit the data (fit-check.ts), and telling the user on stderr what
+ * they must know about the split.
  */
 import { loadDatasetFromSpec } from '../data/node-files.ts';
-import { splitDataset, type SplitDataset } from '../data/splits.ts';
+import type { ImageDataset } from '../data/dataset.ts';
+import type { SplitDataset } from '../data/splits.ts';
 import { ARCHITECTURES, architectureByName } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
 import type { Model } from '../nn/layers.ts';
-import { summarizeModel } from '../nn/shapes.ts';
 import { loadModelDir } from '../io/model-files-node.ts';
+import { checkModelFitsDataset } from '../session/fit-check.ts';
+import { splitForModel, type ModelSplit, type SplitChoice } from '../session/split-policy.ts';
+import type { CommandIo } from './command-io.ts';
 import { UsageError } from './usage-error.ts';
 
-export class ModelDatasetMismatchError extends Error {
-  override name = 'ModelDatasetMismatchError';
+export { ModelDatasetMismatchError } from '../session/fit-check.ts';
+
+export interface ModelAndSplit {
+  model: Model;
+  builtIn: boolean;
+  split: SplitDataset;
+  modelSplit: ModelSplit;
 }
 
 /**
- * A model from `--model`: a built-in architecture (fresh weights from `seed`, preprocessing from the dataset's
- * training split) or a saved model.json (its own weights and preprocessing).
+ * Loads `--dataset`, resolves `--model` and draws the model's split. A built-in architecture gets fresh weights
+ * from `seed`, the class names of the data and its input preprocessing from the split's training images; a
+ * saved model keeps its own weights, preprocessing and recorded split. Warnings about the split go to stderr.
  */
-export async function resolveModel(text: string, split: SplitDataset | null, seed: number): Promise<{ model: Model; builtIn: boolean }> {
-  if (text in ARCHITECTURES) {
-    const model = initModel(architectureByName(text), seed);
-    if (split) {
-      model.spec.preprocessing = split.normalisation;
-      model.spec.classNames = [...split.dataset.classNames];
-    }
-    return { model, builtIn: true };
+export async function loadModelAndSplit(
+  options: { model: string; dataset: string; seed: number; choice?: SplitChoice },
+  io: CommandIo,
+): Promise<ModelAndSplit> {
+  const dataset = await loadDatasetFromSpec(options.dataset);
+  const { model, builtIn } = await resolveModel(options.model, options.seed);
+  checkModelFitsDataset(model.spec, dataset);
+  const modelSplit = splitForModel(dataset, model.spec, options.choice);
+  if (builtIn) {
+    model.spec.preprocessing = modelSplit.split.normalisation;
+    model.spec.classNames = [...dataset.classNames];
   }
+  for (const warning of modelSplit.warnings) io.stderr(`warning: ${warning}\n`);
+  return { model, builtIn, split: modelSplit.split, modelSplit };
+}
+
+/** A model from `--model`: a built-in architecture (fresh weights from `seed`) or a saved model.json. */
+export async function resolveModel(text: string, seed: number): Promise<{ model: Model; builtIn: boolean }> {
+  if (Object.hasOwn(ARCHITECTURES, text)) return { model: initModel(architectureByName(text), seed), builtIn: true };
   if (!text.endsWith('.json')) {
     throw new UsageError(`--model must be one of ${Object.keys(ARCHITECTURES).join(', ')} or a path to a model.json, got '${text}'`);
   }
   return { model: await loadModelDir(text), builtIn: false };
 }
 
-/**
- * The seed of the train / validation split, shared by every command (and independent of the training seed), so
- * that fine-tuning with another `--seed` never moves validation images into training: train, eval, predict and tune
- * all split with `--split-seed` (default 1, the pre-trained model's).
- */
-export const DEFAULT_SPLIT_SEED = 1;
-
-export async function loadSplit(spec: string, seed = 0, validationFraction?: number): Promise<SplitDataset> {
-  const dataset = await loadDatasetFromSpec(spec);
-  return splitDataset(dataset, { seed, validationFraction });
-}
-
-/** Throws a clear error when the model's input or output does not fit the dataset. */
-export function checkModelFitsDataset(model: Model, split: SplitDataset): void {
-  const d = split.dataset;
-  const [h, w, c] = model.spec.inputShape;
-  if (h !== d.height || w !== d.width || c !== d.channels) {
-    throw new ModelDatasetMismatchError(
-      `model '${model.spec.name}' takes ${h}x${w}x${c} images but dataset '${d.name}' has ${d.height}x${d.width}x${d.channels} images`,
-    );
-  }
-  const outputs = summarizeModel(model.spec).outputShape.reduce((a, b) => a * b, 1);
-  if (outputs < d.classNames.length) {
-    throw new ModelDatasetMismatchError(`model '${model.spec.name}' has ${outputs} outputs but dataset '${d.name}' has ${d.classNames.length} classes`);
-  }
-}
+/** The dataset of `spec` (for commands that need no model). */
+export const loadDataset = (spec: string): Promise<ImageDataset> => loadDatasetFromSpec(spec);
 
 export type SplitName = 'train' | 'validation' | 'test';
 

@@ -3,14 +3,17 @@
  * checks cannot drift apart between commands.
  */
 import { DATASET_SPEC_HELP } from '../data/spec.ts';
-import { DEFAULT_SPLIT_SEED } from './session.ts';
+import { DEFAULT_SPLIT_SEED } from '../data/splits.ts';
 
 export const DATASET_OPTION = { type: 'string', value: 'SPEC', required: true, description: DATASET_SPEC_HELP } as const;
 
-/** The seed of the train / validation split (independent of any training seed; see session.ts). */
+/**
+ * The seed of the train / validation split (independent of any training seed). No default in the table: without
+ * it a saved model is evaluated on its own recorded split, and anything else on the default (src/session/split-policy.ts).
+ */
 export const SPLIT_SEED_OPTION = {
-  type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_SPLIT_SEED, value: 'S',
-  description: 'seed of the train / validation split',
+  type: 'string', number: 'integer', min: 0, max: 0xffffffff, defaultText: `the model's recorded split, else ${DEFAULT_SPLIT_SEED}`, value: 'S',
+  description: 'seed of the train / validation split; give it only to override the split a model records (you are warned when it differs)',
 } as const;
 
 export const SPLIT_OPTION = {

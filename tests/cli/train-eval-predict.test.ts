@@ -69,6 +69,17 @@ describe('aom-studio train, eval, predict', () => {
     expect(report.confusion).toHaveLength(4);
     expect(report.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(40);
 
+    // The split belongs to the model: train recorded it, and eval on the validation split uses the same images as
+    // train's last validation (so the same figures), with no warning; another --split-seed warns, naming both seeds.
+    expect(model.spec.split?.seed).toBe(1);
+    expect(model.spec.split?.dataset.trainCount).toBe(192);
+    const validation = await run(['eval', '--model', join(out, 'model.json'), '--dataset', spec, '--split', 'validation', '--json']);
+    expect(validation.err).toBe('');
+    expect(JSON.parse(validation.out).accuracy).toBeCloseTo(lines.filter((l) => l.type === 'epoch').at(-1).validation.accuracy, 6);
+    const overridden = await run(['eval', '--model', join(out, 'model.json'), '--dataset', spec, '--split', 'validation', '--split-seed', '2']);
+    expect(overridden.code).toBe(0);
+    expect(overridden.err).toMatch(/warning: model 'tiny' was trained with split seed 1 .* this uses seed 2/);
+
     const npy = join(dir, 'logits.npy');
     const predicted = await run(['predict', '--model', join(out, 'model.json'), '--dataset', spec, '--limit', '25', '--out', npy]);
     expect(predicted.code).toBe(0);

@@ -16,10 +16,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireGpu } from '../../gpu/device.ts';
-import { loadDatasetFromSpec } from '../../data/node-files.ts';
-import { splitDataset } from '../../data/splits.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
-import { loadModelDir } from '../../io/model-files-node.ts';
+import { loadModelAndSplit } from '../session.ts';
 import { encodeNpy } from '../../io/npy.ts';
 import { analyzeModel, type LayerAnalysis, type ModelAnalysis } from '../../analysis/analyze-model.ts';
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
@@ -127,9 +125,10 @@ function formatSuggestion(s: Suggestion): string {
 
 async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: CommandIo): Promise<number> {
   const args = { ...values, perClass: values['per-class'], layers: values.layer };
-  const model = await loadModelDir(args.model);
-  const dataset = await loadDatasetFromSpec(args.dataset);
-  const split = splitDataset(dataset)[args.split];
+  // The model's own split (split-policy.ts): with a model trained here, validation and test are images it never saw.
+  const { model, split: modelSplit } = await loadModelAndSplit({ model: args.model, dataset: args.dataset, seed: 1 }, io);
+  const dataset = modelSplit.dataset;
+  const split = modelSplit[args.split];
   if (split.length === 0) throw new UsageError(`${dataset.name} has no images in its ${args.split} split`);
   const set = selectAnalysisSet(dataset, split, { perClass: args.perClass, seed: 0 });
   const ctx = await acquireGpu();

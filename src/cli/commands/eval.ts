@@ -8,7 +8,7 @@ import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const EVAL = {
   name: 'eval',
@@ -30,9 +30,7 @@ async function runEval({ values }: CommandLine<typeof EVAL.options>, io: Command
   const modelArg = values.model;
   const datasetArg = values.dataset;
   const splitName = values.split;
-  const split = await loadSplit(datasetArg, values['split-seed']);
-  const { model } = await resolveModel(modelArg, split, 1);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const indices = splitIndices(split, splitName);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);

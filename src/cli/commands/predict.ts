@@ -11,7 +11,7 @@ import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel, splitIndices } from '../session.ts';
+import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const PREDICT = {
   name: 'predict',
@@ -35,9 +35,7 @@ async function runPredict({ values }: CommandLine<typeof PREDICT.options>, io: C
   const modelArg = values.model;
   const datasetArg = values.dataset;
   const out = values.out;
-  const split = await loadSplit(datasetArg, values['split-seed']);
-  const { model } = await resolveModel(modelArg, split, 1);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const all = splitIndices(split, values.split);
   const limit = values.limit ?? all.length;
   const indices = all.subarray(0, Math.min(limit, all.length));

@@ -21,7 +21,8 @@ import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+import { loadModelAndSplit } from '../session.ts';
+import { withSplitRecord } from '../../session/split-policy.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 
@@ -80,9 +81,10 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
-  const { model } = await resolveModel(modelArg, split, config.seed);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit(
+    { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
+    io,
+  );
   const summary = summarizeModel(model.spec);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
@@ -110,7 +112,8 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
   };
   const result = await train(ctx, model, data, split, config, onEvent, control);
   process.off('SIGINT', onSigint);
-  const trained = { spec: model.spec, weights: result.weights };
+  // The split is recorded with the weights: every later eval, analyze and the page use the same held-out images.
+  const trained = withSplitRecord({ spec: model.spec, weights: result.weights }, split);
 
   let test = null;
   if (split.test.length > 0 && result.ended !== 'device-lost') {

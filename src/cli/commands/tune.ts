@@ -34,7 +34,8 @@ import { SurgeryError } from '../../surgery/surgery-error.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { checkModelFitsDataset, loadSplit, resolveModel } from '../session.ts';
+import { loadModelAndSplit } from '../session.ts';
+import { withSplitRecord } from '../../session/split-policy.ts';
 
 /** One step of the tuning: the version it produced (or kept) and its numbers. */
 export interface TuneRow {
@@ -162,9 +163,10 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   };
   checkTrainConfig(config);
 
-  const split = await loadSplit(datasetArg, values['split-seed'], values.validation);
-  const { model } = await resolveModel(modelArg, split, seed);
-  checkModelFitsDataset(model, split);
+  const { model, split } = await loadModelAndSplit(
+    { model: modelArg, dataset: datasetArg, seed: seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
+    io,
+  );
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });
   const say = (text: string) => {
     if (!json) io.stdout(text);
@@ -218,7 +220,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
         }
         const edited = history.currentVersion.model;
         const result = await train(ctx, edited, data, split, config);
-        const retrained = history.commit({ spec: edited.spec, weights: result.weights }, { note: `retrained ${result.epochs.length} epoch(s) after editing ${layer}` });
+        const retrained = history.commit(withSplitRecord({ spec: edited.spec, weights: result.weights }, split), { note: `retrained ${result.epochs.length} epoch(s) after editing ${layer}` });
         await evaluateVersion(ctx, history, retrained.id, data, split, config.batchSize);
         await save(retrained.id);
         const notes = result.ended === 'completed' ? skipped : [...skipped, result.message];
