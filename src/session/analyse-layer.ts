@@ -11,6 +11,28 @@ import type { Model } from '../nn/layers.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
 import { analyzeModel } from '../analysis/analyze-model.ts';
 import type { AnalyseRequest, LayerMaps } from './engine-api.ts';
+import { DEFAULT_THRESHOLDS, type Suggestion } from '../analysis/suggestions.ts';
+
+/** Rules that compare ablation impacts (accuracy drops over the analysis set) against a threshold. */
+const ABLATION_RULES: ReadonlySet<Suggestion['rule']> = new Set(['low-impact', 'redundant', 'widen']);
+
+/**
+ * An ablation impact is a difference of accuracies over `images` analysis images, so it moves in steps of one
+ * image (1 / images): with 100 images a step is 1 point, and "costs less than 0.1 points" cannot be told from
+ * "costs up to 1 point". A suggestion that rests on such impacts says so and how many images would resolve it.
+ */
+export function resolutionCaveat(s: Suggestion, images: number): string | null {
+  if (!ABLATION_RULES.has(s.rule) || images <= 0) return null;
+  const threshold = s.rule === 'widen' ? DEFAULT_THRESHOLDS.widenImpact : DEFAULT_THRESHOLDS.minImpact;
+  const step = 1 / images;
+  if (step <= threshold) return null;
+  const needed = Math.ceil(1 / threshold);
+  return (
+    `${images} analysis images resolve accuracy changes of ${(100 * step).toFixed(2)} points (one image), ` +
+    `coarser than this rule's ${(100 * threshold).toFixed(2)}-point threshold: compute the maps over at least ${needed.toLocaleString('en')} images ` +
+    `(${Math.ceil(needed / 10)} per class for 10 classes) before trusting it`
+  );
+}
 
 const BATCH = 128;
 
@@ -50,7 +72,7 @@ export async function analyseLayer(
     csm: layer.csm,
     odm: layer.odm,
     stats: layer.kernels,
-    suggestions: result.suggestions.map((s, i) => ({ ...s, id: `${request.layer}#${i}` })),
+    suggestions: result.suggestions.map((s, i) => ({ ...s, id: `${request.layer}#${i}`, caveat: resolutionCaveat(s, set.indices.length) })),
     accuracy: result.accuracy,
     notes: set.notes,
     seconds: (performance.now() - started) / 1000,

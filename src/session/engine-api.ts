@@ -122,7 +122,11 @@ export type KernelSort = 'index' | 'occurrence' | 'selectivity' | 'redundancy' |
 export type { KernelStats };
 
 /** A suggested edit (issue 5's rules, with the numbers that fired it), given an id for the page's lists. */
-export type SuggestionInfo = Suggestion & { id: string };
+export type SuggestionInfo = Suggestion & {
+  id: string;
+  /** Set when the suggestion rests on differences the analysis set is too small to resolve (and how many images would). */
+  caveat: string | null;
+};
 
 /** The maps of one conv layer, copied to the page for read-outs and detail views (small: K*C*H*W floats). */
 export interface LayerMaps {
@@ -239,7 +243,7 @@ export type EngineNotice =
 
 export interface EngineApi {
   /** Acquires the GPU, restores the session (or opens MNIST + mnist-ref). */
-  init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean }): Promise<InitResult>;
+  init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean; evaluationLimit: number }): Promise<InitResult>;
   datasetInfo(): Promise<DatasetInfo | null>;
   loadBuiltInDataset(): Promise<DatasetInfo>;
   /** Loads the user's files (IDX/gz, CIFAR tar.gz/.bin, image folder or zip); throws a DatasetError message. */

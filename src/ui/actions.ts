@@ -3,6 +3,7 @@
  * its own errors into its domain's `error`, so a failure shows in place, next to the control that caused it.
  */
 import { batch } from 'solid-js';
+import { unwrap } from 'solid-js/store';
 import { engine, proxy } from './engine-client.ts';
 import type { EditRequest, EngineNotice, ModelInfo, SuggestionInfo, TrainEvent } from '../session/engine-api.ts';
 import { setSession } from './stores/session-store.ts';
@@ -11,8 +12,11 @@ import { model, setModel } from './stores/model-store.ts';
 import { curves, setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history, setHistory } from './stores/history-store.ts';
+import { applySettings } from './settings.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** Comlink rebuilds a worker's Error with its name, so a cancellation is recognised on this side too. */
+const isCancel = (error: unknown): boolean => error instanceof Error && (error.name === 'CancelledError' || /was cancelled/.test(error.message));
 
 function onNotice(notice: EngineNotice): void {
   switch (notice.type) {
@@ -29,22 +33,49 @@ function onNotice(notice: EngineNotice): void {
     case 'save-failed':
       setSession('notice', `The session could not be saved: ${notice.message}`);
       break;
+    case 'version-evaluated':
+      void refreshAfterEvaluation();
+      break;
+    case 'warning':
+      setSession('notice', notice.message);
+      break;
   }
 }
 
+/** A version was evaluated in the background: its figures reach the model panel, the history and the comparison. */
+async function refreshAfterEvaluation(): Promise<void> {
+  const [info, historyInfo] = await Promise.all([engine.modelInfo(), engine.history()]);
+  batch(() => {
+    setModel('info', info);
+    setHistory('info', historyInfo);
+  });
+  const c = history.comparison;
+  if (c) setHistory("comparison", await engine.compare(c.a, c.b));
+}
+
+/**
+ * Plain data for postMessage: values read from a Solid store are proxies, which the structured clone of a
+ * worker message refuses ("could not be cloned"); unwrap gives the object underneath, cloned so the worker
+ * never shares it with the store.
+ */
+const plain = <T,>(value: T): T => structuredClone(unwrap(value));
+
 /** Starts the engine (restoring the saved session) and fills every store. */
-export async function start(options: { forceReadback: boolean; fresh: boolean }): Promise<void> {
-  const result = await engine.init(proxy(onNotice), options);
+export async function start(options: { forceReadback: boolean; fresh: boolean; evaluationLimit?: number }): Promise<void> {
+  if (options.evaluationLimit !== undefined) setTraining('evaluationLimit', options.evaluationLimit);
+  const result = await engine.init(proxy(onNotice), { ...options, evaluationLimit: options.evaluationLimit ?? training.evaluationLimit });
   if (!result.ok) {
     setSession({ status: 'failed', error: result.error });
     return;
   }
+  applySettings(await engine.loadSettings());
   const [datasetInfo, modelInfo] = await Promise.all([engine.datasetInfo(), engine.modelInfo()]);
   batch(() => {
     setSession({ status: 'ready', adapter: result.adapter, renderMode: result.renderMode, messages: result.restored.messages });
     setDataset('info', datasetInfo);
   });
   await afterModelChange(modelInfo);
+  setModel('fitting', await engine.fittingArchitectures());
 }
 
 /** Refreshes everything that depends on the current version. */
@@ -63,7 +94,7 @@ export async function loadBuiltIn(): Promise<void> {
   setDataset({ loading: true, error: '' });
   try {
     setDataset('info', await engine.loadBuiltInDataset());
-    setAnalysis('maps', null);
+    await afterDatasetChange();
   } catch (error) {
     setDataset('error', message(error));
   } finally {
@@ -75,11 +106,32 @@ export async function loadFiles(files: File[]): Promise<void> {
   setDataset({ loading: true, error: '' });
   try {
     setDataset('info', await engine.loadDatasetFiles(files));
-    setAnalysis('maps', null);
+    await afterDatasetChange();
   } catch (error) {
     setDataset('error', message(error));
   } finally {
     setDataset('loading', false);
+  }
+}
+
+/** A new dataset: the model's fit and split change with it, and the maps of the old one are gone. */
+async function afterDatasetChange(): Promise<void> {
+  const [info, fitting] = await Promise.all([engine.modelInfo(), engine.fittingArchitectures()]);
+  batch(() => {
+    setModel({ info, fitting });
+    setAnalysis({ maps: null, selected: [], detail: null, hover: null });
+  });
+}
+
+/** Adds a built-in architecture that takes the loaded images, as a new (untrained) version. */
+export async function createModel(architecture: string): Promise<void> {
+  setModel({ busy: true, error: '' });
+  try {
+    await afterModelChange(await engine.createModel(architecture));
+  } catch (error) {
+    setModel('error', message(error));
+  } finally {
+    setModel('busy', false);
   }
 }
 
@@ -144,14 +196,16 @@ export async function startTraining(): Promise<void> {
 export const pauseTraining = () => void engine.pauseTraining();
 export const resumeTraining = () => void engine.resumeTraining();
 export const stopTraining = () => void engine.stopTraining();
+/** Cancels the running maps, ablation or evaluation (between batches; nothing of it is kept). */
+export const cancelJob = () => void engine.cancel();
 
 export async function evaluate(): Promise<void> {
   setTraining({ evaluating: true, error: '' });
   try {
     setTraining('evaluation', await engine.evaluate('test', training.evaluationLimit));
-    setHistory('info', await engine.history());
+    await refreshAfterEvaluation();
   } catch (error) {
-    setTraining('error', message(error));
+    setTraining('error', isCancel(error) ? 'The evaluation was cancelled.' : message(error));
   } finally {
     setTraining('evaluating', false);
   }
@@ -166,7 +220,7 @@ export async function computeMaps(): Promise<void> {
     );
     setAnalysis({ maps, selected: [], detail: null });
   } catch (error) {
-    setAnalysis('error', message(error));
+    setAnalysis('error', isCancel(error) ? `The maps of ${analysis.layer} were cancelled; nothing was kept.` : message(error));
   } finally {
     setAnalysis('running', false);
   }
@@ -183,13 +237,16 @@ async function redrawAfterRecovery(): Promise<void> {
 
 export async function applyEdit(edit: EditRequest, suggestion: SuggestionInfo | null = null): Promise<void> {
   setHistory({ busy: true, error: '' });
+  setAnalysis('applyError', null);
   try {
     const before = model.info?.versionId ?? null;
-    const info = await engine.applyEdit(edit, suggestion);
+    const info = await engine.applyEdit(plain(edit), suggestion && plain(suggestion));
     await afterModelChange(info);
     if (before !== null) setHistory('comparison', await engine.compare(before, info.versionId));
   } catch (error) {
-    setHistory('error', message(error));
+    // The error belongs next to the control that caused it: the suggestion's Apply, or the edits panel.
+    if (suggestion) setAnalysis('applyError', { id: suggestion.id, message: message(error) });
+    else setHistory('error', message(error));
   } finally {
     setHistory('busy', false);
   }

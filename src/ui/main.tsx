@@ -1,7 +1,7 @@
 /**
  * Page entry. Without WebGPU the page says so and how to enable it (never a blank screen); otherwise it starts
  * the engine worker and renders the studio. URL options: `?render=readback` forces the read-back map path,
- * `?fresh` discards the saved session.
+ * `?fresh` discards the saved session, `?eval-limit=N` evaluates versions on N test images (0: all).
  */
 import { render } from 'solid-js/web';
 import 'uplot/dist/uPlot.min.css';
@@ -22,7 +22,8 @@ if (!('gpu' in navigator) || !navigator.gpu) {
   // For the end-to-end tests and the console: the engine's API (e.g. simulateDeviceLoss to exercise recovery).
   (globalThis as { aomStudioEngine?: typeof engine }).aomStudioEngine = engine;
   render(() => <App />, root);
-  start({ forceReadback: params.get('render') === 'readback', fresh: params.has('fresh') }).catch((error: Error) =>
+  const evaluationLimit = params.has('eval-limit') ? Math.max(0, Number(params.get('eval-limit')) || 0) : undefined;
+  start({ forceReadback: params.get('render') === 'readback', fresh: params.has('fresh'), evaluationLimit }).catch((error: Error) =>
     setSession({ status: 'failed', error: error.message }),
   );
 }

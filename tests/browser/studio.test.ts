@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { cifarRecords } from '../helpers/dataset-files.ts';
 
 describe('studio page in Chromium', () => {
   let server: { url: string; close: () => Promise<void> };
@@ -51,12 +52,16 @@ describe('studio page in Chromium', () => {
 
   it('opens on MNIST with mnist-ref and draws the maps of conv1', async () => {
     await withLog('open', async () => {
-      await page.goto(`${server.url}?fresh`);
+      await page.goto(`${server.url}?fresh&eval-limit=200`);
       await visible('studio', 90_000);
       expect(await text('adapter')).toMatch(/GPU: .+/);
       expect(await text('dataset-summary')).toContain('mnist');
       expect(await text('dataset-summary')).toContain('10 classes');
       expect(await text('total-params')).toBe('215,370');
+      // The pre-trained model's figures are on screen from the start, with the images they were measured on.
+      await page.waitForFunction(() => /test accuracy \d+\.\d+% on 200 images/.test(document.querySelector('[data-testid=model-accuracy]')?.textContent ?? ''), null, { timeout: 120_000 });
+      expect(await text('model-accuracy')).toMatch(/95% interval/);
+      expect(await text('model-split')).toMatch(/recorded split: seed 1/);
       await computeSmallMaps();
       await visible('maps-summary', 120_000);
       expect(await text('maps-summary')).toMatch(/conv1: 16 kernels × 10 classes, 28×28 positions, 100 analysis images/);
@@ -150,6 +155,72 @@ describe('studio page in Chromium', () => {
       await screenshot(page, '05-broken-file');
     });
   }, 60_000);
+
+  it('applies a suggestion with one click', async () => {
+    await withLog('apply', async () => {
+      await page.getByTestId('map-layer').selectOption('conv1');
+      await computeSmallMaps();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=apply-suggestion]').length > 0, null, { timeout: 120_000 });
+      const rowsBefore = await historyRows();
+      const paramsBefore = await text('total-params');
+      await page.getByTestId('apply-suggestion').first().click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length === n + 1, rowsBefore, { timeout: 30_000 });
+      expect(await page.getByTestId('apply-error').count()).toBe(0);
+      expect(await text('total-params')).not.toBe(paramsBefore);
+      expect(await text('comparison')).toContain('parameters');
+      // A drop changes the function: the new version is evaluated in the background on the same 200 images.
+      await page.waitForFunction(() => /test accuracy \d+\.\d+% on 200 images/.test(document.querySelector('[data-testid=model-accuracy]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await screenshot(page, '07-suggestion-applied');
+    });
+  }, 300_000);
+
+  it('stops training within a step when Stop is clicked', async () => {
+    await withLog('stop', async () => {
+      await page.getByTestId('subset').fill('1280');
+      await page.getByTestId('epochs').fill('2');
+      await page.locator('[data-testid=training-panel] input[type=number]').nth(1).fill('32'); // batch: 40 steps an epoch
+      await page.getByTestId('train').click();
+      await page.waitForFunction(() => /step [1-9]\d*\//.test(document.querySelector('[data-testid=train-progress]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.getByTestId('stop').click();
+      await page.waitForFunction(() => /done: stopped by request after \d+ steps/.test(document.querySelector('[data-testid=train-progress]')?.textContent ?? ''), null, { timeout: 120_000 });
+      const steps = Number(/after (\d+) steps/.exec(await text('train-progress'))![1]);
+      expect(steps).toBeLessThan(80);
+      await page.getByTestId('epochs').fill('1');
+    });
+  }, 300_000);
+
+  it('cancels maps over the whole test set, and can compute again', async () => {
+    await withLog('cancel maps', async () => {
+      await page.getByTestId('maps-per-class').fill('0');
+      await page.locator('[data-testid=maps-panel] input[type=checkbox]').first().check();
+      expect(await text('maps-images')).toMatch(/0 = all 10,000 test images/);
+      await page.getByTestId('compute-maps').click();
+      await visible('cancel-maps', 30_000);
+      await page.waitForFunction(() => /analysing .* [1-9]\d*%/.test(document.querySelector('[data-testid=maps-panel]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.getByTestId('cancel-maps').click();
+      await page.waitForFunction(() => /were cancelled/.test(document.querySelector('[data-testid=maps-error]')?.textContent ?? ''), null, { timeout: 60_000 });
+      expect(await page.getByTestId('compute-maps').isEnabled()).toBe(true);
+    });
+  }, 300_000);
+
+  it('says what does not fit when the data and the model disagree, and offers what fits', async () => {
+    await withLog('mismatch', async () => {
+      const pixel = (n: number, c: number, y: number, x: number) => (n * 37 + c * 80 + y * 3 + x) % 256;
+      const labels = (count: number) => Array.from({ length: count }, (_, n) => n % 10);
+      await page.getByTestId('dataset-files').setInputFiles([
+        { name: 'data_batch_1.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(cifarRecords(labels(100), pixel)) },
+        { name: 'test_batch.bin', mimeType: 'application/octet-stream', buffer: Buffer.from(cifarRecords(labels(50), pixel)) },
+      ]);
+      await visible('fit-problem', 60_000);
+      expect(await text('fit-problem')).toMatch(/takes 28x28x1 images but dataset '.*' has 32x32x3 images/);
+      expect(await page.getByTestId('compute-maps').isDisabled()).toBe(true);
+      await screenshot(page, '08-mismatch');
+      await page.getByTestId('create-cifar-ref').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=total-params]')?.textContent === '1,116,970', null, { timeout: 30_000 });
+      expect(await page.getByTestId('fit-problem').count()).toBe(0);
+      expect(await page.getByTestId('untrained-warning').count()).toBe(1);
+    });
+  }, 120_000);
 
   it('says so, never blank, when the browser has no WebGPU', async () => {
     const plain = await launchChromium({ webgpu: false });

@@ -38,7 +38,7 @@ export class Engine implements EngineApi {
   private forceReadback = false;
   private recovering: Promise<void> | null = null;
 
-  async init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean }): Promise<InitResult> {
+  async init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean; evaluationLimit: number }): Promise<InitResult> {
     this.notify = onNotice;
     this.forceReadback = options.forceReadback;
     try {
@@ -51,6 +51,7 @@ export class Engine implements EngineApi {
       if (notice.type === 'version-evaluated') void this.persist().then(() => this.notify(notice));
       else this.notify(notice);
     });
+    this.session.evaluationLimit = options.evaluationLimit;
     const messages: string[] = [];
     let restored = false;
     if (options.fresh) await clearSession().catch(() => {});
@@ -149,6 +150,8 @@ export class Engine implements EngineApi {
     this.setDataset(data);
     this.core().restore(saved);
     this.settings = saved.settings ?? {};
+    const limit = (this.settings.training as { evaluationLimit?: unknown } | undefined)?.evaluationLimit;
+    if (typeof limit === 'number') this.core().evaluationLimit = limit;
     const maps = Object.keys(saved.maps).length;
     messages.push(
       `Restored the session saved ${new Date(saved.savedAt).toLocaleString()}: ${this.core().history.size} model version(s), ` +
@@ -180,7 +183,8 @@ export class Engine implements EngineApi {
 
   async saveSettings(settings: Record<string, unknown>): Promise<void> {
     this.settings = structuredClone(settings);
-    if (typeof settings.evaluationLimit === 'number' && this.session) this.session.evaluationLimit = settings.evaluationLimit;
+    const limit = (settings.training as { evaluationLimit?: unknown } | undefined)?.evaluationLimit;
+    if (typeof limit === 'number' && this.session) this.session.evaluationLimit = limit;
     await this.persist();
   }
 

@@ -11,8 +11,10 @@ import { MapsPanel } from './maps-panel.tsx';
 import { SuggestionsPanel } from './suggestions-panel.tsx';
 import { EditsPanel } from './edits-panel.tsx';
 import { HistoryPanel } from './history-panel.tsx';
+import { persistSettingsOnChange } from '../settings.ts';
 
 export function App() {
+  persistSettingsOnChange();
   return (
     <Switch>
       <Match when={session.status === 'failed'}>

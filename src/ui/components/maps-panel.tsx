@@ -6,7 +6,8 @@
 import { For, Show, createMemo } from 'solid-js';
 import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { model } from '../stores/model-store.ts';
-import { chooseLayer, computeMaps } from '../actions.ts';
+import { cancelJob, chooseLayer, computeMaps } from '../actions.ts';
+import { dataset } from '../stores/dataset-store.ts';
 import type { KernelSort, MapKind } from '../../session/engine-api.ts';
 import { fitZoom, kernelOrder, MARGIN } from '../map-layout.ts';
 import { MapCanvas } from './map-canvas.tsx';
@@ -23,6 +24,14 @@ export function MapsPanel() {
   const fit = () => {
     if (analysis.maps) setAnalysis({ zoom: fitZoom(analysis.maps, analysis.canvasWidth), panX: MARGIN.left, panY: MARGIN.top });
   };
+  /** What "images per class" means in images, so 0 (the whole test split) is never a surprise. */
+  const imagesText = () => {
+    const perClass = dataset.info?.summary.perClass ?? [];
+    const test = perClass.reduce((n, c) => n + c.test, 0);
+    if (!test) return '';
+    const chosen = analysis.perClass > 0 ? perClass.reduce((n, c) => n + Math.min(c.test, analysis.perClass), 0) : test;
+    return analysis.perClass > 0 ? `= ${chosen.toLocaleString('en')} test images` : `0 = all ${test.toLocaleString('en')} test images (slow; Cancel stops it)`;
+  };
   const hoverText = () => {
     const h = analysis.hover;
     const m = analysis.maps;
@@ -36,19 +45,24 @@ export function MapsPanel() {
         <label class="field inline">
           layer
           <select data-testid="map-layer" value={analysis.layer} onChange={(e) => void chooseLayer(e.currentTarget.value)}>
-            <For each={convLayers()}>{(l) => <option value={l.name}>{l.name} ({l.kernels} kernels)</option>}</For>
+            {/* selected per option: when an edit rebuilds the options, the select keeps showing the store's layer */}
+            <For each={convLayers()}>{(l) => <option value={l.name} selected={l.name === analysis.layer}>{l.name} ({l.kernels} kernels)</option>}</For>
           </select>
         </label>
         <label class="field inline">
           images per class
-          <input type="number" min={1} value={analysis.perClass} onChange={(e) => setAnalysis('perClass', Number(e.currentTarget.value))} />
+          <input type="number" min={0} value={analysis.perClass} data-testid="maps-per-class" onChange={(e) => setAnalysis('perClass', Math.max(0, Math.round(Number(e.currentTarget.value) || 0)))} />
         </label>
+        <span class="hint" data-testid="maps-images">{imagesText()}</span>
         <label class="field inline">
           <input type="checkbox" checked={analysis.ablation} onChange={(e) => setAnalysis('ablation', e.currentTarget.checked)} /> ablation
         </label>
-        <button class="primary" data-testid="compute-maps" disabled={analysis.running || !convLayers().length} onClick={() => void computeMaps()}>
+        <button class="primary" data-testid="compute-maps" disabled={analysis.running || !convLayers().length || !!model.info?.fitProblem} onClick={() => void computeMaps()}>
           {analysis.running ? 'Computing…' : 'Compute maps'}
         </button>
+        <Show when={analysis.running}>
+          <button data-testid="cancel-maps" onClick={cancelJob}>Cancel</button>
+        </Show>
         <span class="segmented">
           <For each={['aom', 'csm'] as MapKind[]}>
             {(k) => <button classList={{ active: analysis.kind === k }} data-testid={`kind-${k}`} onClick={() => setAnalysis('kind', k)}>{k.toUpperCase()}</button>}

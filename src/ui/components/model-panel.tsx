@@ -1,7 +1,8 @@
 /** Model: the current version's architecture (output shapes, parameters, FLOPs per layer), import and export. */
 import { For, Show } from 'solid-js';
 import { model } from '../stores/model-store.ts';
-import { exportModel, importModel } from '../actions.ts';
+import { createModel, exportModel, importModel } from '../actions.ts';
+import { dataset } from '../stores/dataset-store.ts';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en');
 export function fmtFlops(n: number): string {
@@ -34,6 +35,30 @@ export function ModelPanel() {
             <p data-testid="model-origin">
               <strong>{m().name}</strong> v{m().versionId} — {m().origin}
             </p>
+            <p data-testid="model-accuracy">
+              <Show when={m().accuracy !== null} fallback={<span class="hint">test accuracy: not evaluated yet</span>}>
+                test accuracy <strong>{(100 * m().accuracy!).toFixed(2)}%</strong> on {m().testCount!.toLocaleString('en')} images
+                <Show when={m().accuracyInterval}>{(ci) => <> (95% interval {(100 * ci().low).toFixed(2)}–{(100 * ci().high).toFixed(2)}%)</>}</Show>
+                <Show when={m().inheritedFrom !== null}> · inherited from v{m().inheritedFrom} (the edit keeps the function; retrain to measure)</Show>
+              </Show>
+            </p>
+            <Show when={m().split}><p class="hint" data-testid="model-split">split: {m().split}</p></Show>
+            <For each={m().splitWarnings}>{(w) => <p class="warning" data-testid="split-warning">{w}</p>}</For>
+            <Show when={m().fitProblem}>
+              <div class="error" data-testid="fit-problem">
+                <p>{m().fitProblem}</p>
+                <div class="toolbar">
+                  <For each={model.fitting}>
+                    {(arch) => (
+                      <button data-testid={`create-${arch}`} disabled={model.busy} onClick={() => void createModel(arch)}>
+                        New {arch} for {dataset.info?.summary.name ?? 'these images'}
+                      </button>
+                    )}
+                  </For>
+                  <span class="hint">or import a model that takes these images (above).</span>
+                </div>
+              </div>
+            </Show>
             <Show when={m().untrained}>
               <p class="warning" data-testid="untrained-warning">These weights are random: train the model before reading its maps.</p>
             </Show>

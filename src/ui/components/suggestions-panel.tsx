@@ -24,7 +24,9 @@ export function SuggestionsPanel() {
                 <li data-testid="suggestion">
                   <strong>{title(s)}</strong> <span class="rule">[{s.rule}]</span>
                   <p>{s.reason}</p>
-                  <button disabled={history.busy} onClick={() => void applyEdit(suggestionEdit(s), s)}>Apply</button>
+                  <Show when={s.caveat}><p class="warning" data-testid="suggestion-caveat">{s.caveat}</p></Show>
+                  <button data-testid="apply-suggestion" disabled={history.busy} onClick={() => void applyEdit(suggestionEdit(s), s)}>Apply</button>
+                  <Show when={analysis.applyError?.id === s.id}><p class="error" data-testid="apply-error">{analysis.applyError!.message}</p></Show>
                 </li>
               )}
             </For>

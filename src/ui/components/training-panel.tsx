@@ -1,7 +1,8 @@
 /** Training: hyper-parameters, start/pause/stop, progress (images/s, ETA), live curves, evaluation. */
 import { Show } from 'solid-js';
 import { setTraining, training } from '../stores/training-store.ts';
-import { evaluate, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions.ts';
+import { cancelJob, evaluate, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions.ts';
+import { model } from '../stores/model-store.ts';
 import { ProgressBar, fmtSeconds } from './progress-bar.tsx';
 import { TrainingChart } from './training-chart.tsx';
 
@@ -36,14 +37,15 @@ export function TrainingPanel() {
         <NumberField label="test images (0 = all)" value={training.evaluationLimit} step={500} onChange={(v) => setTraining('evaluationLimit', v)} testId="eval-limit" />
       </div>
       <div class="toolbar">
-        <button class="primary" data-testid="train" onClick={() => void startTraining()} disabled={training.running}>Train</button>
+        <button class="primary" data-testid="train" onClick={() => void startTraining()} disabled={training.running || !!model.info?.fitProblem}>Train</button>
         <Show when={training.running}>
-          <button onClick={() => (training.paused ? resumeTraining() : pauseTraining())}>{training.paused ? 'Resume' : 'Pause'}</button>
-          <button onClick={stopTraining}>Stop</button>
+          <button data-testid="pause" onClick={() => (training.paused ? resumeTraining() : pauseTraining())}>{training.paused ? 'Resume' : 'Pause'}</button>
+          <button data-testid="stop" onClick={stopTraining}>Stop</button>
         </Show>
-        <button data-testid="evaluate" onClick={() => void evaluate()} disabled={training.running || training.evaluating}>
+        <button data-testid="evaluate" onClick={() => void evaluate()} disabled={training.running || training.evaluating || !!model.info?.fitProblem}>
           {training.evaluating ? 'Evaluating…' : 'Evaluate'}
         </button>
+        <Show when={training.evaluating}><button data-testid="cancel-evaluation" onClick={cancelJob}>Cancel</button></Show>
       </div>
       <Show when={training.running || training.outcome}>
         <ProgressBar
@@ -61,7 +63,8 @@ export function TrainingPanel() {
       <Show when={training.evaluation}>
         {(e) => (
           <p data-testid="evaluation">
-            Test accuracy <strong>{pct(e().accuracy)}</strong>, loss {e().loss.toFixed(4)} on {e().count.toLocaleString('en')} images
+            Test accuracy <strong>{pct(e().accuracy)}</strong> (95% interval {pct(e().interval.low)}–{pct(e().interval.high)}), loss {e().loss.toFixed(4)} on{' '}
+            {e().count.toLocaleString('en')}{e().count < e().of ? ` of ${e().of.toLocaleString('en')}` : ''} test images
           </p>
         )}
       </Show>

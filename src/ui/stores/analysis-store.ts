@@ -32,6 +32,8 @@ export interface AnalysisStoreState {
   /** Width of the maps canvas in CSS pixels (set by the canvas on resize; the fit uses it). */
   canvasWidth: number;
   error: string;
+  /** An Apply that failed, shown at its suggestion. */
+  applyError: { id: string; message: string } | null;
 }
 
 export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
@@ -52,4 +54,5 @@ export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
   odmClustered: false,
   canvasWidth: 640,
   error: '',
+  applyError: null,
 });

@@ -1,10 +1,10 @@
 /** The history domain: every version, the current one, and a side-by-side comparison. */
 import { createStore } from 'solid-js/store';
-import type { HistoryInfo, VersionComparison } from '../../session/engine-api.ts';
+import type { HistoryInfo, VersionComparisonInfo } from '../../session/engine-api.ts';
 
 export interface HistoryStoreState {
   info: HistoryInfo;
-  comparison: VersionComparison | null;
+  comparison: VersionComparisonInfo | null;
   busy: boolean;
   error: string;
 }

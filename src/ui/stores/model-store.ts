@@ -4,8 +4,10 @@ import type { ModelInfo } from '../../session/engine-api.ts';
 
 export interface ModelStoreState {
   info: ModelInfo | null;
+  /** Built-in architectures that take the loaded dataset's images (offered when the model does not fit). */
+  fitting: string[];
   busy: boolean;
   error: string;
 }
 
-export const [model, setModel] = createStore<ModelStoreState>({ info: null, busy: false, error: '' });
+export const [model, setModel] = createStore<ModelStoreState>({ info: null, fitting: [], busy: false, error: '' });
