@@ -1,23 +1,29 @@
 /**
- * A dataset on the GPU: the pool's images uploaded once as bytes (NHWC u8 packed four to a u32 word) and its
- * labels as u32, and batch gathers planned on it (gather_batch). Per training step the CPU writes only the
- * batch's indices and a seed (4 * (batch + 1) bytes); pixels are never converted to floats on the CPU.
+ * A dataset on the GPU: the images it needs uploaded once as bytes (NHWC u8 packed four to a u32 word), in as many
+ * shards as the adapter's buffer limits require (shard-layout.ts), their labels as u32, and batch gathers planned
+ * on it (gather_batch). Per training step the CPU writes only the batch's pool indices, the uploaded rows holding
+ * them, and a seed (4 * (2 * batch + 1) bytes); pixels are never converted to floats on the CPU.
  *
- * GPU memory: images take count * H * W * C bytes (rounded up to 4), labels 4 bytes per image:
+ * Rows: an upload holds a chosen set of pool images (by default the whole pool), in ascending pool order; row r
+ * holds pool image `rows[r]`. Gathers take pool indices, as everywhere else, and map them to rows; asking for an
+ * image that was not uploaded is an error naming it. Evaluating or analysing one split uploads that split only.
+ *
+ * GPU memory: images take count * H * W * C bytes (each shard rounded up to 4), labels 4 bytes per image:
  * MNIST / Fashion-MNIST 70,000 x 784 B = 52.3 MiB + 273 KiB; CIFAR-10 / CIFAR-100 60,000 x 3,072 B = 175.8 MiB
- * + 234 KiB. A gathered batch adds batch * H * W * C * 4 bytes of float32 (one buffer per planned gather).
+ * + 234 KiB (two shards on an adapter with 128 MiB bindings; the test split alone is 29.3 MiB).
+ * A gathered batch adds batch * H * W * C * 4 bytes of float32 (one buffer per planned gather).
  */
-import { formatBytes, type GpuContext } from '../gpu/context.ts';
-import { GpuLimitError } from '../gpu/errors.ts';
+import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planGatherBatch } from '../gpu/kernels/gather-batch.ts';
+import { gatherRequestWords, planGatherBatch } from '../gpu/kernels/gather-batch.ts';
 import { NO_AUGMENTATION, type GatherAugmentation, type Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
-import { imageBytes, poolSize, type ImageDataset } from './dataset.ts';
+import { imageBytes, poolImage, poolSize, type ImageDataset } from './dataset.ts';
+import { shardLayout } from './shard-layout.ts';
 
-/** Bytes a dataset takes on the GPU: its images (padded to whole u32 words) and its labels. */
-export function datasetGpuBytes(dataset: ImageDataset): { images: number; labels: number; total: number } {
-  const images = Math.ceil((poolSize(dataset) * imageBytes(dataset)) / 4) * 4;
-  const labels = poolSize(dataset) * 4;
+/** Bytes `rows` images of a dataset (default: its whole pool) take on the GPU: images (whole u32 words) and labels. */
+export function datasetGpuBytes(dataset: ImageDataset, rows = poolSize(dataset)): { images: number; labels: number; total: number } {
+  const images = Math.ceil((rows * imageBytes(dataset)) / 4) * 4;
+  const labels = rows * 4;
   return { images, labels, total: images + labels };
 }
 
@@ -34,45 +40,60 @@ export interface GatherOptions {
   output?: { x: GPUBuffer; labels: GPUBuffer };
 }
 
-/** One planned gather: `write` a batch's indices, then encode `call` before the model's forward pass. */
+/** One planned gather: `write` a batch's pool indices, then encode `calls` before the model's forward pass. */
 export class BatchGather {
   private readonly requestWords: Uint32Array<ArrayBuffer>;
 
   constructor(
     private readonly ctx: GpuContext,
-    readonly call: KernelCall,
+    /** One dispatch per 4 shards (usually one); encode them all, in one pass or several. */
+    readonly calls: readonly KernelCall[],
     readonly batchSize: number,
-    readonly poolCount: number,
+    private readonly source: GpuDataset,
     readonly request: GPUBuffer,
     readonly x: GPUBuffer,
     readonly labels: GPUBuffer,
     private readonly ownsOutput: boolean,
-    private readonly datasetName: string,
   ) {
-    this.requestWords = new Uint32Array(batchSize + 1);
+    this.requestWords = new Uint32Array(gatherRequestWords(batchSize));
+  }
+
+  private get label(): string {
+    return this.calls[0].label;
   }
 
   /**
-   * Sets the next batch: `indices` are pool indices (exactly batchSize of them); `seed` drives the
+   * Sets the next batch: `indices` are pool indices (exactly batchSize of them, each uploaded); `seed` drives the
    * augmentation draws, so pass a new one every step (e.g. the step number mixed with the run's seed).
+   * Request words: [seed, m_0 .. m_{B-1}, r_0 .. r_{B-1}] (m: pool index, r: its uploaded row).
    */
   write(indices: ArrayLike<number>, seed = 0): void {
-    if (indices.length !== this.batchSize) {
-      throw new RangeError(`${this.call.label}: got ${indices.length} indices for a batch of ${this.batchSize}`);
+    const B = this.batchSize;
+    if (indices.length !== B) {
+      throw new RangeError(`${this.label}: got ${indices.length} indices for a batch of ${B}`);
     }
+    const { poolCount, dataset } = this.source;
     this.requestWords[0] = seed >>> 0;
-    for (let n = 0; n < indices.length; n++) {
+    for (let n = 0; n < B; n++) {
       const index = indices[n];
-      if (!(index >= 0 && index < this.poolCount && Number.isInteger(index))) {
-        throw new RangeError(`${this.call.label}: index ${index} at batch row ${n} is outside ${this.datasetName} (0..${this.poolCount - 1})`);
+      if (!(index >= 0 && index < poolCount && Number.isInteger(index))) {
+        throw new RangeError(`${this.label}: index ${index} at batch row ${n} is outside ${dataset.name} (0..${poolCount - 1})`);
       }
-      this.requestWords[n + 1] = index;
+      const row = this.source.rowOf(index);
+      if (row < 0) {
+        throw new RangeError(
+          `${this.label}: image ${index} at batch row ${n} is not on the GPU (${this.source.rowCount} of the ${poolCount} images of ` +
+            `${dataset.name} were uploaded); upload the indices the run reads`,
+        );
+      }
+      this.requestWords[1 + n] = index;
+      this.requestWords[1 + B + n] = row;
     }
     this.ctx.device.queue.writeBuffer(this.request, 0, this.requestWords);
   }
 
   destroy(): void {
-    destroyCalls([this.call]);
+    destroyCalls(this.calls);
     this.request.destroy();
     if (this.ownsOutput) {
       this.x.destroy();
@@ -81,51 +102,83 @@ export class BatchGather {
   }
 }
 
+export interface UploadOptions {
+  /**
+   * The pool indices to upload (any order; repeats are ignored), e.g. one split's; default the whole pool. Gathers
+   * may then ask for these images only.
+   */
+  indices?: ArrayLike<number>;
+  /**
+   * The largest shard, in bytes; default the adapter's maxStorageBufferBindingSize (and maxBufferSize), i.e. as
+   * few shards as possible. Tests set a tiny one to exercise batches that straddle shards.
+   */
+  maxShardBytes?: number;
+}
+
 export class GpuDataset {
+  /** rowOf[pool index] = its uploaded row, or -1. */
+  private readonly rowIndex: Int32Array;
+
   private constructor(
     private readonly ctx: GpuContext,
     readonly dataset: ImageDataset,
-    readonly images: GPUBuffer,
+    /** The uploaded images, imagesPerShard rows per shard (see shard-layout.ts). */
+    readonly shards: readonly GPUBuffer[],
+    readonly imagesPerShard: number,
+    /** One u32 label per uploaded row. */
     readonly labels: GPUBuffer,
+    /** rows[r] = the pool index of uploaded row r, ascending. */
+    readonly rows: Uint32Array,
+    /** GPU bytes of the shards and the labels. */
     readonly bytes: number,
-  ) {}
-
-  /**
-   * Uploads the pool (train then test images) once. Refuses, naming the numbers, a dataset larger than one
-   * storage buffer may be on this adapter (maxStorageBufferBindingSize / maxBufferSize).
-   */
-  static upload(ctx: GpuContext, dataset: ImageDataset): GpuDataset {
-    const size = datasetGpuBytes(dataset);
-    const max = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
-    if (size.images > max || size.labels > max || size.images >= 2 ** 32) {
-      throw new GpuLimitError(
-        `${dataset.name}: its ${poolSize(dataset)} images of ${dataset.height}x${dataset.width}x${dataset.channels} bytes need a ` +
-          `${formatBytes(size.images)} (${size.images} B) GPU buffer, but this adapter allows at most ${formatBytes(max)} (${max} B) ` +
-          'per storage buffer (maxStorageBufferBindingSize / maxBufferSize). Load fewer images (e.g. fewer CIFAR batches or a ' +
-          'smaller folder) or use a GPU with larger limits.',
-      );
-    }
-    const images = ctx.createBuffer(`${dataset.name} images (u8 NHWC, packed)`, size.images);
-    const labels = ctx.createBuffer(`${dataset.name} labels (u32)`, size.labels);
-    try {
-      writeImageBytes(ctx, images, dataset);
-      const poolLabels = new Uint32Array(poolSize(dataset));
-      poolLabels.set(dataset.train.labels);
-      if (dataset.test) poolLabels.set(dataset.test.labels, dataset.train.count);
-      ctx.device.queue.writeBuffer(labels, 0, poolLabels);
-    } catch (error) {
-      images.destroy();
-      labels.destroy();
-      throw error;
-    }
-    return new GpuDataset(ctx, dataset, images, labels, size.total);
+  ) {
+    this.rowIndex = new Int32Array(poolSize(dataset)).fill(-1);
+    rows.forEach((index, r) => (this.rowIndex[index] = r));
   }
 
+  /**
+   * Uploads the pool's images that `options.indices` names (default: all, train then test), in as many shards as
+   * the adapter's limits (or `options.maxShardBytes`) require. A failure part-way frees what was made.
+   */
+  static upload(ctx: GpuContext, dataset: ImageDataset, options: UploadOptions = {}): GpuDataset {
+    const rows = uploadRows(dataset, options.indices);
+    const maxShardBytes = options.maxShardBytes ?? Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
+    const layout = shardLayout(dataset.name, rows.length, imageBytes(dataset), maxShardBytes);
+    const made: GPUBuffer[] = [];
+    try {
+      const count = layout.shardBytes.length;
+      const shards = layout.shardBytes.map((bytes, s) => {
+        const buffer = ctx.createBuffer(`${dataset.name} images${count > 1 ? `, shard ${s + 1} of ${count}` : ''} (u8 NHWC, packed)`, bytes);
+        made.push(buffer);
+        return buffer;
+      });
+      const labels = ctx.createBuffer(`${dataset.name} labels (u32)`, 4 * rows.length);
+      made.push(labels);
+      writeShards(ctx, shards, layout.imagesPerShard, dataset, rows);
+      ctx.device.queue.writeBuffer(labels, 0, rowLabels(dataset, rows));
+      return new GpuDataset(ctx, dataset, shards, layout.imagesPerShard, labels, rows, layout.totalBytes + 4 * rows.length);
+    } catch (error) {
+      for (const buffer of made) buffer.destroy();
+      throw error;
+    }
+  }
+
+  /** Images in the dataset's index space (the pool), uploaded or not. */
   get poolCount(): number {
     return poolSize(this.dataset);
   }
 
-  /** Plans a gather of `batchSize` images; the KernelCall is reused every step (see BatchGather.write). */
+  /** Images uploaded. */
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
+  /** The uploaded row holding pool image `index`, or -1 when it was not uploaded. */
+  rowOf(index: number): number {
+    return this.rowIndex[index] ?? -1;
+  }
+
+  /** Plans a gather of `batchSize` images; its calls are reused every step (see BatchGather.write). */
   async planGather(options: GatherOptions): Promise<BatchGather> {
     const { batchSize } = options;
     const d = this.dataset;
@@ -146,18 +199,18 @@ export class GpuDataset {
       return b;
     };
     try {
-      const request = make(`${name}: request`, 4 * (batchSize + 1));
+      const request = make(`${name}: request`, 4 * gatherRequestWords(batchSize));
       const x = options.output?.x ?? make(`${name}: images (f32 NHWC)`, xBytes);
       const labels = options.output?.labels ?? make(`${name}: labels (u32)`, 4 * batchSize);
-      const call = await planGatherBatch(
+      const calls = await planGatherBatch(
         this.ctx,
-        { batch: batchSize, height: d.height, width: d.width, channels: d.channels },
-        { images: this.images, poolLabels: this.labels, request, x, labels },
+        { batch: batchSize, height: d.height, width: d.width, channels: d.channels, imagesPerShard: this.imagesPerShard },
+        { shards: this.shards, rowLabels: this.labels, request, x, labels },
         options.preprocessing,
         options.augmentation ?? NO_AUGMENTATION,
         `gather_batch(${name})`,
       );
-      return new BatchGather(this.ctx, call, batchSize, this.poolCount, request, x, labels, !options.output, d.name);
+      return new BatchGather(this.ctx, calls, batchSize, this, request, x, labels, !options.output);
     } catch (error) {
       for (const b of made) b.destroy();
       throw error;
@@ -165,38 +218,66 @@ export class GpuDataset {
   }
 
   destroy(): void {
-    this.images.destroy();
+    for (const shard of this.shards) shard.destroy();
     this.labels.destroy();
   }
 }
 
-/**
- * Writes train then test images back to back into `buffer`. queue.writeBuffer needs sizes that are multiples of
- * 4, and the boundary between the two splits need not be, so bytes go through a staging array whose length is a
- * multiple of 4; the last chunk is zero-padded.
- */
-function writeImageBytes(ctx: GpuContext, buffer: GPUBuffer, dataset: ImageDataset): void {
-  const parts = [dataset.train.images, ...(dataset.test ? [dataset.test.images] : [])];
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const staging = new Uint8Array(Math.min(CHUNK_BYTES, Math.ceil(total / 4) * 4));
-  let filled = 0; // bytes in staging
-  let written = 0; // bytes already in the buffer
-  const flush = () => {
-    const size = Math.ceil(filled / 4) * 4;
-    staging.fill(0, filled, size);
-    ctx.device.queue.writeBuffer(buffer, written, staging, 0, size);
-    written += filled;
-    filled = 0;
-  };
-  for (const part of parts) {
-    let at = 0;
-    while (at < part.length) {
-      const take = Math.min(part.length - at, staging.length - filled);
-      staging.set(part.subarray(at, at + take), filled);
-      filled += take;
-      at += take;
-      if (filled === staging.length) flush();
+/** The sorted, distinct pool indices to upload, checked against the pool. */
+function uploadRows(dataset: ImageDataset, indices: ArrayLike<number> | undefined): Uint32Array {
+  const pool = poolSize(dataset);
+  if (indices === undefined) return Uint32Array.from({ length: pool }, (_, i) => i);
+  const seen = new Uint8Array(pool);
+  for (let k = 0; k < indices.length; k++) {
+    const index = indices[k];
+    if (!(Number.isInteger(index) && index >= 0 && index < pool)) {
+      throw new RangeError(`${dataset.name}: cannot upload image ${index} (entry ${k} of the indices): the pool holds 0..${pool - 1}`);
     }
+    seen[index] = 1;
   }
-  if (filled > 0) flush();
+  const rows: number[] = [];
+  seen.forEach((flag, index) => flag && rows.push(index));
+  if (rows.length === 0) throw new RangeError(`${dataset.name}: no images to upload (the index list is empty)`);
+  return Uint32Array.from(rows);
+}
+
+/** The labels of the uploaded rows, as u32. */
+function rowLabels(dataset: ImageDataset, rows: Uint32Array): Uint32Array<ArrayBuffer> {
+  const { train, test } = dataset;
+  return Uint32Array.from(rows, (index) => (index < train.count ? train.labels[index] : test!.labels[index - train.count]));
+}
+
+/**
+ * Writes the rows' bytes into their shards, row r at byte (r % imagesPerShard) * imageBytes of shard
+ * r / imagesPerShard. queue.writeBuffer needs offsets and sizes that are multiples of 4; a shard's bytes go through
+ * a staging array whose length is a multiple of 4, flushed when full (so every flush but a shard's last starts and
+ * ends on a word) and at the shard's end, where the last word is zero-padded.
+ */
+function writeShards(ctx: GpuContext, shards: readonly GPUBuffer[], imagesPerShard: number, dataset: ImageDataset, rows: Uint32Array): void {
+  const bytesPerImage = imageBytes(dataset);
+  const staging = new Uint8Array(Math.min(CHUNK_BYTES, Math.ceil((imagesPerShard * bytesPerImage) / 4) * 4));
+  shards.forEach((shard, s) => {
+    let filled = 0; // bytes in staging
+    let written = 0; // bytes already in the shard
+    const flush = () => {
+      const size = Math.ceil(filled / 4) * 4;
+      staging.fill(0, filled, size);
+      ctx.device.queue.writeBuffer(shard, written, staging, 0, size);
+      written += filled;
+      filled = 0;
+    };
+    const last = Math.min((s + 1) * imagesPerShard, rows.length);
+    for (let r = s * imagesPerShard; r < last; r++) {
+      const image = poolImage(dataset, rows[r]);
+      let at = 0;
+      while (at < image.length) {
+        const take = Math.min(image.length - at, staging.length - filled);
+        staging.set(image.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === staging.length) flush();
+      }
+    }
+    if (filled > 0) flush();
+  });
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GpuDataset, datasetGpuBytes } from '../../src/data/gpu-dataset.ts';
+import { GpuDataset } from '../../src/data/gpu-dataset.ts';
+import { shardLayout } from '../../src/data/shard-layout.ts';
 import type { ImageDataset } from '../../src/data/dataset.ts';
 import { normalisationFrom } from '../../src/data/normalisation.ts';
 import { loadBuiltInMnist, loadCifarPath } from '../../src/data/node-files.ts';
@@ -32,7 +33,7 @@ async function check(d: ImageDataset, uploaded: GpuDataset, indices: number[], s
   const gather = await uploaded.planGather({ batchSize: indices.length, preprocessing: pre, augmentation });
   try {
     gather.write(indices, seed);
-    submitCalls(ctx, [gather.call], 'gather test');
+    submitCalls(ctx, gather.calls, 'gather test');
     const x = await ctx.readFloat32(gather.x);
     const labels = await ctx.readUint32(gather.labels);
     const expected = gatherBatchReference(poolOf(d), indices, seed, pre, augmentation);
@@ -65,7 +66,7 @@ describe('gather_batch on real images', () => {
         for (const [seed, first] of [[1, 100], [2, 61000]]) {
           const indices = Array.from({ length: 37 }, (_, i) => first + i * 13);
           gather.write(indices, seed);
-          submitCalls(ctx, [gather.call]);
+          submitCalls(ctx, gather.calls);
           const expected = gatherBatchReference(poolOf(mnist), indices, seed, pre);
           expectClose(await ctx.readFloat32(gather.x), expected.x, { rtol: 5e-7 }, `step with seed ${seed}`);
           expect(Array.from(await ctx.readUint32(gather.labels))).toEqual(Array.from(expected.labels));
@@ -119,24 +120,17 @@ describe('gather_batch on awkward shapes', () => {
     }
   });
 
-  it('refuses a dataset beyond the adapter limits with the numbers, before allocating anything', () => {
+  it('cuts a dataset beyond one storage buffer binding into shards of whole images, each within the limits', () => {
     const ctx = gpu();
     const max = Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
-    const count = Math.floor(max / 3072) + 1;
-    const huge: ImageDataset = {
-      name: 'cifar-huge',
-      height: 32,
-      width: 32,
-      channels: 3,
-      classNames: ['a'],
-      train: { images: new Uint8Array(0), labels: new Uint8Array(0), count }, // counts only: never read
-      test: null,
-      notes: [],
-    };
-    expect(datasetGpuBytes(huge).images).toBe(count * 3072);
-    expect(() => GpuDataset.upload(ctx, huge)).toThrow(GpuLimitError);
-    expect(() => GpuDataset.upload(ctx, huge)).toThrow(
-      new RegExp(`^cifar-huge: its ${count} images of 32x32x3 bytes need a .* \\(${count * 3072} B\\) GPU buffer, but this adapter allows at most .* \\(${max} B\\)`),
-    );
+    const count = Math.floor(max / 3072) + 1; // one image more than one binding holds
+    const layout = shardLayout('cifar-huge', count, 3072, max);
+    expect(layout.shardBytes).toEqual([layout.imagesPerShard * 3072, (count - layout.imagesPerShard) * 3072]);
+    expect(layout.shardBytes.every((b) => b <= max && b % 4 === 0)).toBe(true);
+    // Odd image sizes: shards hold a multiple of 4 / gcd(size, 4) images, so that each starts on a u32 word.
+    expect(shardLayout('odd', 10, 15, 100)).toEqual({ imagesPerShard: 4, shardBytes: [60, 60, 32], totalBytes: 152 });
+    expect(shardLayout('even', 5, 6, 25)).toEqual({ imagesPerShard: 4, shardBytes: [24, 8], totalBytes: 32 });
+    expect(() => shardLayout('odd', 10, 15, 59)).toThrow(GpuLimitError);
+    expect(() => shardLayout('odd', 10, 15, 59)).toThrow(/^odd: 4 image\(s\) of 15 B \(the fewest that fill whole 4-byte words\) need 60 B, more than one GPU buffer may hold here \(59 B, 59 B\)/);
   });
 });
