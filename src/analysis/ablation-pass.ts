@@ -50,7 +50,7 @@ export async function ablateLayer(
       ...options,
       label: `${source.layer} ablation`,
       encode: (encoder) => {
-        encodeCalls(encoder, [runner.gather.call, ...head], `${source.layer} ablation: forward to the map`);
+        encodeCalls(encoder, [...runner.gather.calls, ...head], `${source.layer} ablation: forward to the map`);
         encoder.copyBufferToBuffer(map, 0, saved, 0, count * 4);
         encodeCalls(encoder, [...tail, runner.lossCall, baselineTally], `${source.layer} ablation: baseline`);
         for (const [k, run] of perKernel.entries()) encodeCalls(encoder, run, `${source.layer} ablation: kernel ${k}`);

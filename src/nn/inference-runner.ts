@@ -150,7 +150,7 @@ export class InferenceRunner {
 
   /** Encodes gather, the forward with `afterLayer`'s calls after their layers, the loss, then `afterLoss`. */
   encodeInference(encoder: GPUCommandEncoder, extra: Pick<InferencePassOptions, 'afterLayer' | 'afterLoss'> = {}): void {
-    const calls: KernelCall[] = [this.gather.call];
+    const calls: KernelCall[] = [...this.gather.calls];
     this.network.forwardByLayer.forEach((layer, i) => calls.push(...layer, ...(extra.afterLayer?.get(i) ?? [])));
     calls.push(this.lossCall, ...(extra.afterLoss ?? []));
     encodeCalls(encoder, calls, 'inference');

@@ -194,7 +194,7 @@ export async function train(
         const readBack = windowSteps + 1 === config.logEvery || s === stepsPerEpoch - 1;
         ctx.assertAlive();
         const encoder = ctx.device.createCommandEncoder({ label: `train step ${step + 1}` });
-        encodeCalls(encoder, [gather.call, ...network.forward, lossCall, windowSteps === 0 ? totalsFirst : totalsNext], 'forward and loss');
+        encodeCalls(encoder, [...gather.calls, ...network.forward, lossCall, windowSteps === 0 ? totalsFirst : totalsNext], 'forward and loss');
         if (readBack) copyWeights(encoder, 'copy', 1 - good);
         encodeCalls(encoder, [...network.backward, ...optimizers.map((o) => o.call)], 'backward and update');
         ctx.device.queue.submit([encoder.finish()]);
