@@ -9,6 +9,7 @@ import { conv2dCodec } from './keras-codecs/conv2d.ts';
 import { denseCodec } from './keras-codecs/dense.ts';
 import { dropoutCodec } from './keras-codecs/dropout.ts';
 import { flattenCodec } from './keras-codecs/flatten.ts';
+import { globalAvgPoolCodec } from './keras-codecs/global-avg-pool.ts';
 import { avgpoolCodec, maxpoolCodec } from './keras-codecs/pooling.ts';
 import { reluCodec } from './keras-codecs/relu.ts';
 import { softmaxCodec } from './keras-codecs/softmax.ts';
@@ -18,6 +19,7 @@ export const KERAS_CODECS: { readonly [K in LayerKindName]: KerasCodec<LayerOf<K
   dense: denseCodec,
   maxpool: maxpoolCodec,
   avgpool: avgpoolCodec,
+  globalavgpool: globalAvgPoolCodec,
   batchnorm: batchnormCodec,
   dropout: dropoutCodec,
   flatten: flattenCodec,

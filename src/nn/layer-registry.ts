@@ -12,6 +12,7 @@ import { conv2dKind } from './layer-kinds/conv2d.ts';
 import { denseKind } from './layer-kinds/dense.ts';
 import { dropoutKind } from './layer-kinds/dropout.ts';
 import { flattenKind } from './layer-kinds/flatten.ts';
+import { globalAvgPoolKind } from './layer-kinds/global-avg-pool.ts';
 import { maxpoolKind } from './layer-kinds/maxpool.ts';
 import { reluKind } from './layer-kinds/relu.ts';
 import { softmaxKind } from './layer-kinds/softmax.ts';
@@ -23,6 +24,7 @@ export const LAYER_KINDS: LayerRegistry = {
   dense: denseKind,
   maxpool: maxpoolKind,
   avgpool: avgpoolKind,
+  globalavgpool: globalAvgPoolKind,
   batchnorm: batchnormKind,
   dropout: dropoutKind,
   flatten: flattenKind,

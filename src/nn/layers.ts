@@ -58,6 +58,15 @@ export interface DropoutLayer {
   rate: number;
 }
 
+/**
+ * Global average pooling (Keras GlobalAveragePooling2D, channels_last, keepdims false): the mean of every channel
+ * over all positions, [h, w, c] -> [c].
+ */
+export interface GlobalAvgPoolLayer {
+  kind: 'globalavgpool';
+  name: string;
+}
+
 /** A layer without options. */
 export interface SimpleLayerOf<K extends 'relu' | 'flatten' | 'softmax'> {
   kind: K;
@@ -70,7 +79,14 @@ export type SimpleLayer = SimpleLayerOf<'relu'> | SimpleLayerOf<'flatten'> | Sim
  * Every layer kind. What a kind means (shapes, initialisation, GPU planning, channel routing) is its module in
  * layer-kinds/, collected in layer-registry.ts; a kind added here and not there fails to compile.
  */
-export type LayerSpec = Conv2dLayer | DenseLayer | PoolLayer | BatchNormLayer | DropoutLayer | SimpleLayer;
+export type LayerSpec =
+  | Conv2dLayer
+  | DenseLayer
+  | PoolLayer
+  | GlobalAvgPoolLayer
+  | BatchNormLayer
+  | DropoutLayer
+  | SimpleLayer;
 
 /** The name of a layer kind ('conv2d', 'relu', …). */
 export type LayerKindName = LayerSpec['kind'];

@@ -14,6 +14,8 @@
  *   - relu: 1 per element (a max).
  *   - maxpool: kH*kW - 1 comparisons per output; avgpool: kH*kW - 1 adds and one multiply per output.
  *     Like conv, the full window counts, also where it overlaps padding.
+ *   - globalavgpool ([H, W, C] -> [C]): counted like one avgpool window per channel, H*W - 1 adds and one
+ *     multiply, so H*W*C.
  *   - batchnorm (inference form, folded into y = x * a[c] + b[c]): 2 per element.
  *   - softmax: 3 per element (one exp, one add to the sum, one divide); the max subtraction is not counted.
  *   - flatten, dropout (identity at inference): 0.

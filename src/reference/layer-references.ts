@@ -14,6 +14,7 @@ import { batchNormBackward, batchNormInferenceForward, batchNormTrainingForward 
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from './conv2d.ts';
 import { denseBackward, denseForward } from './dense.ts';
 import { dropoutBackward, dropoutForward } from './dropout.ts';
+import { globalAvgPoolBackward, globalAvgPoolForward } from './global-avg-pool.ts';
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from './pool.ts';
 import { reluBackward, reluForward } from './relu.ts';
 
@@ -127,6 +128,14 @@ const avgpool: LayerReference<LayerOf<'avgpool'>> = {
   }),
 };
 
+const globalavgpool: LayerReference<LayerOf<'globalavgpool'>> = {
+  infer: (_layer, x, c) => ({ y: f32(globalAvgPoolForward(x, nhwc(c))) }),
+  train: (_layer, x, c) => ({
+    y: f32(globalAvgPoolForward(x, nhwc(c))),
+    backward: (dy) => ({ dx: f32(globalAvgPoolBackward(dy, nhwc(c))), grads: {} }),
+  }),
+};
+
 const batchnorm: LayerReference<LayerOf<'batchnorm'>> = {
   infer(layer, x, c) {
     const channels = channelsOf(c);
@@ -187,6 +196,7 @@ export const LAYER_REFERENCES: { readonly [K in LayerKindName]: LayerReference<L
   dense,
   maxpool,
   avgpool,
+  globalavgpool,
   batchnorm,
   dropout,
   flatten,

@@ -30,6 +30,25 @@ export function everyKindSpec(): ModelSpec {
   };
 }
 
+/**
+ * 7x5x3 input; conv 3x3 'same' (linear, 37 filters: an odd count), relu, global average pooling, batchnorm on the
+ * pooled [37] vector, dense 4: the Keras-style head without a flatten.
+ */
+export function globalPoolSpec(): ModelSpec {
+  return {
+    name: 'global-pool',
+    inputShape: [7, 5, 3],
+    preprocessing: { scale: 1 / 255, mean: [0.5, 0.25, 0.125], std: [0.5, 1, 2] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 37, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'linear' },
+      { kind: 'relu', name: 'relu1' },
+      { kind: 'globalavgpool', name: 'gap' },
+      { kind: 'batchnorm', name: 'bn', epsilon: 1e-3, momentum: 0.99, center: true, scale: true },
+      { kind: 'dense', name: 'logits', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
 /** `spec` with every weight drawn at random: kernels/biases/beta/mean in [-1, 1), gamma/variance in [0.5, 1.5). */
 export function randomModel(spec: ModelSpec, seed: number): Model {
   const model = initModel(spec, seed);

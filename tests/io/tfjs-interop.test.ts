@@ -15,7 +15,7 @@ import { cifarRef } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
 import { createRng } from '../../src/nn/random.ts';
 import { preprocessImages, referenceForward } from '../../src/reference/model-forward.ts';
-import { everyKindSpec, randomInput, randomModel } from '../helpers/models.ts';
+import { everyKindSpec, globalPoolSpec, randomInput, randomModel } from '../helpers/models.ts';
 
 const TOLERANCE = 1e-4;
 
@@ -101,6 +101,31 @@ describe('a model saved by TF.js', () => {
     model.dispose();
   });
 
+  it('with global average pooling (conv -> relu -> GlobalAveragePooling2D -> dense) loads and gives its logits', async () => {
+    const model = tfl.sequential({
+      name: 'gap-from-tfjs',
+      layers: [
+        tfl.layers.conv2d({ name: 'conv', inputShape: [7, 5, 3], filters: 37, kernelSize: 3, padding: 'same' }),
+        tfl.layers.reLU({ name: 'relu' }),
+        tfl.layers.globalAveragePooling2d({ name: 'gap' }),
+        tfl.layers.dense({ name: 'logits', units: 4 }),
+      ],
+    });
+    randomizeTfjs(model, 41);
+    const { json, data } = await saveWithTfjs(model);
+    const loaded = modelFromArtifacts(json, data);
+    expect(loaded.spec.layers.map((l) => l.kind)).toEqual(['conv2d', 'relu', 'globalavgpool', 'dense']);
+    expect(loaded.weights.logits.kernel.shape).toEqual([37, 4]);
+
+    const batch = 3;
+    const x = randomInput(batch * 7 * 5 * 3, 42, -2, 2);
+    const expected = tf.tidy(() => (model.predict(tf.tensor4d(x, [batch, 7, 5, 3])) as tf.Tensor).dataSync());
+    const ours = referenceForward(loaded, x, batch);
+    expect(ours.layers[2].shape).toEqual([batch, 37]);
+    expect(maxAbsDiff(ours.logits, expected)).toBeLessThan(TOLERANCE);
+    model.dispose();
+  });
+
   it('with a Rescaling front and a softmax head: raw pixels give the same probabilities', async () => {
     const model = tfl.sequential({
       layers: [
@@ -154,6 +179,21 @@ describe('a model saved by us', () => {
     const expected = tf.tidy(() => (model.predict(tf.tensor4d(x, [batch, 7, 9, 3])) as tf.Tensor).dataSync());
     const result = referenceForward(ours, x, batch);
     expect(maxAbsDiff(result.output, expected)).toBeLessThan(TOLERANCE);
+    model.dispose();
+  });
+
+  it('with global average pooling loads in tf.loadLayersModel and predicts what referenceForward predicts', async () => {
+    const ours = randomModel(globalPoolSpec(), 33);
+    const { modelJson, weightData } = modelToArtifacts(ours);
+    const model = await tfl.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: modelJson.modelTopology as object, weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[], weightData }),
+    );
+    expect(model.layers.map((l) => l.getClassName())).toEqual(['Conv2D', 'Activation', 'GlobalAveragePooling2D', 'BatchNormalization', 'Dense']);
+    expect(model.outputs[0].shape).toEqual([null, 4]);
+    const batch = 2;
+    const x = randomInput(batch * 7 * 5 * 3, 34, -2, 2);
+    const expected = tf.tidy(() => (model.predict(tf.tensor4d(x, [batch, 7, 5, 3])) as tf.Tensor).dataSync());
+    expect(maxAbsDiff(referenceForward(ours, x, batch).output, expected)).toBeLessThan(TOLERANCE);
     model.dispose();
   });
 

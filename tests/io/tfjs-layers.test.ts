@@ -8,7 +8,7 @@ import { initModel } from '../../src/nn/init.ts';
 import type { Model } from '../../src/nn/layers.ts';
 import { composeNormalization, composeRescaling, identityPreprocessing } from '../../src/nn/preprocessing.ts';
 import { ModelFormatError, modelFromArtifacts, modelToArtifacts, type ModelJson } from '../../src/io/tfjs-layers.ts';
-import { everyKindSpec, randomModel } from '../helpers/models.ts';
+import { everyKindSpec, globalPoolSpec, randomModel } from '../helpers/models.ts';
 
 /** Bit patterns of every weight, so NaN payloads, -0 and subnormals compare exactly. */
 function weightBits(model: Model): Record<string, number[]> {
@@ -351,5 +351,23 @@ describe('errors name the layer', () => {
     const stray = randomModel(everyKindSpec(), 5);
     stray.weights.pool1 = { kernel: { shape: [1], data: new Float32Array(1) } };
     expect(formatError(() => modelToArtifacts(stray)).layer).toBe('pool1');
+  });
+});
+
+describe('global average pooling in the save format', () => {
+  it('round-trips as GlobalAveragePooling2D, and refuses keepdims and channels_first naming the layer', () => {
+    const model = randomModel(globalPoolSpec(), 8);
+    const { modelJson, weightData } = modelToArtifacts(model);
+    const json = clone(modelJson) as ModelJson & { modelTopology: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } } };
+    const gap = json.modelTopology.config.layers[2];
+    expect(gap).toEqual({ class_name: 'GlobalAveragePooling2D', config: { data_format: 'channels_last', name: 'gap', trainable: true } });
+    const back = modelFromArtifacts(modelJson, weightData);
+    expect(back.spec.layers).toEqual(model.spec.layers);
+    expect(weightBits(back)).toEqual(weightBits(model));
+
+    gap.config.keepdims = true;
+    expect(formatError(() => modelFromArtifacts(json, weightData)).message).toMatch(/layer 'gap' \(GlobalAveragePooling2D\): keepdims true is not supported/);
+    gap.config = { name: 'gap', data_format: 'channels_first' };
+    expect(formatError(() => modelFromArtifacts(json, weightData)).message).toMatch(/layer 'gap' \(GlobalAveragePooling2D\): data_format 'channels_first'/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { everyKindSpec, randomInput, randomModel } from '../helpers/models.ts';
+import { everyKindSpec, globalPoolSpec, randomInput, randomModel } from '../helpers/models.ts';
 import { GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { referenceForward } from '../../src/reference/model-forward.ts';
@@ -33,6 +33,23 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
       expectClose(await ctx.readFloat32(net.outputs[i], layer.data.length), layer.data, TOL, `layer ${layer.name}`);
     }
     net.destroy();
+  });
+
+  it('on a conv -> relu -> global average pool -> batchnorm -> dense model (batch 1 and 6)', async () => {
+    const ctx = gpu();
+    const model = randomModel(globalPoolSpec(), 5);
+    for (const batch of [1, 6]) {
+      const x = randomInput(batch * 7 * 5 * 3, 6 + batch, -1, 1);
+      const net = await GpuNetwork.create(ctx, model, { batch, training: false });
+      ctx.write(net.input, x);
+      submitCalls(ctx, net.forward);
+      const ref = referenceForward(model, x, batch);
+      const pooled = ref.layers[2];
+      expect(pooled.shape).toEqual([batch, 37]);
+      expectClose(await ctx.readFloat32(net.outputs[2], pooled.data.length), pooled.data, TOL, `pooled features (batch ${batch})`);
+      expectClose(await ctx.readFloat32(net.logits, batch * 4), ref.logits, TOL, `logits (batch ${batch})`);
+      net.destroy();
+    }
   });
 
   it('on mnist-ref (batch 2), and weights read back bit-exact', async () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { everyKindSpec, randomInput, randomModel } from '../helpers/models.ts';
+import { everyKindSpec, globalPoolSpec, randomInput, randomModel } from '../helpers/models.ts';
 import { dropoutLayerSeed, GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
 import { referenceGradients } from '../../src/reference/model-gradients.ts';
+import type { Model } from '../../src/nn/layers.ts';
 
 const gpu = useGpu();
 
@@ -13,32 +14,43 @@ const gpu = useGpu();
 // magnitude bounds that, and is still far below any error a wrong index or a missing term would make.
 const TOL = { rtol: 5e-4, atol: 1e-6 };
 
+/** Runs one training step's forward, loss and backward on the GPU and compares every gradient with the reference. */
+async function expectReferenceGradients(model: Model, batch: number, labels: Uint32Array, inputSeed: number): Promise<Map<string, Float32Array>> {
+  const ctx = gpu();
+  const classes = 4;
+  const [h, w, c] = model.spec.inputShape;
+  const x = randomInput(batch * h * w * c, inputSeed, -1, 1);
+  const net = await GpuNetwork.create(ctx, model, { batch, training: true });
+  const stepSeed = 1234;
+  net.setDropoutSeed(stepSeed);
+  ctx.write(net.input, x);
+  const labelBuffer = ctx.upload('labels', labels);
+  const scratch = ['loss', 'predicted', 'correct'].map((n) => ctx.createBuffer(n, batch * 4));
+  const loss = await planSoftmaxCrossEntropy(ctx, {
+    logits: net.logits, labels: labelBuffer, loss: scratch[0], dlogits: net.logitsGrad, predicted: scratch[1], correct: scratch[2], rows: batch, classes,
+  });
+  submitCalls(ctx, [...net.forward, loss, ...net.backward]);
+  const ref = referenceGradients(model, x, labels, batch, (layer) => dropoutLayerSeed(stepSeed, layer));
+  expectClose(await ctx.readFloat32(net.logits, batch * classes), ref.logits, { rtol: 1e-4, atol: 1e-6 }, 'training logits');
+  expect(net.trainable.map((s) => s.key).sort()).toEqual([...ref.grads.keys()].sort());
+  for (const slot of net.trainable) {
+    const expected = ref.grads.get(slot.key);
+    if (!expected) throw new Error(`the reference has no gradient for ${slot.key}`);
+    expectClose(await ctx.readFloat32(slot.grad!, slot.count), expected, TOL, `gradient of ${slot.key}`);
+  }
+  net.destroy();
+  for (const b of [labelBuffer, ...scratch]) b.destroy();
+  return ref.grads;
+}
+
 describe('GpuNetwork backward matches the CPU reference gradients', () => {
   it('on a model with every layer kind (training mode: batch statistics, dropout)', async () => {
-    const ctx = gpu();
-    const model = randomModel(everyKindSpec(), 11);
-    const batch = 5;
-    const x = randomInput(batch * 7 * 9 * 3, 12, -1, 1);
-    const labels = Uint32Array.from([0, 3, 1, 2, 3]);
-    const net = await GpuNetwork.create(ctx, model, { batch, training: true });
-    const stepSeed = 1234;
-    net.setDropoutSeed(stepSeed);
-    ctx.write(net.input, x);
-    const labelBuffer = ctx.upload('labels', labels);
-    const scratch = ['loss', 'predicted', 'correct'].map((n) => ctx.createBuffer(n, batch * 4));
-    const loss = await planSoftmaxCrossEntropy(ctx, {
-      logits: net.logits, labels: labelBuffer, loss: scratch[0], dlogits: net.logitsGrad, predicted: scratch[1], correct: scratch[2], rows: batch, classes: 4,
-    });
-    submitCalls(ctx, [...net.forward, loss, ...net.backward]);
-    const ref = referenceGradients(model, x, labels, batch, (layer) => dropoutLayerSeed(stepSeed, layer));
-    expectClose(await ctx.readFloat32(net.logits, batch * 4), ref.logits, { rtol: 1e-4, atol: 1e-6 }, 'training logits');
-    expect(net.trainable.map((s) => s.key).sort()).toEqual([...ref.grads.keys()].sort());
-    expect(ref.grads.size).toBe(9); // conv1 kernel+bias, bn1 gamma+beta, conv2 kernel, dense1 and dense2 kernel+bias
-    for (const slot of net.trainable) {
-      const expected = ref.grads.get(slot.key);
-      if (!expected) throw new Error(`the reference has no gradient for ${slot.key}`);
-      expectClose(await ctx.readFloat32(slot.grad!, slot.count), expected, TOL, `gradient of ${slot.key}`);
-    }
-    net.destroy();
+    const grads = await expectReferenceGradients(randomModel(everyKindSpec(), 11), 5, Uint32Array.from([0, 3, 1, 2, 3]), 12);
+    expect(grads.size).toBe(9); // conv1 kernel+bias, bn1 gamma+beta, conv2 kernel, dense1 and dense2 kernel+bias
+  });
+
+  it('through global average pooling (conv -> relu -> gap -> batchnorm -> dense, batch 3)', async () => {
+    const grads = await expectReferenceGradients(randomModel(globalPoolSpec(), 13), 3, Uint32Array.from([2, 0, 3]), 14);
+    expect([...grads.keys()].sort()).toEqual(['bn/beta', 'bn/gamma', 'conv1/bias', 'conv1/kernel', 'logits/bias', 'logits/kernel']);
   });
 });

@@ -134,3 +134,22 @@ describe('describeModel', () => {
     expect(lines.at(-1)).toBe('Trainable params: 215,370');
   });
 });
+
+describe('global average pooling', () => {
+  it('maps [H, W, C] to [C] with no weights and H*W*C FLOPs (H*W - 1 adds and one multiply per channel)', () => {
+    const s = summarizeModel(model([7, 5, 3], [
+      { kind: 'conv2d', name: 'conv', filters: 37, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'globalavgpool', name: 'gap' },
+      { kind: 'dense', name: 'fc', units: 4, useBias: true, activation: 'linear' },
+    ]));
+    expect(s.layers.map((l) => l.outputShape)).toEqual([[7, 5, 37], [37], [4]]);
+    expect(s.layers[1]).toMatchObject({ kind: 'globalavgpool', inputShape: [7, 5, 37], weightShapes: {}, params: 0, trainableParams: 0, flops: 7 * 5 * 37 });
+    expect(s.layers[2].weightShapes).toEqual({ kernel: [37, 4], bias: [4] });
+  });
+
+  it('refuses a flat input, naming the layer', () => {
+    const err = specError(() => summarizeModel(model([4, 4, 1], [{ kind: 'flatten', name: 'flat' }, { kind: 'globalavgpool', name: 'gap' }])));
+    expect(err.layer).toBe('gap');
+    expect(err.message).toMatch(/layer 'gap' \(globalavgpool\): needs a feature map \[height, width, channels\] but gets \[16\]/);
+  });
+});

@@ -77,3 +77,27 @@ describe('referenceForward', () => {
     expect(() => referenceForward(broken, new Float32Array(4), 1)).toThrow(/layer 'fc' has no weight 'kernel'/);
   });
 });
+
+describe('referenceForward with global average pooling', () => {
+  it('averages each channel over the map before the dense layer (by hand)', () => {
+    // conv 1x1 with 2 filters (x and -x), relu, global average pool over 2x2, dense 2 -> 1.
+    const model: Model = {
+      spec: {
+        name: 'gap-by-hand',
+        inputShape: [2, 2, 1],
+        preprocessing: unitScalePreprocessing(1),
+        layers: [
+          { kind: 'conv2d', name: 'conv', filters: 2, kernelSize: [1, 1], strides: [1, 1], padding: 'valid', useBias: false, activation: 'relu' },
+          { kind: 'globalavgpool', name: 'gap' },
+          { kind: 'dense', name: 'fc', units: 1, useBias: true, activation: 'linear' },
+        ],
+      },
+      weights: { conv: { kernel: t([1, 1, 1, 2], [1, -1]) }, fc: { kernel: t([2, 1], [1, 10]), bias: t([1], [0.5]) } },
+    };
+    // x = 1, -2, 3, -4: conv+relu (1,0) (0,2) (3,0) (0,4); means (1, 1.5); fc 1 + 15 + 0.5 = 16.5.
+    const r = referenceForward(model, Float32Array.from([1, -2, 3, -4]), 1);
+    expect(r.layers[1].shape).toEqual([1, 2]);
+    expect(Array.from(r.layers[1].data)).toEqual([1, 1.5]);
+    expect(Array.from(r.logits)).toEqual([16.5]);
+  });
+});
