@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { GpuDataset } from '../../src/data/gpu-dataset.ts';
 import { decodeNpy } from '../../src/io/npy.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
 import { initModel } from '../../src/nn/init.ts';
@@ -62,8 +63,12 @@ describe('aom-studio train, eval, predict', () => {
     const model = await loadModelDir(join(out, 'model.json'));
     expect(model.spec.layers.map((l) => l.name)).toEqual(['conv1', 'pool1', 'flatten', 'dense1']);
 
+    // eval and predict upload the images they read and no others (the test split is pool images 192..231).
+    const uploads = vi.spyOn(GpuDataset, 'upload');
+    const lastUploadRows = () => Array.from(uploads.mock.results.at(-1)!.value.rows as Uint32Array);
     const evaluated = await run(['eval', '--model', join(out, 'model.json'), '--dataset', spec, '--json']);
     expect(evaluated.code).toBe(0);
+    expect(lastUploadRows()).toEqual(Array.from({ length: 40 }, (_, i) => 192 + i));
     const report = JSON.parse(evaluated.out);
     expect(report.accuracy).toBeCloseTo(metrics.test.accuracy, 6);
     expect(report.confusion).toHaveLength(4);
@@ -85,6 +90,8 @@ describe('aom-studio train, eval, predict', () => {
     expect(predicted.code).toBe(0);
     const logits = decodeNpy(await readFile(npy));
     expect(logits.shape).toEqual([25, 4]);
+    expect(lastUploadRows()).toHaveLength(25);
+    uploads.mockRestore();
     expect(logits.data).toBeInstanceOf(Float32Array);
   });
 

@@ -133,7 +133,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
   const set = selectAnalysisSet(dataset, split, { perClass: args.perClass, seed: 0 });
   const ctx = await acquireGpu();
   let analysis: ModelAnalysis;
-  const data = GpuDataset.upload(ctx, dataset);
+  const data = GpuDataset.upload(ctx, dataset, { indices: set.indices }); // the images analysed, no others
   try {
     analysis = await analyzeModel(ctx, model, data, set.indices, { layers: args.layers, tau: args.tau });
   } finally {

@@ -33,7 +33,7 @@ async function runEval({ values }: CommandLine<typeof EVAL.options>, io: Command
   const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const indices = splitIndices(split, splitName);
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset);
+  const data = GpuDataset.upload(ctx, split.dataset, { indices }); // the images evaluated, no others
   const evaluator = await InferenceRunner.create(ctx, model, data, values.batch);
   const result = await evaluator.evaluate(indices);
   evaluator.destroy();

@@ -40,7 +40,7 @@ async function runPredict({ values }: CommandLine<typeof PREDICT.options>, io: C
   const limit = values.limit ?? all.length;
   const indices = all.subarray(0, Math.min(limit, all.length));
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset);
+  const data = GpuDataset.upload(ctx, split.dataset, { indices }); // the images predicted, no others
   const evaluator = await InferenceRunner.create(ctx, model, data, Math.min(values.batch, indices.length));
   const classes = evaluator.network.classCount;
   const logits = new Float32Array(indices.length * classes);
