@@ -168,7 +168,7 @@ export class InferenceRunner {
    */
   async evaluate(indices: ArrayLike<number>, options: InferenceRunOptions = {}): Promise<EvaluationResult> {
     const tally = new EvaluationTally(this.network.classCount);
-    await this.pass(indices, { label: 'evaluation', ...options }, (encoder) => this.encodeInference(encoder), tally);
+    await this.pass(indices, { ...options, label: options.label ?? 'evaluation' }, (encoder) => this.encodeInference(encoder), tally);
     return tally.result();
   }
 
