@@ -19,8 +19,8 @@
  * A layer that mixes the channels (softmax) on the way, and a layer with no consumer, which feeds the model's
  * output, cannot be edited this way.
  */
-import type { Model, Tensor } from '../nn/layers.ts';
-import { layerKind } from '../nn/layer-registry.ts';
+import type { LayerKindName, Model, Tensor } from '../nn/layers.ts';
+import { LAYER_KINDS, layerKind } from '../nn/layer-registry.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { copyModel } from './model-copy.ts';
 import { SurgeryError } from './surgery-error.ts';
@@ -47,7 +47,8 @@ export function traceChannels(model: Model, layerName: string): ChannelRoute {
   const layer = spec.layers[index];
   const editable = layerKind(layer).channels.editable;
   if (!editable) {
-    throw new SurgeryError(`layer '${layerName}' is a ${layer.kind}; only conv2d and dense layers have kernels to edit`, layerName);
+    const editableKinds = (Object.keys(LAYER_KINDS) as LayerKindName[]).filter((k) => LAYER_KINDS[k].channels.editable !== null);
+    throw new SurgeryError(`layer '${layerName}' is a ${layer.kind}; only ${editableKinds.join(' and ')} layers have kernels to edit`, layerName);
   }
   const summary = summarizeModel(spec);
   const channels = editable.count(layer);
