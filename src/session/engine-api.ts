@@ -13,6 +13,8 @@ import type { Suggestion } from '../analysis/suggestions.ts';
 import type { VersionComparison } from '../surgery/history.ts';
 import type { TopImage } from '../analysis/top-images.ts';
 import type { AccuracyInterval } from './accuracy-interval.ts';
+import type { TrainingCurves } from '../nn/training-curves.ts';
+import type { KernelCorrespondence } from '../surgery/kernel-lineage.ts';
 
 /** What `init` found: the adapter, how maps reach the screen, and what the session restore did. */
 export type InitResult =
@@ -78,6 +80,8 @@ export interface ModelInfo {
   accuracyInterval: AccuracyInterval | null;
   /** Set when the figures are the parent's, inherited through an edit that keeps the function. */
   inheritedFrom: number | null;
+  /** The edit this version shows (its own, or its parent's when it is that edit retrained), for the graph's highlight. */
+  editUnderWay: { version: number; edit: Edit } | null;
 }
 
 /** Hyper-parameters the page sets, plus how much of the training split to use. */
@@ -196,12 +200,18 @@ export interface AnalyseRequest {
 /** One architecture edit (issue 6), as plain data: drop, widen or insert. */
 export type EditRequest = Edit;
 export type { VersionComparison };
-/** A comparison, and whether both versions' test figures were measured on the same images. */
-export type VersionComparisonInfo = VersionComparison & { sameTestImages: boolean };
+export type { TrainingCurves, KernelCorrespondence };
+/**
+ * A comparison, whether both versions' test figures were measured on the same images, and for every conv layer
+ * both have, which kernels are the same kernels (for before/after maps).
+ */
+export type VersionComparisonInfo = VersionComparison & { sameTestImages: boolean; kernels: KernelCorrespondence[] };
 
 export interface VersionRow {
   id: number;
   parent: number | null;
+  /** Its short name: "v3 drop conv1 k2", "v4 retrain" (session/version-label.ts). */
+  label: string;
   /** What made the version ('pre-trained mnist-ref', 'retrained 1 epoch on 2,000 images', ...). */
   note: string;
   /** The edit in words ('drop conv1: 3, 7'), null for a root or a retrained copy. */
@@ -217,6 +227,8 @@ export interface VersionRow {
   evaluatedOn: string | null;
   inheritedFrom: number | null;
   validationAccuracy: number | null;
+  /** Loss and accuracy of the training run that made it (retrained versions), else null. */
+  curves: TrainingCurves | null;
   createdAt: string;
 }
 

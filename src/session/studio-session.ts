@@ -18,11 +18,14 @@ import type { Model } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { InferenceRunner } from '../nn/inference-runner.ts';
 import { train, TrainingControl, type TrainEvent } from '../nn/trainer.ts';
+import { emptyCurves, recordTrainEvent } from '../nn/training-curves.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../nn/train-config.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
 import { topActivatingImages, type TopImage } from '../analysis/top-images.ts';
 import { describeEdit, type Edit } from '../surgery/edits.ts';
-import { ModelHistory, type StoredHistory, type Version, type VersionComparison } from '../surgery/history.ts';
+import { ModelHistory, type StoredHistory, type Version } from '../surgery/history.ts';
+import { kernelLineage } from '../surgery/kernel-lineage.ts';
+import { sameArchitecture, versionLabel } from './version-label.ts';
 import { analyseLayer } from './analyse-layer.ts';
 import { accuracyInterval } from './accuracy-interval.ts';
 import { describeDatasetForPage } from './dataset-info.ts';
@@ -31,7 +34,7 @@ import { evaluationSet, evaluationSetKey } from './evaluation-set.ts';
 import { describeSplit, splitForModel, withSplitRecord, type ModelSplit } from './split-policy.ts';
 import type {
   AnalyseRequest, DatasetChoice, DatasetInfo, EngineNotice, EvaluationSummary, HistoryInfo, LayerMaps, ModelInfo,
-  SuggestionInfo, TrainOutcome, TrainRequest,
+  SuggestionInfo, TrainOutcome, TrainRequest, VersionComparisonInfo,
 } from './engine-api.ts';
 
 /** A long job was cancelled by the user; nothing it would have changed was changed. */
@@ -234,29 +237,43 @@ export class StudioSession {
       testCount: m.testCount ?? null,
       accuracyInterval: m.accuracy !== undefined && m.testCount ? accuracyInterval(m.accuracy, m.testCount) : null,
       inheritedFrom: m.inheritedFrom ?? null,
+      editUnderWay: this.editUnderWay(version),
     };
+  }
+
+  /**
+   * The edit whose effect a version shows: its own, or, for a retrained copy of an edited version (edit +
+   * retrain is one step of the method), its parent's. Null for a root, an import or a new architecture.
+   */
+  private editUnderWay(version: Version): ModelInfo['editUnderWay'] {
+    if (version.edit) return { version: version.id, edit: version.edit };
+    if (version.parent === null) return null;
+    const parent = this.history.get(version.parent);
+    return parent.edit && sameArchitecture(version, parent) ? { version: parent.id, edit: parent.edit } : null;
   }
 
   historyInfo(): HistoryInfo {
     const h = this.versions;
     if (!h) return { versions: [], current: -1, canUndo: false, canRedo: false };
     const versions = h.versions().map((v) => ({
-      id: v.id, parent: v.parent, note: v.note, edit: v.edit ? describeEdit(v.edit) : null,
+      id: v.id, parent: v.parent, label: versionLabel(v, v.parent === null ? null : h.get(v.parent)), note: v.note, edit: v.edit ? describeEdit(v.edit) : null,
       suggestion: (v.suggestion as SuggestionInfo | null)?.rule ?? null,
       params: v.metrics.params, flops: v.metrics.flops,
       convKernels: v.model.spec.layers.reduce((n, l) => n + (l.kind === 'conv2d' ? l.filters : 0), 0),
       accuracy: v.metrics.accuracy ?? null, loss: v.metrics.loss ?? null, testCount: v.metrics.testCount ?? null,
       evaluatedOn: v.metrics.evaluatedOn ?? null, inheritedFrom: v.metrics.inheritedFrom ?? null,
-      validationAccuracy: v.metrics.validationAccuracy ?? null, createdAt: v.createdAt,
+      validationAccuracy: v.metrics.validationAccuracy ?? null, curves: v.curves, createdAt: v.createdAt,
     }));
     return { versions, current: h.current, canUndo: h.canUndo(), canRedo: h.canRedo() };
   }
 
-  compare(a: number, b: number): VersionComparison & { sameTestImages: boolean } {
+  compare(a: number, b: number): VersionComparisonInfo {
     const comparison = this.history.compare(a, b);
     const ka = this.history.get(a).metrics.evaluatedOn;
     const kb = this.history.get(b).metrics.evaluatedOn;
-    return { ...comparison, sameTestImages: ka !== undefined && ka === kb };
+    const convs = this.history.get(b).model.spec.layers.filter((l) => l.kind === 'conv2d').map((l) => l.name);
+    const kernels = convs.flatMap((layer) => kernelLineage(this.history, a, b, layer) ?? []);
+    return { ...comparison, sameTestImages: ka !== undefined && ka === kb, kernels };
   }
 
   cachedMaps(layer: string, versionId = this.history.current): LayerMaps | null {
@@ -279,7 +296,13 @@ export class StudioSession {
         const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...request.config };
         const { split } = this.splitOf(from.id);
         const subset = subsetSplit(split, request.subset, config.seed);
-        const result = await train(this.gpu(), from.model, this.gpuDataset(), subset, config, onEvent, control);
+        // The run's curves stay with the version it makes (and are saved with the session).
+        const curves = emptyCurves();
+        const record = (event: TrainEvent) => {
+          recordTrainEvent(curves, event);
+          onEvent(event);
+        };
+        const result = await train(this.gpu(), from.model, this.gpuDataset(), subset, config, record, control);
         // The split recorded is the whole split the subset was drawn from: its validation and test images are
         // what every later evaluation of this version uses.
         const model = withSplitRecord({ spec: from.model.spec, weights: result.weights }, split);
@@ -289,6 +312,7 @@ export class StudioSession {
         const version = this.history.commit(model, {
           from: from.id,
           note: `retrained ${result.epochs.length} epoch(s) on ${images} (${result.ended})`,
+          curves,
           metrics: {
             accuracy: evaluation.accuracy, loss: evaluation.loss, testCount: evaluation.count, evaluatedOn: evaluation.evaluatedOn,
             ...(last && last.validationAccuracy !== null && last.validationLoss !== null

@@ -15,6 +15,7 @@
 import type { LayerSpec, Model, ModelSpec, ModelWeights } from '../nn/layers.ts';
 import { summarizeModel, type LayerSummary } from '../nn/shapes.ts';
 import { modelToArtifacts, type ModelArtifacts, type SaveOptions } from '../io/tfjs-layers.ts';
+import type { TrainingCurves } from '../nn/training-curves.ts';
 import { applyEdit, type Edit } from './edits.ts';
 
 /** What is known about a version; params and flops always, the rest once evaluated. */
@@ -53,6 +54,8 @@ export interface Version {
   /** What motivated the edit (an analysis suggestion with its numbers, as JSON), or null. */
   readonly suggestion: unknown;
   readonly metrics: VersionMetrics;
+  /** The curves of the training run that made this version (a retrained copy), or null. */
+  readonly curves: TrainingCurves | null;
   /** A free-text note ("retrained 3 epochs", "imported"). */
   readonly note: string;
   /** ISO 8601 time of creation. */
@@ -63,6 +66,7 @@ export interface CommitInfo {
   edit?: Edit | null;
   suggestion?: unknown;
   metrics?: Partial<Omit<VersionMetrics, 'params' | 'flops'>>;
+  curves?: TrainingCurves | null;
   note?: string;
   /** The parent; default the current version. */
   from?: number;
@@ -122,6 +126,8 @@ export interface HistoryJson {
     edit: Edit | null;
     suggestion: unknown;
     metrics: VersionMetrics;
+    /** Absent in histories saved before versions kept their training curves. */
+    curves?: TrainingCurves | null;
     note: string;
     createdAt: string;
   }[];
@@ -167,6 +173,7 @@ export class ModelHistory {
       edit: info.edit ?? null,
       suggestion: info.suggestion ?? null,
       metrics: { ...info.metrics, ...countMetrics(model) },
+      curves: info.curves ?? null,
       note: info.note ?? '',
       createdAt: new Date().toISOString(),
     };
@@ -326,7 +333,7 @@ export class ModelHistory {
       return {
         id: v.id, parent: v.parent, redoChild, spec: structuredClone(v.model.spec), weights,
         edit: v.edit === null ? null : structuredClone(v.edit), suggestion: structuredClone(v.suggestion),
-        metrics: { ...v.metrics }, note: v.note, createdAt: v.createdAt,
+        metrics: { ...v.metrics }, curves: v.curves === null ? null : structuredClone(v.curves), note: v.note, createdAt: v.createdAt,
       };
     });
     return { json: { format: 'aom-studio-history', formatVersion: 1, current: this.currentId, versions }, blobs };
@@ -360,7 +367,7 @@ export class ModelHistory {
       const model: Model = { spec: v.spec, weights };
       const version: Version = {
         id: i, parent: v.parent, model, edit: v.edit, suggestion: v.suggestion, metrics: { ...v.metrics, ...countMetrics(model) },
-        note: v.note ?? '', createdAt: v.createdAt,
+        curves: v.curves ?? null, note: v.note ?? '', createdAt: v.createdAt,
       };
       history.nodes.push({ version, children: [], redoChild: null });
       if (v.parent !== null) history.nodes[v.parent].children.push(i);

@@ -100,6 +100,33 @@ describe('session core', () => {
     expect(session.compare(trained.id, dropped.versionId).sameTestImages).toBe(true);
   });
 
+  it('keeps each retrained version\'s curves, labels versions, and matches kernels in comparisons', async () => {
+    const session = openSession();
+    session.start(initModel(smallCnn(), 1), 'fresh', true);
+    const dropped = session.applyEdit({ kind: 'drop', layer: 'conv1', kernels: [1] }, null);
+    await session.train({ config: { epochs: 2, batchSize: 16, lr: 0.01, logEvery: 5 }, subset: 0 }, () => {});
+    const retrained = session.history.currentVersion;
+    const curves = retrained.curves!;
+    expect(curves.step.length).toBeGreaterThan(2);
+    expect(curves.loss).toHaveLength(curves.step.length);
+    expect(curves.epochStep).toHaveLength(2);
+    expect(curves.epochStep[1]).toBe(curves.step[curves.step.length - 1]);
+    expect(curves.validationAccuracy.every((a) => a !== null && a >= 0 && a <= 1)).toBe(true);
+    // The curves are in the history's rows and survive the stored session.
+    const rows = session.historyInfo().versions;
+    expect(rows.map((v) => v.label)).toEqual(['v0 fresh', 'v1 drop conv1 k1', 'v2 retrain']);
+    expect(rows[2].curves).toEqual(curves);
+    expect(rows[0].curves).toBeNull();
+    const restored = openSession();
+    restored.restore(session.state());
+    expect(restored.history.get(retrained.id).curves).toEqual(curves);
+    // The retrain shows its parent's edit as the one under way; the comparison says which kernels are which.
+    expect(session.describe().editUnderWay).toEqual({ version: dropped.versionId, edit: { kind: 'drop', layer: 'conv1', kernels: [1] } });
+    const conv1 = session.compare(0, retrained.id).kernels.find((k) => k.layer === 'conv1')!;
+    expect(conv1.onlyInA).toEqual([1]);
+    expect(conv1.pairs[1]).toEqual([2, 1]);
+  });
+
   it('cancels the maps between batches and keeps nothing of them', async () => {
     const session = openSession();
     session.start(initModel(smallCnn(), 1), 'fresh');
