@@ -11,14 +11,11 @@
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { GpuDeviceLostError } from '../gpu/errors.ts';
-import { destroyCalls, encodeCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planLossTotals, planSoftmaxCrossEntropy } from '../gpu/kernels/softmax-cross-entropy.ts';
-import { planAdam, planSgd, type OptimizerKernel } from '../gpu/kernels/optimizers.ts';
 import type { BatchGather, GpuDataset } from '../data/gpu-dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
 import { shuffleIndices } from '../data/splits.ts';
 import type { Model, ModelWeights } from './layers.ts';
-import { GpuNetwork } from './gpu-network.ts';
+import { TrainStep } from './train-step.ts';
 import type { EvaluationResult } from './evaluation-tally.ts';
 import { InferenceRunner } from './inference-runner.ts';
 import { requireModelFitsDataset } from './model-fit.ts';
@@ -104,13 +101,11 @@ export async function train(
     owned.push(b);
     return b;
   };
-  const network = await GpuNetwork.create(ctx, model, { batch: B, training: true });
-  const classes = network.classCount;
-  const labels = buffer('train labels', B * 4);
+  // Forward, loss, backward and updates: planned by TrainStep, which the benchmarks time too.
+  const trainStep = await TrainStep.create(ctx, model, B, config);
+  const { network, labels, totals } = trainStep;
   let gather: BatchGather | null = null;
   let evaluator: InferenceRunner | null = null;
-  const calls: KernelCall[] = [];
-  const optimizers: OptimizerKernel[] = [];
   try {
     gather = await data.planGather({
       batchSize: B,
@@ -118,24 +113,6 @@ export async function train(
       augmentation: config.augment ? { padding: config.augmentPadding, flip: true } : undefined,
       output: { x: network.input, labels },
     });
-    const loss = buffer('train loss', B * 4);
-    const predicted = buffer('train predicted', B * 4);
-    const correct = buffer('train correct', B * 4);
-    const totals = buffer('train totals', 8);
-    const lossCall = await planSoftmaxCrossEntropy(ctx, { logits: network.logits, labels, loss, dlogits: network.logitsGrad, predicted, correct, rows: B, classes });
-    const totalsFirst = await planLossTotals(ctx, { loss, correct, totals, rows: B, accumulate: false });
-    const totalsNext = await planLossTotals(ctx, { loss, correct, totals, rows: B, accumulate: true });
-    calls.push(lossCall, totalsFirst, totalsNext);
-    for (const slot of network.trainable) {
-      // Weight decay regularises kernels only; biases and batch-norm's gamma/beta are left free (common practice).
-      const weightDecay = slot.weight === 'kernel' ? config.weightDecay : 0;
-      const state = (name: string) => buffer(`${config.optimizer} ${name} ${slot.key}`, slot.count * 4);
-      optimizers.push(
-        config.optimizer === 'adam'
-          ? await planAdam(ctx, { param: slot.value, grad: slot.grad!, m: state('m'), v: state('v'), count: slot.count, weightDecay, lr: config.lr, step: 1 })
-          : await planSgd(ctx, { param: slot.value, grad: slot.grad!, velocity: state('velocity'), count: slot.count, momentum: config.momentum, weightDecay, lr: config.lr }),
-      );
-    }
     // Two weight copies (moving statistics included) that swap roles: `good` produced a finite loss; the step
     // before a read-back writes its pre-update weights into `candidate`.
     const slots = [...network.weights.values()];
@@ -190,13 +167,15 @@ export async function train(
         gather.write(batchIndices, stepSeed);
         network.setDropoutSeed(stepSeed);
         const lr = learningRate(config, step, stepsPerEpoch, totalSteps);
-        for (const o of optimizers) o.setStep(ctx, { lr, step: step + 1 });
+        trainStep.setStep(lr, step + 1);
         const readBack = windowSteps + 1 === config.logEvery || s === stepsPerEpoch - 1;
         ctx.assertAlive();
         const encoder = ctx.device.createCommandEncoder({ label: `train step ${step + 1}` });
-        encodeCalls(encoder, [...gather.calls, ...network.forward, lossCall, windowSteps === 0 ? totalsFirst : totalsNext], 'forward and loss');
-        if (readBack) copyWeights(encoder, 'copy', 1 - good);
-        encodeCalls(encoder, [...network.backward, ...optimizers.map((o) => o.call)], 'backward and update');
+        trainStep.encode(encoder, {
+          accumulate: windowSteps > 0,
+          before: gather.calls,
+          between: readBack ? (e) => copyWeights(e, 'copy', 1 - good) : undefined,
+        });
         ctx.device.queue.submit([encoder.finish()]);
         // At most two steps in the GPU's queue: wait for the previous step before encoding the next. This keeps
         // the CPU one step ahead (no bubble on a real GPU) and, because the wait goes through the event loop,
@@ -258,11 +237,9 @@ export async function train(
     const weights = await network.readWeights();
     return { weights, ended, message, steps: step, epochs, seconds: (performance.now() - started) / 1000 };
   } finally {
-    destroyCalls(calls);
-    destroyCalls(optimizers.map((o) => o.call));
     gather?.destroy();
     evaluator?.destroy();
-    network.destroy();
+    trainStep.destroy();
     for (const b of owned) b.destroy();
   }
 }
