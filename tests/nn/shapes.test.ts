@@ -45,7 +45,13 @@ describe('reference architectures', () => {
 
   it('are found by name, and unknown names list the known ones', () => {
     expect(architectureByName('cifar-ref').name).toBe('cifar-ref');
-    expect(() => architectureByName('toString')).toThrow(/mnist-ref, cifar-ref/);
+    expect(() => architectureByName('toString')).toThrow(/mnist-ref, fashion-ref, cifar-ref/);
+  });
+
+  it('fashion-ref is mnist-ref with dropout before the first dense layer (same parameters)', () => {
+    const spec = architectureByName('fashion-ref');
+    expect(spec.layers.map((l) => l.kind)).toEqual(['conv2d', 'maxpool', 'conv2d', 'maxpool', 'flatten', 'dropout', 'dense', 'dense']);
+    expect(summarizeModel(spec).totalParams).toBe(215_370);
   });
 });
 
