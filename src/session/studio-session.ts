@@ -29,7 +29,8 @@ import { sameArchitecture, versionLabel } from './version-label.ts';
 import { analyseLayer } from './analyse-layer.ts';
 import { accuracyInterval } from './accuracy-interval.ts';
 import { describeDatasetForPage } from './dataset-info.ts';
-import { checkModelFitsDataset, ModelDatasetMismatchError } from './fit-check.ts';
+import { checkModelFitsDataset, fitProblem, ModelDatasetMismatchError } from './fit-check.ts';
+import { CancelledError } from '../nn/cancellation.ts';
 import { evaluationSet, evaluationSetKey } from './evaluation-set.ts';
 import { describeSplit, splitForModel, withSplitRecord, type ModelSplit } from './split-policy.ts';
 import type {
@@ -37,10 +38,8 @@ import type {
   SuggestionInfo, TrainOutcome, TrainRequest, VersionComparisonInfo,
 } from './engine-api.ts';
 
-/** A long job was cancelled by the user; nothing it would have changed was changed. */
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-}
+/** A long job was cancelled by the user; nothing it would have changed was changed (src/nn/cancellation.ts). */
+export { CancelledError };
 
 export interface SessionDataset {
   choice: DatasetChoice;
@@ -71,7 +70,8 @@ export class StudioSession {
   /** Splits by their parameters (versions of one session share one, unless an imported model brings its own). */
   private readonly splits = new Map<string, ModelSplit>();
   private control: TrainingControl | null = null;
-  private cancelRequested = false;
+  /** Aborted by `cancel`: the running job's signal (a new one per job). */
+  private abort = new AbortController();
   private queue: Promise<unknown> = Promise.resolve();
   /** Test images to evaluate on (a fixed subset of the test split; 0: all). */
   evaluationLimit = 0;
@@ -167,14 +167,7 @@ export class StudioSession {
 
   /** Why `versionId`'s model cannot run on the loaded dataset, in words, or null when it can. */
   fitProblem(versionId = this.history.current): string | null {
-    if (!this.data) return null;
-    try {
-      checkModelFitsDataset(this.history.get(versionId).model.spec, this.data.dataset);
-      return null;
-    } catch (error) {
-      if (error instanceof ModelDatasetMismatchError) return error.message;
-      throw error;
-    }
+    return this.data ? fitProblem(this.history.get(versionId).model.spec, this.data.dataset) : null;
   }
 
   /** The GPU copy of the dataset, made on first use (and again after a device loss). */
@@ -194,16 +187,14 @@ export class StudioSession {
 
   /** Cancels the running long job: training stops after the current step, maps and evaluation between batches. */
   cancel(): void {
-    this.cancelRequested = true;
+    this.abort.abort();
     this.control?.stop();
   }
 
-  private beginJob(): void {
-    this.cancelRequested = false;
-  }
-
-  private throwIfCancelled(what: string): void {
-    if (this.cancelRequested) throw new CancelledError(`${what} was cancelled`);
+  /** The signal of a job that starts now (a cancel before it started does not reach it). */
+  private beginJob(): AbortSignal {
+    if (this.abort.signal.aborted) this.abort = new AbortController();
+    return this.abort.signal;
   }
 
   // ---- views ---------------------------------------------------------------------------------------------
@@ -257,6 +248,7 @@ export class StudioSession {
     if (!h) return { versions: [], current: -1, canUndo: false, canRedo: false };
     const versions = h.versions().map((v) => ({
       id: v.id, parent: v.parent, label: versionLabel(v, v.parent === null ? null : h.get(v.parent)), note: v.note, edit: v.edit ? describeEdit(v.edit) : null,
+      editLayer: v.edit ? (v.edit.kind === 'insert' ? v.edit.after : v.edit.layer) : null,
       suggestion: (v.suggestion as SuggestionInfo | null)?.rule ?? null,
       params: v.metrics.params, flops: v.metrics.flops,
       convKernels: v.model.spec.layers.reduce((n, l) => n + (l.kind === 'conv2d' ? l.filters : 0), 0),
@@ -287,7 +279,7 @@ export class StudioSession {
     if (this.control) return Promise.reject(new Error('training is already running'));
     const from = this.history.currentVersion;
     const mismatch = this.fitProblem(from.id);
-    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch, []));
+    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch));
     const control = new TrainingControl();
     this.control = control;
     return this.exclusive(async () => {
@@ -306,7 +298,8 @@ export class StudioSession {
         // The split recorded is the whole split the subset was drawn from: its validation and test images are
         // what every later evaluation of this version uses.
         const model = withSplitRecord({ spec: from.model.spec, weights: result.weights }, split);
-        const evaluation = await this.evaluateModel(model, 'test', request.evaluationLimit ?? this.evaluationLimit, true);
+        // Not cancellable: a finished training is always evaluated and committed (Stop ends the training, not this).
+        const evaluation = await this.evaluateModel(model, 'test', request.evaluationLimit ?? this.evaluationLimit);
         const images = request.subset > 0 ? `${subset.train.length.toLocaleString('en')} images` : 'the full training split';
         const last = result.epochs[result.epochs.length - 1];
         const version = this.history.commit(model, {
@@ -344,17 +337,13 @@ export class StudioSession {
   }
 
   /** Evaluates `model` on the current split's test (or validation) images; cancellable between batches. */
-  private async evaluateModel(model: Model, which: 'test' | 'validation', limit: number, ignoreCancel = false): Promise<EvaluationSummary> {
+  private async evaluateModel(model: Model, which: 'test' | 'validation', limit: number, signal?: AbortSignal): Promise<EvaluationSummary> {
     checkModelFitsDataset(model.spec, this.requireData().dataset);
     const { split } = splitForModelCached(this, model);
     const set = evaluationSet(split, which, limit);
     const evaluator = await InferenceRunner.create(this.gpu(), model, this.gpuDataset(), Math.min(256, Math.max(1, set.indices.length)));
     try {
-      const r = await evaluator.evaluate(set.indices, {
-        onBatch: () => {
-          if (!ignoreCancel) this.throwIfCancelled('the evaluation');
-        },
-      });
+      const r = await evaluator.evaluate(set.indices, { signal, label: `evaluation on ${set.indices.length} ${which} images` });
       return {
         split: which, count: r.count, of: set.of, loss: r.loss, accuracy: r.accuracy,
         interval: accuracyInterval(r.accuracy, r.count),
@@ -369,11 +358,11 @@ export class StudioSession {
   /** Evaluates a version (default current) and records its figures. */
   evaluate(which: 'test' | 'validation', limit = this.evaluationLimit, versionId = this.history.current): Promise<EvaluationSummary> {
     const mismatch = this.fitProblem(versionId);
-    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch, []));
+    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch));
     return this.exclusive(async () => {
-      this.beginJob();
+      const signal = this.beginJob();
       const version = this.history.get(versionId);
-      const result = await this.evaluateModel(version.model, which, limit);
+      const result = await this.evaluateModel(version.model, which, limit, signal);
       this.history.setMetrics(
         version.id,
         which === 'test'
@@ -389,15 +378,12 @@ export class StudioSession {
   analyse(request: AnalyseRequest, onProgress: (fraction: number) => void): Promise<LayerMaps> {
     const versionId = this.history.current;
     const mismatch = this.fitProblem(versionId);
-    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch, []));
+    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch));
     return this.exclusive(async () => {
-      this.beginJob();
+      const signal = this.beginJob();
       const version = this.history.get(versionId);
       const { split } = this.splitOf(versionId);
-      const maps = await analyseLayer(this.gpu(), version.model, this.gpuDataset(), split, request, (fraction) => {
-        this.throwIfCancelled(`the maps of ${request.layer}`);
-        onProgress(fraction);
-      });
+      const maps = await analyseLayer(this.gpu(), version.model, this.gpuDataset(), split, request, onProgress, signal);
       const result: LayerMaps = { ...maps, versionId, restored: false };
       this.maps.set(mapsKey(versionId, request.layer), result);
       return result;

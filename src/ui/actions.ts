@@ -4,19 +4,19 @@
  */
 import { batch } from 'solid-js';
 import { unwrap } from 'solid-js/store';
-import { engine, proxy } from './engine-client.ts';
-import type { EditRequest, EngineNotice, ModelInfo, SuggestionInfo, TrainEvent } from '../session/engine-api.ts';
-import { setSession } from './stores/session-store.ts';
+import { engine, proxy, restartEngine } from './engine-client.ts';
+import type { EditRequest, EngineNotice, ModelInfo, RenderRequest, SuggestionInfo, TrainEvent } from '../session/engine-api.ts';
+import { session, setSession } from './stores/session-store.ts';
 import { setDataset } from './stores/dataset-store.ts';
 import { model, setModel } from './stores/model-store.ts';
 import { curves, setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history, setHistory } from './stores/history-store.ts';
-import { applySettings } from './settings.ts';
+import { applySettings, currentSettings } from './settings.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** Comlink rebuilds a worker's Error with its name, so a cancellation is recognised on this side too. */
-const isCancel = (error: unknown): boolean => error instanceof Error && (error.name === 'CancelledError' || /was cancelled/.test(error.message));
+const isCancel = (error: unknown): boolean => error instanceof Error && (error.name === 'CancelledError' || / cancelled/.test(error.message));
 
 function onNotice(notice: EngineNotice): void {
   switch (notice.type) {
@@ -61,8 +61,9 @@ async function refreshAfterEvaluation(): Promise<void> {
 const plain = <T,>(value: T): T => structuredClone(unwrap(value));
 
 /** Starts the engine (restoring the saved session) and fills every store. */
-export async function start(options: { forceReadback: boolean; fresh: boolean; evaluationLimit?: number }): Promise<void> {
+export async function start(options: { render: RenderRequest; fresh: boolean; evaluationLimit?: number }): Promise<void> {
   if (options.evaluationLimit !== undefined) setTraining('evaluationLimit', options.evaluationLimit);
+  setSession('renderRequest', options.render);
   const result = await engine.init(proxy(onNotice), { ...options, evaluationLimit: options.evaluationLimit ?? training.evaluationLimit });
   if (!result.ok) {
     setSession({ status: 'failed', error: result.error });
@@ -76,6 +77,31 @@ export async function start(options: { forceReadback: boolean; fresh: boolean; e
   });
   await afterModelChange(modelInfo);
   setModel('fitting', await engine.fittingArchitectures());
+}
+
+/**
+ * Presenting the maps failed, and the worker's GPU device with it: a fresh worker, told to read back, restores
+ * the session the old one saved (versions, analyses), gets the page's settings again, and the maps canvas
+ * attaches a new canvas element to it (engineGeneration). The selection and the view stay as they were.
+ */
+export async function restartInReadback(reason: string): Promise<void> {
+  restartEngine();
+  setSession({ renderRequest: 'readback', renderMode: null });
+  const result = await engine.init(proxy(onNotice), { render: 'readback', fresh: false, evaluationLimit: training.evaluationLimit });
+  if (!result.ok) {
+    setSession({ status: 'failed', error: result.error });
+    return;
+  }
+  await engine.saveSettings(currentSettings());
+  const [info, historyInfo, maps] = await Promise.all([engine.modelInfo(), engine.history(), engine.cachedMaps(analysis.layer)]);
+  batch(() => {
+    setModel('info', info);
+    setHistory('info', historyInfo);
+    setAnalysis('maps', maps);
+    // Among the start-up messages, which stay on screen (a notice is replaced by the next save's).
+    const text = `Presenting the maps straight to a WebGPU canvas failed on this adapter (${reason}); the engine was restarted and draws them through read-back (texture → 2D canvas).`;
+    setSession({ engineGeneration: session.engineGeneration + 1, notice: text, messages: [...session.messages, text] });
+  });
 }
 
 /** Refreshes everything that depends on the current version. */

@@ -128,12 +128,14 @@ describe('session core', () => {
   });
 
   it('cancels the maps between batches and keeps nothing of them', async () => {
-    const session = openSession();
+    // 1,000 test images: eight batches of the analysis, so a cancel after the first lands before the end.
+    const session = new StudioSession(gpu);
+    session.setDataset({ choice: { kind: 'builtin-mnist' }, dataset: squaresDataset({ train: 400, test: 1000 }) });
     session.start(initModel(smallCnn(), 1), 'fresh');
     let calls = 0;
     const job = session.analyse({ layer: 'conv1', perClass: 0, tau: 0, ablation: true }, () => {
       calls++;
-      if (calls === 2) session.cancel();
+      if (calls === 1) session.cancel();
     });
     await expect(job).rejects.toBeInstanceOf(CancelledError);
     expect(session.cachedMaps('conv1')).toBeNull();
