@@ -25,11 +25,16 @@ export class TrainStep {
   private readonly totalsFirst: KernelCall;
   private readonly totalsNext: KernelCall;
   private readonly optimizers: OptimizerKernel[];
+  /** The optimizer's state buffers (Adam's m and v, SGD's velocity) by name: what a checkpoint saves. */
+  readonly optimizerState: ReadonlyMap<string, { buffer: GPUBuffer; count: number }>;
 
   private constructor(
     readonly ctx: GpuContext,
     readonly network: GpuNetwork,
-    parts: { labels: GPUBuffer; totals: GPUBuffer; lossCall: KernelCall; totalsFirst: KernelCall; totalsNext: KernelCall; optimizers: OptimizerKernel[] },
+    parts: {
+      labels: GPUBuffer; totals: GPUBuffer; lossCall: KernelCall; totalsFirst: KernelCall; totalsNext: KernelCall; optimizers: OptimizerKernel[];
+      optimizerState: Map<string, { buffer: GPUBuffer; count: number }>;
+    },
     private readonly owned: GPUBuffer[],
   ) {
     this.labels = parts.labels;
@@ -38,6 +43,7 @@ export class TrainStep {
     this.totalsFirst = parts.totalsFirst;
     this.totalsNext = parts.totalsNext;
     this.optimizers = parts.optimizers;
+    this.optimizerState = parts.optimizerState;
   }
 
   static async create(ctx: GpuContext, model: Model, batch: number, optimizer: StepOptimizer): Promise<TrainStep> {
@@ -50,6 +56,7 @@ export class TrainStep {
     const network = await GpuNetwork.create(ctx, model, { batch, training: true });
     const calls: KernelCall[] = [];
     const optimizers: OptimizerKernel[] = [];
+    const optimizerState = new Map<string, { buffer: GPUBuffer; count: number }>();
     try {
       const classes = network.classCount;
       const labels = buffer('train labels', batch * 4);
@@ -66,14 +73,18 @@ export class TrainStep {
       for (const slot of network.trainable) {
         // Weight decay regularises kernels only; biases and batch-norm's gamma/beta are left free (common practice).
         const weightDecay = slot.weight === 'kernel' ? optimizer.weightDecay : 0;
-        const state = (name: string) => buffer(`${optimizer.optimizer} ${name} ${slot.key}`, slot.count * 4);
+        const state = (name: string) => {
+          const b = buffer(`${optimizer.optimizer} ${name} ${slot.key}`, slot.count * 4);
+          optimizerState.set(`${slot.key}/${name}`, { buffer: b, count: slot.count });
+          return b;
+        };
         optimizers.push(
           optimizer.optimizer === 'adam'
             ? await planAdam(ctx, { param: slot.value, grad: slot.grad!, m: state('m'), v: state('v'), count: slot.count, weightDecay, lr: optimizer.lr, step: 1 })
             : await planSgd(ctx, { param: slot.value, grad: slot.grad!, velocity: state('velocity'), count: slot.count, momentum: optimizer.momentum, weightDecay, lr: optimizer.lr }),
         );
       }
-      return new TrainStep(ctx, network, { labels, totals, lossCall, totalsFirst, totalsNext, optimizers }, owned);
+      return new TrainStep(ctx, network, { labels, totals, lossCall, totalsFirst, totalsNext, optimizers, optimizerState }, owned);
     } catch (error) {
       destroyCalls(calls);
       destroyCalls(optimizers.map((o) => o.call));

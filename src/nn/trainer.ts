@@ -16,6 +16,8 @@ import type { SplitDataset } from '../data/splits.ts';
 import { shuffleIndices } from '../data/splits.ts';
 import type { Model, ModelWeights } from './layers.ts';
 import { TrainStep } from './train-step.ts';
+import type { EpochSummary, TrainCheckpoint } from './checkpoint.ts';
+import { splitRecord } from '../data/splits.ts';
 import type { EvaluationResult } from './evaluation-tally.ts';
 import { InferenceRunner } from './inference-runner.ts';
 import { requireModelFitsDataset } from './model-fit.ts';
@@ -37,13 +39,17 @@ export interface TrainResult {
   seconds: number;
 }
 
-export interface EpochSummary {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  validationLoss: number | null;
-  validationAccuracy: number | null;
-  seconds: number;
+export type { EpochSummary, TrainCheckpoint };
+
+/** Resuming and checkpointing (checkpoint.ts). */
+export interface TrainOptions {
+  /** Continue this run from its checkpoint (made by the same model, split and configuration, epochs aside). */
+  resume?: TrainCheckpoint;
+  /**
+   * Called with a checkpoint at the end of every epoch and when the run stops early (Stop, Ctrl-C); the run waits
+   * for it, so a checkpoint written to disk is complete before the next step.
+   */
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => Promise<void> | void;
 }
 
 /** Pause / resume / stop from another task (the page's buttons, Ctrl-C in the CLI). */
@@ -89,8 +95,11 @@ export async function train(
   config: TrainConfig,
   onEvent: (event: TrainEvent) => void = () => {},
   control = new TrainingControl(),
+  options: TrainOptions = {},
 ): Promise<TrainResult> {
   checkTrainConfig(config);
+  const resume = options.resume;
+  if (resume) checkResumable(resume, model, config);
   requireModelFitsDataset(model.spec, data.dataset);
   const B = config.batchSize;
   if (split.train.length < B) throw new RangeError(`the training split has ${split.train.length} images, fewer than one batch of ${B}`);
@@ -102,7 +111,14 @@ export async function train(
     return b;
   };
   // Forward, loss, backward and updates: planned by TrainStep, which the benchmarks time too.
-  const trainStep = await TrainStep.create(ctx, model, B, config);
+  const trainStep = await TrainStep.create(ctx, resume ? { spec: model.spec, weights: resume.weights } : model, B, config);
+  if (resume) {
+    for (const [key, { buffer, count }] of trainStep.optimizerState) {
+      const saved = resume.optimizerState[key];
+      if (!saved || saved.length !== count) throw new RangeError(`the checkpoint's optimizer state has no ${count} values for '${key}'`);
+      ctx.device.queue.writeBuffer(buffer, 0, saved.buffer, saved.byteOffset, saved.byteLength);
+    }
+  }
   const { network, labels, totals } = trainStep;
   let gather: BatchGather | null = null;
   let evaluator: InferenceRunner | null = null;
@@ -133,24 +149,41 @@ export async function train(
 
     const stepsPerEpoch = config.maxSteps > 0 ? Math.min(config.maxSteps, Math.floor(split.train.length / B)) : Math.floor(split.train.length / B);
     const totalSteps = stepsPerEpoch * config.epochs;
-    const epochs: EpochSummary[] = [];
-    let step = 0;
+    const epochs: EpochSummary[] = resume ? resume.epochs.map((e) => ({ ...e })) : [];
+    let step = resume?.step ?? 0;
     let ended: TrainResult['ended'] = 'completed';
     let message = `trained ${config.epochs} epoch(s), ${totalSteps} steps of ${B}`;
     const batchIndices = new Uint32Array(B);
     // CPU copy of the weights at the last epoch boundary: what survives a lost GPU device.
-    let lastEpochWeights = model.weights;
+    let lastEpochWeights = resume?.weights ?? model.weights;
+    const record = splitRecord(split);
+    if (resume && JSON.stringify(resume.split) !== JSON.stringify(record)) {
+      throw new RangeError(
+        `the checkpoint trains on another split (seed ${resume.split.seed} of '${resume.split.dataset.name}' #${resume.split.dataset.hash}) ` +
+          `than this one (seed ${record.seed} of '${record.dataset.name}' #${record.dataset.hash})`,
+      );
+    }
+    /** The run's state after `stepInEpoch` steps of epoch `epoch` (read back from the GPU). */
+    const checkpoint = async (epoch: number, stepInEpoch: number, partial: TrainCheckpoint['partial']): Promise<TrainCheckpoint> => {
+      const optimizerState: Record<string, Float32Array> = {};
+      for (const [key, { buffer, count }] of trainStep.optimizerState) optimizerState[key] = await ctx.readFloat32(buffer, count);
+      return {
+        spec: model.spec, config, split: record, epoch, stepInEpoch, step, weights: await network.readWeights(), optimizerState,
+        epochs: epochs.map((e) => ({ ...e })), partial: { ...partial },
+      };
+    };
     let previousStepDone: Promise<void> | null = null;
     try {
-    outer: for (let epoch = 0; epoch < config.epochs; epoch++) {
+    outer: for (let epoch = resume?.epoch ?? 0; epoch < config.epochs; epoch++) {
       const epochStart = performance.now();
       const order = shuffleIndices(split.train, (config.seed * 1000003 + epoch) >>> 0);
       let windowStart = performance.now();
       let windowSteps = 0;
-      let epochLoss = 0;
-      let epochCorrect = 0;
-      let epochSeen = 0;
-      for (let s = 0; s < stepsPerEpoch; s++) {
+      const resumed = resume && epoch === resume.epoch ? resume : null;
+      let epochLoss = resumed?.partial.loss ?? 0;
+      let epochCorrect = resumed?.partial.correct ?? 0;
+      let epochSeen = resumed?.partial.seen ?? 0;
+      for (let s = resumed?.stepInEpoch ?? 0; s < stepsPerEpoch; s++) {
         if (control.isPaused) {
           onEvent({ type: 'paused', step });
           await control.whilePaused();
@@ -160,6 +193,14 @@ export async function train(
         if (control.isStopped) {
           ended = 'stopped';
           message = `stopped by request after ${step} steps`;
+          // The steps since the last read-back are in the weights but not yet in the epoch's sums: read them now.
+          if (windowSteps > 0) {
+            const [lossSum, correctCount] = await ctx.readFloat32(totals, 2);
+            epochLoss += lossSum;
+            epochCorrect += correctCount;
+            epochSeen += windowSteps * B;
+          }
+          await options.onCheckpoint?.(await checkpoint(epoch, s, { loss: epochLoss, correct: epochCorrect, seen: epochSeen }));
           break outer;
         }
         batchIndices.set(order.subarray(s * B, (s + 1) * B));
@@ -224,6 +265,7 @@ export async function train(
       };
       epochs.push(summary);
       lastEpochWeights = await network.readWeights();
+      if (options.onCheckpoint) await options.onCheckpoint(await checkpoint(epoch + 1, 0, { loss: 0, correct: 0, seen: 0 }));
       onEvent({ type: 'epoch', epoch: epoch + 1, epochs: config.epochs, trainLoss: summary.trainLoss, trainAccuracy: summary.trainAccuracy, validation, seconds, imagesPerSecond: epochSeen / seconds });
     }
     } catch (error) {
@@ -242,4 +284,17 @@ export async function train(
     trainStep.destroy();
     for (const b of owned) b.destroy();
   }
+}
+
+/** Refuses a checkpoint that is not of this model, split and configuration (epochs may grow). */
+function checkResumable(resume: TrainCheckpoint, model: Model, config: TrainConfig): void {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(resume.spec.layers, model.spec.layers) || !same(resume.spec.inputShape, model.spec.inputShape)) {
+    throw new RangeError(`the checkpoint is of another architecture than model '${model.spec.name}'`);
+  }
+  const { epochs: a, ...restA } = resume.config;
+  const { epochs: b, ...restB } = config;
+  if (!same(restA, restB)) throw new RangeError('the checkpoint was made with other training settings than these (only --epochs may change on resume)');
+  if (b < resume.epoch) throw new RangeError(`the checkpoint is after epoch ${resume.epoch}, beyond the ${b} epoch(s) asked for`);
+  void a;
 }

@@ -21,8 +21,14 @@ import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
-import { loadModelAndSplit } from '../session.ts';
-import { withSplitRecord } from '../../session/split-policy.ts';
+import { loadDataset, loadModelAndSplit } from '../session.ts';
+import { splitForModel, withSplitRecord } from '../../session/split-policy.ts';
+import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../io/checkpoint-files-node.ts';
+import { datasetFingerprint, describeFingerprint, sameDataset } from '../../data/fingerprint.ts';
+import type { SplitDataset } from '../../data/splits.ts';
+import type { Model } from '../../nn/layers.ts';
+import type { TrainCheckpoint } from '../../nn/checkpoint.ts';
+import { UsageError } from '../usage-error.ts';
 
 const D = DEFAULT_TRAIN_CONFIG;
 
@@ -30,10 +36,11 @@ const TRAIN = {
   name: 'train',
   summary: 'train a model on a dataset; save it (model.json + weight shards) and its metrics',
   options: {
-    model: { type: 'string', value: 'NAME|PATH', required: true, description: `a built-in architecture (${Object.keys(ARCHITECTURES).join(', ')}: fresh weights) or a model.json to fine-tune` },
-    dataset: DATASET_OPTION,
-    out: { type: 'string', value: 'DIR', required: true, description: 'folder to write model.json, its weight shards and metrics.json into' },
-    epochs: { type: 'string', number: 'integer', min: 1, default: D.epochs, value: 'N', description: 'epochs to train' },
+    model: { type: 'string', value: 'NAME|PATH', description: `a built-in architecture (${Object.keys(ARCHITECTURES).join(', ')}: fresh weights) or a model.json to fine-tune (required unless --resume)` },
+    dataset: { ...DATASET_OPTION, required: false, description: `${DATASET_OPTION.description} (required unless --resume, which reloads the checkpoint's)` },
+    out: { type: 'string', value: 'DIR', description: 'folder to write model.json, its weight shards, metrics.json and the checkpoint into (required unless --resume, which writes into DIR)' },
+    resume: { type: 'string', value: 'DIR', description: 'continue the run whose checkpoint is in DIR (written at the end of every epoch and on Ctrl-C): same model, data and settings; --epochs may raise the total' },
+    epochs: { type: 'string', number: 'integer', min: 1, defaultText: `${D.epochs} (with --resume: the checkpoint's)`, value: 'N', description: 'epochs to train, in all' },
     batch: { type: 'string', number: 'integer', min: 1, default: D.batchSize, value: 'B', description: 'images per training step' },
     optimizer: { type: 'string', choices: ['sgd', 'adam'], default: D.optimizer, value: 'NAME', description: 'the optimizer (adam with --weight-decay is AdamW)' },
     lr: { type: 'string', number: 'real', above: 0, default: D.lr, value: 'X', description: 'base learning rate' },
@@ -51,23 +58,30 @@ const TRAIN = {
   notes: [
     'Trains on the training split (validation evaluated after each epoch), evaluates the test split at the end, and writes <out>/model.json, ' +
       'its weight shards and <out>/metrics.json. Ctrl-C stops after the current step and saves what was trained.',
+    'A checkpoint (<out>/checkpoint.json + checkpoint.bin: weights, optimizer state, position, metrics) is written at the end of every epoch ' +
+      'and on Ctrl-C; --resume <out> continues from it and ends with the same weights, bit for bit, as a run never stopped.',
   ],
   examples: [
     'aom-studio train --model mnist-ref --dataset mnist --epochs 3 --out runs/mnist-ref',
     'aom-studio train --model cifar-ref --dataset cifar10:cifar-10-binary.tar.gz --epochs 30 --augment --schedule cosine --out runs/cifar-ref',
+    'aom-studio train --resume runs/cifar-ref',
   ],
 } as const satisfies CommandSpec;
 
 export const trainCommand = defineCommand(TRAIN, runTrain);
 
 async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io: CommandIo): Promise<number> {
+  const json = values.json;
+  if (values.resume !== undefined) return resumeTrain(values.resume, values, argv, io);
   const modelArg = values.model;
   const datasetArg = values.dataset;
   const out = values.out;
-  const json = values.json;
+  if (modelArg === undefined || datasetArg === undefined || out === undefined) {
+    throw new UsageError(`missing ${[modelArg ?? '--model NAME|PATH', datasetArg ?? '--dataset SPEC', out ?? '--out DIR'].filter((x) => x.startsWith('--')).join(', ')} (required unless --resume DIR)`);
+  }
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
-    epochs: values.epochs,
+    epochs: values.epochs ?? D.epochs,
     batchSize: values.batch,
     optimizer: values.optimizer,
     lr: values.lr,
@@ -85,6 +99,41 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
     { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
     io,
   );
+  return runTraining({ model, split, config, datasetSpec: datasetArg, out, json, argv, resume: undefined }, io);
+}
+
+/** `--resume DIR`: the model, data, split and settings come from DIR's checkpoint; only --epochs may change. */
+async function resumeTrain(dir: string, values: CommandLine<typeof TRAIN.options>["values"], argv: readonly string[], io: CommandIo): Promise<number> {
+  if (values.model !== undefined) throw new UsageError('--resume takes the model from its checkpoint; leave out --model');
+  const { checkpoint, datasetSpec: recorded } = await loadCheckpoint(dir);
+  const datasetSpec = values.dataset ?? recorded;
+  const dataset = await loadDataset(datasetSpec);
+  const given = datasetFingerprint(dataset);
+  if (!sameDataset(checkpoint.split.dataset, given)) {
+    throw new CheckpointError(`${dir}/checkpoint.json: the run trains on ${describeFingerprint(checkpoint.split.dataset)}, not on ${describeFingerprint(given)} (${datasetSpec})`);
+  }
+  const split = splitForModel(dataset, { name: checkpoint.spec.name, split: checkpoint.split }).split;
+  const config: TrainConfig = { ...checkpoint.config, epochs: values.epochs ?? checkpoint.config.epochs };
+  checkTrainConfig(config);
+  const model = { spec: checkpoint.spec, weights: checkpoint.weights };
+  io.stdout(`resuming ${checkpoint.spec.name} from ${dir}: after ${checkpoint.step} steps (epoch ${checkpoint.epoch + 1}, step ${checkpoint.stepInEpoch}) of ${config.epochs} epoch(s)\n`);
+  return runTraining({ model, split, config, datasetSpec, out: values.out ?? dir, json: values.json, argv, resume: checkpoint }, io);
+}
+
+interface TrainingRun {
+  model: Model;
+  split: SplitDataset;
+  config: TrainConfig;
+  datasetSpec: string;
+  out: string;
+  json: boolean | undefined;
+  argv: readonly string[];
+  resume: TrainCheckpoint | undefined;
+}
+
+async function runTraining(run: TrainingRun, io: CommandIo): Promise<number> {
+  const { model, split, config, out, json, argv } = run;
+  await mkdir(out, { recursive: true });
   const summary = summarizeModel(model.spec);
   const ctx = await acquireGpu();
   const data = GpuDataset.upload(ctx, split.dataset);
@@ -110,7 +159,10 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
       io.stdout(`${tty ? '\n' : ''}epoch ${e.epoch}/${e.epochs}: train loss ${e.trainLoss.toFixed(4)} acc ${(100 * e.trainAccuracy).toFixed(2)}%${v} (${e.seconds.toFixed(1)} s, ${e.imagesPerSecond.toFixed(0)} img/s)\n`);
     }
   };
-  const result = await train(ctx, model, data, split, config, onEvent, control);
+  const result = await train(ctx, model, data, split, config, onEvent, control, {
+    resume: run.resume,
+    onCheckpoint: (checkpoint) => saveCheckpoint(out, checkpoint, run.datasetSpec),
+  });
   process.off('SIGINT', onSigint);
   // The split is recorded with the weights: every later eval, analyze and the page use the same held-out images.
   const trained = withSplitRecord({ spec: model.spec, weights: result.weights }, split);
@@ -121,7 +173,6 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
     test = await evaluator.evaluate(split.test);
     evaluator.destroy();
   }
-  await mkdir(out, { recursive: true });
   const files = await saveModelDir(trained, out);
   const trainImages = result.steps * config.batchSize;
   const metrics = {
