@@ -52,6 +52,7 @@ export function convBenchCases(ctx: GpuContext, shapes = REFERENCE_CONV_SHAPES):
           submitCalls(ctx, calls!, kind);
         },
         calls: () => calls ?? [],
+        peerWork: { kind, shape: s },
         dispose() {
           if (calls) destroyCalls(calls);
           for (const b of buffers) b.destroy();

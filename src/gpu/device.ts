@@ -41,6 +41,15 @@ async function gpuEntryPoint(): Promise<{ gpu: GPU; where: 'node' | 'browser' }>
 let nodeInstance: GPU | undefined;
 
 /**
+ * The WebGPU entry point this process uses (navigator.gpu in the browser, the one Dawn instance in Node), for
+ * code that must request its own adapter on the same implementation: the benchmarks give TF.js's WebGPU
+ * backend its own device on the adapter we use (src/bench/tfjs-peers.ts).
+ */
+export async function webgpuEntryPoint(): Promise<GPU> {
+  return (await gpuEntryPoint()).gpu;
+}
+
+/**
  * The limits asked of the adapter, at its own supported values rather than WebGPU's defaults (which a device
  * gets when it asks for nothing, in the browser as in Dawn): the size of one storage buffer binding and of one
  * buffer. They bound a dataset shard (src/data/gpu-dataset.ts: fewer, larger shards) and the largest activation
