@@ -126,9 +126,7 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
   }
   const shards = planShards(total, options.shardBytes ?? DEFAULT_SHARD_BYTES);
 
-  const metadata: AomStudioMetadata = { name: spec.name, preprocessing: structuredClone(spec.preprocessing) };
-  if (spec.classNames) metadata.classNames = [...spec.classNames];
-  if (spec.split) metadata.split = structuredClone(spec.split);
+  const metadata = metadataOf(spec);
   const modelJson: ModelJson = {
     format: 'layers-model',
     generatedBy: 'aom-studio',
@@ -143,6 +141,14 @@ export function modelToArtifacts(model: Model, options: SaveOptions = {}): Model
     userDefinedMetadata: { [METADATA_KEY]: metadata },
   };
   return { modelJson, weightData: bytes.buffer, shards };
+}
+
+/** What a saved model records of its spec besides the layers (also the ONNX exporter's metadata property). */
+export function metadataOf(spec: ModelSpec): AomStudioMetadata {
+  const metadata: AomStudioMetadata = { name: spec.name, preprocessing: structuredClone(spec.preprocessing) };
+  if (spec.classNames) metadata.classNames = [...spec.classNames];
+  if (spec.split) metadata.split = structuredClone(spec.split);
+  return metadata;
 }
 
 function checkTensor(layer: LayerSpec, weightName: string, t: Tensor, shape: number[]): void {
@@ -346,7 +352,14 @@ function wrapSpecError<T>(fn: () => T, kerasClass?: string): T {
 function readMetadata(json: ModelJson, channels: number): Partial<AomStudioMetadata> {
   const ours = json.userDefinedMetadata?.[METADATA_KEY];
   if (ours === undefined) return {};
-  const where = `userDefinedMetadata.${METADATA_KEY}`;
+  return readAomStudioMetadata(ours, channels, `userDefinedMetadata.${METADATA_KEY}`);
+}
+
+/**
+ * Validates our metadata (from model.json, or an ONNX file's `aomStudio` property) field by field; `where` names
+ * it in errors. Unknown fields are ignored, so no key of the input reaches an object of ours.
+ */
+export function readAomStudioMetadata(ours: unknown, channels: number, where: string): Partial<AomStudioMetadata> {
   if (!isObject(ours)) throw new ModelFormatError(`${where} must be an object`);
   const out: Partial<AomStudioMetadata> = {};
   if (ours.name !== undefined) {
