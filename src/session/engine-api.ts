@@ -24,6 +24,15 @@ export type InitResult =
 /** 'present': WebGPU draws into the canvas; 'readback': render to a texture, copy back, show on a 2D canvas. */
 export type RenderMode = 'present' | 'readback';
 
+/**
+ * What the page asks for (`?render=`): 'auto' presents unless the adapter is a software rasteriser (known not to
+ * present), 'present' tries presenting whatever the adapter, 'readback' never presents.
+ */
+export type RenderRequest = 'auto' | RenderMode;
+
+/** The maps canvas attached: the mode in use, or why presenting failed (the worker's device is then unusable). */
+export type AttachResult = { ok: true; mode: RenderMode } | { ok: false; error: string };
+
 /** What came back from IndexedDB on start, and what had to be recomputed. */
 export interface RestoreReport {
   restored: boolean;
@@ -80,6 +89,8 @@ export interface ModelInfo {
   accuracyInterval: AccuracyInterval | null;
   /** Set when the figures are the parent's, inherited through an edit that keeps the function. */
   inheritedFrom: number | null;
+  /** A training that did not finish (stopped, reload, lost device), which `continueTraining` resumes. */
+  pendingTraining: { from: number; step: number; epoch: number; epochs: number } | null;
   /** The edit this version shows (its own, or its parent's when it is that edit retrained), for the graph's highlight. */
   editUnderWay: { version: number; edit: Edit } | null;
 }
@@ -216,6 +227,8 @@ export interface VersionRow {
   note: string;
   /** The edit in words ('drop conv1: 3, 7'), null for a root or a retrained copy. */
   edit: string | null;
+  /** The layer the edit works on (drop, widen: that layer; insert: the layer it follows), else null. */
+  editLayer: string | null;
   /** The rule of the suggestion that motivated the edit, if one did. */
   suggestion: string | null;
   params: number;
@@ -250,12 +263,13 @@ export type EngineNotice =
   | { type: 'device-recovered'; adapter: string; message: string }
   | { type: 'saved'; what: string }
   | { type: 'version-evaluated'; versionId: number }
+  | { type: 'checkpoint'; step: number; epoch: number }
   | { type: 'warning'; message: string }
   | { type: 'save-failed'; message: string };
 
 export interface EngineApi {
   /** Acquires the GPU, restores the session (or opens MNIST + mnist-ref). */
-  init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean; evaluationLimit: number }): Promise<InitResult>;
+  init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number }): Promise<InitResult>;
   datasetInfo(): Promise<DatasetInfo | null>;
   loadBuiltInDataset(): Promise<DatasetInfo>;
   /** Loads the user's files (IDX/gz, CIFAR tar.gz/.bin, image folder or zip); throws a DatasetError message. */
@@ -268,6 +282,8 @@ export interface EngineApi {
   pauseTraining(): void;
   resumeTraining(): void;
   stopTraining(): void;
+  /** Continues the stopped (or cut) training from its last checkpoint and commits the result. */
+  continueTraining(onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
   /** Cancels the running long job (training stops after its step; maps and evaluation between batches). */
   cancel(): void;
   /** Keeps the page's form settings and view state with the session (restored on reload). */
@@ -281,8 +297,12 @@ export interface EngineApi {
   analyse(request: AnalyseRequest, onProgress: (fraction: number) => void): Promise<LayerMaps>;
   /** Last analysis of `layer` for the current version, if any (restored ones included). */
   cachedMaps(layer: string, versionId?: number): Promise<LayerMaps | null>;
-  /** Hands the maps canvas to the worker (transferred); the worker draws into it from then on. */
-  attachMapCanvas(canvas: OffscreenCanvas): Promise<RenderMode>;
+  /**
+   * Hands the maps canvas to the worker (transferred); the worker draws into it from then on. Presenting is
+   * tried first (one cleared frame, then a wait on the device): when that fails the answer says so, and this
+   * worker's device is not to be trusted again (the page starts a fresh worker with render 'readback').
+   */
+  attachMapCanvas(canvas: OffscreenCanvas, render: RenderRequest): Promise<AttachResult>;
   /** One conv kernel's weights, [kh][kw][cin] (HWI) for output channel `kernel`. */
   kernelWeights(versionId: number, layer: string, kernel: number): Promise<KernelWeights>;
   /** The analysis-set images (this many per class of the test split) whose map of `kernel` is strongest. */

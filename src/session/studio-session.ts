@@ -17,7 +17,7 @@ import { shuffleIndices, type SplitDataset } from '../data/splits.ts';
 import type { Model } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { InferenceRunner } from '../nn/inference-runner.ts';
-import { train, TrainingControl, type TrainEvent } from '../nn/trainer.ts';
+import { train, TrainingControl, type TrainCheckpoint, type TrainEvent } from '../nn/trainer.ts';
 import { emptyCurves, recordTrainEvent } from '../nn/training-curves.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../nn/train-config.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
@@ -51,6 +51,19 @@ export interface SessionState {
   history: StoredHistory;
   untrained: number[];
   maps: Record<string, LayerMaps>;
+  /** A training that did not finish, with its last checkpoint (absent in sessions saved before there were any). */
+  pending?: PendingTraining | null;
+}
+
+/**
+ * The last checkpoint of a training that did not finish (stopped, cut by a reload or a lost device): the
+ * version it trains from, what was asked, and where it got to. Continuing it ends where the uninterrupted run
+ * would have, bit for bit (src/nn/checkpoint.ts).
+ */
+export interface PendingTraining {
+  from: number;
+  request: TrainRequest;
+  checkpoint: TrainCheckpoint;
 }
 
 /** Edits after which the network computes the same function (so the parent's figures still hold). */
@@ -70,6 +83,7 @@ export class StudioSession {
   /** Splits by their parameters (versions of one session share one, unless an imported model brings its own). */
   private readonly splits = new Map<string, ModelSplit>();
   private control: TrainingControl | null = null;
+  private pending: PendingTraining | null = null;
   /** Aborted by `cancel`: the running job's signal (a new one per job). */
   private abort = new AbortController();
   private queue: Promise<unknown> = Promise.resolve();
@@ -127,6 +141,7 @@ export class StudioSession {
 
   restore(state: SessionState): void {
     this.versions = ModelHistory.fromStored(state.history);
+    this.pending = state.pending ?? null;
     this.untrained.clear();
     for (const id of state.untrained) this.untrained.add(id);
     this.maps.clear();
@@ -138,6 +153,7 @@ export class StudioSession {
       history: this.history.toStored(),
       untrained: [...this.untrained],
       maps: Object.fromEntries([...this.maps].map(([key, value]) => [key, { ...value, restored: false }])),
+      pending: this.pending,
     };
   }
 
@@ -229,6 +245,7 @@ export class StudioSession {
       accuracyInterval: m.accuracy !== undefined && m.testCount ? accuracyInterval(m.accuracy, m.testCount) : null,
       inheritedFrom: m.inheritedFrom ?? null,
       editUnderWay: this.editUnderWay(version),
+      pendingTraining: this.pendingTraining(),
     };
   }
 
@@ -276,8 +293,24 @@ export class StudioSession {
 
   /** Retrains the current version and commits the result, evaluated, as a new version. */
   train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+    return this.runTraining(this.history.currentVersion, request, onEvent, null);
+  }
+
+  /** The training that did not finish, if any: which version it trains from and how far it got. */
+  pendingTraining(): { from: number; step: number; epoch: number; epochs: number } | null {
+    const p = this.pending;
+    return p ? { from: p.from, step: p.checkpoint.step, epoch: p.checkpoint.epoch, epochs: p.checkpoint.config.epochs } : null;
+  }
+
+  /** Continues the training that did not finish from its last checkpoint (see PendingTraining). */
+  continueTraining(onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+    const p = this.pending;
+    if (!p) return Promise.reject(new Error('there is no stopped training to continue'));
+    return this.runTraining(this.history.get(p.from), p.request, onEvent, p.checkpoint);
+  }
+
+  private runTraining(from: Version, request: TrainRequest, onEvent: (event: TrainEvent) => void, resume: TrainCheckpoint | null): Promise<TrainOutcome> {
     if (this.control) return Promise.reject(new Error('training is already running'));
-    const from = this.history.currentVersion;
     const mismatch = this.fitProblem(from.id);
     if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch));
     const control = new TrainingControl();
@@ -294,7 +327,14 @@ export class StudioSession {
           recordTrainEvent(curves, event);
           onEvent(event);
         };
-        const result = await train(this.gpu(), from.model, this.gpuDataset(), subset, config, record, control);
+        const result = await train(this.gpu(), from.model, this.gpuDataset(), subset, config, record, control, {
+          resume: resume ?? undefined,
+          onCheckpoint: (checkpoint) => {
+            this.pending = { from: from.id, request, checkpoint };
+            this.notify({ type: 'checkpoint', step: checkpoint.step, epoch: checkpoint.epoch });
+          },
+        });
+        if (result.ended === 'completed') this.pending = null;
         // The split recorded is the whole split the subset was drawn from: its validation and test images are
         // what every later evaluation of this version uses.
         const model = withSplitRecord({ spec: from.model.spec, weights: result.weights }, split);

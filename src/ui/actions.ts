@@ -5,7 +5,7 @@
 import { batch } from 'solid-js';
 import { unwrap } from 'solid-js/store';
 import { engine, proxy, restartEngine } from './engine-client.ts';
-import type { EditRequest, EngineNotice, ModelInfo, RenderRequest, SuggestionInfo, TrainEvent } from '../session/engine-api.ts';
+import type { EditRequest, EngineNotice, ModelInfo, RenderRequest, SuggestionInfo, TrainEvent, TrainOutcome } from '../session/engine-api.ts';
 import { session, setSession } from './stores/session-store.ts';
 import { setDataset } from './stores/dataset-store.ts';
 import { model, setModel } from './stores/model-store.ts';
@@ -198,18 +198,29 @@ function onTrainEvent(event: TrainEvent): void {
   }
 }
 
-export async function startTraining(): Promise<void> {
-  curves.step.length = curves.loss.length = curves.accuracy.length = 0;
-  setTraining({ running: true, paused: false, step: 0, totalSteps: 0, error: '', outcome: null, curveVersion: training.curveVersion + 1 });
-  try {
-    const outcome = await engine.train(
+export function startTraining(): Promise<void> {
+  return runTraining(() =>
+    engine.train(
       {
         config: { epochs: training.epochs, batchSize: training.batchSize, optimizer: training.optimizer, lr: training.lr, logEvery: 5 },
         subset: training.subset,
         evaluationLimit: training.evaluationLimit,
       },
       proxy(onTrainEvent),
-    );
+    ),
+  );
+}
+
+/** Continues the stopped (or reload- or device-cut) training from its last checkpoint. */
+export function continueTraining(): Promise<void> {
+  return runTraining(() => engine.continueTraining(proxy(onTrainEvent)));
+}
+
+async function runTraining(run: () => Promise<TrainOutcome>): Promise<void> {
+  curves.step.length = curves.loss.length = curves.accuracy.length = 0;
+  setTraining({ running: true, paused: false, step: 0, totalSteps: 0, error: '', outcome: null, curveVersion: training.curveVersion + 1 });
+  try {
+    const outcome = await run();
     setTraining({ outcome, evaluation: outcome.evaluation });
     await afterModelChange(outcome.model);
   } catch (error) {

@@ -179,7 +179,7 @@ describe('studio page in Chromium', () => {
     });
   }, 420_000);
 
-  it('stops training within a step when Stop is clicked', async () => {
+  it('stops training within a step when Stop is clicked, and continues it from its checkpoint', async () => {
     await withLog('stop', async () => {
       await page.getByTestId('subset').fill('1280');
       await page.getByTestId('epochs').fill('2');
@@ -190,6 +190,12 @@ describe('studio page in Chromium', () => {
       await page.waitForFunction(() => /done: stopped by request after \d+ steps/.test(document.querySelector('[data-testid=train-progress]')?.textContent ?? ''), null, { timeout: 120_000 });
       const steps = Number(/after (\d+) steps/.exec(await text('train-progress'))![1]);
       expect(steps).toBeLessThan(80);
+      // The stopped run continues from its last checkpoint and completes.
+      await visible('continue-training', 30_000);
+      expect(await text('continue-training')).toMatch(/after \d+ steps, epoch \d of 2/);
+      await page.getByTestId('continue-training').click();
+      await page.waitForFunction(() => /done: trained 2 epoch/.test(document.querySelector('[data-testid=train-progress]')?.textContent ?? ''), null, { timeout: 240_000 });
+      expect(await page.getByTestId('continue-training').count()).toBe(0);
       await page.getByTestId('epochs').fill('1');
     });
   }, 300_000);

@@ -162,4 +162,33 @@ describe('session core', () => {
     const steps = Number(/after (\d+) steps/.exec(stopped.message)?.[1]);
     expect(steps).toBeLessThan(stepsPerEpoch);
   });
+
+  it('continues a stopped training from its last checkpoint to the weights of the run never stopped', async () => {
+    const request = { config: { epochs: 2, batchSize: 16, lr: 0.01, logEvery: 2, seed: 4 }, subset: 0 };
+    const whole = openSession();
+    whole.start(initModel(smallCnn(), 1), 'fresh');
+    await whole.train(request, () => {});
+    const expected = whole.history.currentVersion.model.weights;
+
+    const session = openSession();
+    session.start(initModel(smallCnn(), 1), 'fresh');
+    const stopped = await session.train(request, (e) => {
+      if (e.type === 'step' && e.step >= 6) session.stopTraining();
+    });
+    expect(stopped.ended).toBe('stopped');
+    const pending = session.pendingTraining();
+    expect(pending?.from).toBe(0);
+    expect(pending!.step).toBeGreaterThan(0);
+    // Saved with the session and restored (a reload), then continued.
+    const reloaded = openSession();
+    reloaded.restore(structuredClone(session.state()));
+    expect(reloaded.describe().pendingTraining).toEqual(pending);
+    const outcome = await reloaded.continueTraining(() => {});
+    expect(outcome.ended).toBe('completed');
+    expect(reloaded.pendingTraining()).toBeNull();
+    const weights = reloaded.history.currentVersion.model.weights;
+    for (const [layer, tensors] of Object.entries(expected)) {
+      for (const [name, t] of Object.entries(tensors)) expect([...weights[layer][name].data], `${layer}/${name}`).toEqual([...t.data]);
+    }
+  });
 });

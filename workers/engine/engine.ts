@@ -17,7 +17,8 @@ import { architecturesFor } from '../../src/session/fit-check.ts';
 import { StudioSession } from '../../src/session/studio-session.ts';
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
-  InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, SuggestionInfo, TrainOutcome,
+  InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, RenderRequest, SuggestionInfo, TrainOutcome,
+  AttachResult,
   TrainRequest, VersionComparisonInfo,
 } from '../../src/session/engine-api.ts';
 import { loadBuiltIn, loadFromFiles, type PageDataset } from './dataset-state.ts';
@@ -35,12 +36,14 @@ export class Engine implements EngineApi {
   private canvas: OffscreenCanvas | null = null;
   private grid: HeatmapGrid | null = null;
   private gridKey = '';
-  private forceReadback = false;
+  private render: RenderRequest = 'auto';
+  /** Set once presenting failed on this worker's device: nothing presents here again. */
+  private presentFailed = false;
   private recovering: Promise<void> | null = null;
 
-  async init(onNotice: (notice: EngineNotice) => void, options: { forceReadback: boolean; fresh: boolean; evaluationLimit: number }): Promise<InitResult> {
+  async init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number }): Promise<InitResult> {
     this.notify = onNotice;
-    this.forceReadback = options.forceReadback;
+    this.render = options.render;
     try {
       await this.acquire();
     } catch (error) {
@@ -48,7 +51,8 @@ export class Engine implements EngineApi {
     }
     this.session = new StudioSession(() => this.requireGpu(), (notice) => {
       // Background evaluations change the history: keep IndexedDB current before the page re-reads it.
-      if (notice.type === 'version-evaluated') void this.persist().then(() => this.notify(notice));
+      // A checkpoint too: a reload or a lost device then continues from it.
+      if (notice.type === 'version-evaluated' || notice.type === 'checkpoint') void this.persist().then(() => this.notify(notice));
       else this.notify(notice);
     });
     this.session.evaluationLimit = options.evaluationLimit;
@@ -75,8 +79,10 @@ export class Engine implements EngineApi {
     return this.session;
   }
 
+  /** 'auto' skips the try on software rasterisers, which are known not to present; 'present' always tries. */
   private renderMode(): RenderMode {
-    return this.forceReadback || isSoftwareAdapter(this.gpu!.adapterName) ? 'readback' : 'present';
+    if (this.presentFailed || this.render === 'readback') return 'readback';
+    return this.render === 'auto' && isSoftwareAdapter(this.gpu!.adapterName) ? 'readback' : 'present';
   }
 
   private async acquire(): Promise<void> {
@@ -254,6 +260,12 @@ export class Engine implements EngineApi {
     return outcome;
   }
 
+  async continueTraining(onEvent: (event: TrainEvent) => void): Promise<TrainOutcome> {
+    const outcome = await (await this.ready()).continueTraining(onEvent);
+    await this.persist();
+    return outcome;
+  }
+
   pauseTraining(): void {
     this.session?.pauseTraining();
   }
@@ -285,13 +297,24 @@ export class Engine implements EngineApi {
     return this.session?.hasModel ? this.session.cachedMaps(layer, versionId) : null;
   }
 
-  async attachMapCanvas(canvas: OffscreenCanvas): Promise<RenderMode> {
+  async attachMapCanvas(canvas: OffscreenCanvas, render: RenderRequest): Promise<AttachResult> {
     const gpu = this.requireGpu();
-    this.canvas = canvas;
+    this.render = render;
     this.grid?.destroy();
-    this.grid = new HeatmapGrid(gpu, canvas, this.renderMode());
+    this.grid = null;
     this.gridKey = '';
-    return this.grid.mode;
+    try {
+      const grid = new HeatmapGrid(gpu, canvas, this.renderMode());
+      if (grid.mode === 'present') await grid.checkPresent();
+      this.canvas = canvas;
+      this.grid = grid;
+      return { ok: true, mode: grid.mode };
+    } catch (error) {
+      // The device may be gone with the failed present (its loss handler then finds no canvas to redraw).
+      this.presentFailed = true;
+      this.canvas = null;
+      return { ok: false, error: (error as Error).message };
+    }
   }
 
   async kernelWeights(versionId: number, layer: string, kernel: number): Promise<KernelWeights> {

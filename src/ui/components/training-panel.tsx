@@ -1,7 +1,7 @@
 /** Training: hyper-parameters, start/pause/stop, progress (images/s, ETA), live curves, evaluation. */
 import { Show } from 'solid-js';
 import { setTraining, training } from '../stores/training-store.ts';
-import { cancelJob, evaluate, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions.ts';
+import { cancelJob, continueTraining, evaluate, pauseTraining, resumeTraining, startTraining, stopTraining } from '../actions.ts';
 import { model } from '../stores/model-store.ts';
 import { ProgressBar, fmtSeconds } from './progress-bar.tsx';
 import { TrainingChart } from './training-chart.tsx';
@@ -38,6 +38,13 @@ export function TrainingPanel() {
       </div>
       <div class="toolbar">
         <button class="primary" data-testid="train" onClick={() => void startTraining()} disabled={training.running || !!model.info?.fitProblem}>Train</button>
+        <Show when={!training.running && model.info?.pendingTraining}>
+          {(p) => (
+            <button data-testid="continue-training" onClick={() => void continueTraining()} title={`trains v${p().from} on from its last checkpoint`}>
+              Continue the stopped training (after {p().step} steps, epoch {p().epoch + 1} of {p().epochs})
+            </button>
+          )}
+        </Show>
         <Show when={training.running}>
           <button data-testid="pause" onClick={() => (training.paused ? resumeTraining() : pauseTraining())}>{training.paused ? 'Resume' : 'Pause'}</button>
           <button data-testid="stop" onClick={stopTraining}>Stop</button>
