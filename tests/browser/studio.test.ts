@@ -198,7 +198,7 @@ describe('studio page in Chromium', () => {
       expect(await page.getByTestId('continue-training').count()).toBe(0);
       await page.getByTestId('epochs').fill('1');
     });
-  }, 300_000);
+  }, 540_000);
 
   it('cancels maps over the whole test set, and can compute again', async () => {
     await withLog('cancel maps', async () => {
