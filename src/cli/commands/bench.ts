@@ -11,6 +11,7 @@ import { acquireGpu } from '../../gpu/device.ts';
 import { convBenchCases } from '../../bench/conv-cases.ts';
 import { denseBenchCases } from '../../bench/dense-cases.ts';
 import { trainStepCases } from '../../bench/train-cases.ts';
+import { peakCases, peakFromRows } from '../../bench/peak-cases.ts';
 import { compareAomToInference } from '../../bench/aom-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from '../../bench/harness.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer } from '../../bench/tfjs-peers.ts';
@@ -61,19 +62,18 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
     io.stdout(`adapter: ${ctx.adapterName}\n`);
     io.stdout(`${'case'.padEnd(18)} ${'shape'.padEnd(30)} ${'ours'.padStart(9)} ${'unit'.padEnd(9)} ${'ms'.padStart(9)} ${'peak'.padStart(6)}  ${'peer'.padEnd(18)} ${'peer'.padStart(9)} ${'ms'.padStart(9)} ${'ratio'.padStart(6)}\n`);
   }
-  const rows: BenchRow[] = await runBench(ctx, cases, {
-    repetitions: values.repetitions,
-    // Short cases repeat for about a second (up to 25 pairs with a peer), for a median on a busy machine.
-    minSeconds: 1,
-    peers,
-    onRow: (r) => {
-      if (json) return;
-      io.stdout(
-        `${r.name.padEnd(18)} ${r.shape.padEnd(30)} ${fixed(r.ours, 2).padStart(9)} ${r.unit.padEnd(9)} ${fixed(r.oursMs, 1).padStart(9)} ${percent(r.peakShare).padStart(6)}  ` +
-          `${(r.peerName ?? '-').padEnd(18)} ${fixed(r.peer, 2).padStart(9)} ${fixed(r.peerMs, 1).padStart(9)} ${fixed(r.ratio, 2).padStart(6)}\n`,
-      );
-    },
-  });
+  const onRow = (r: BenchRow) => {
+    if (json) return;
+    io.stdout(
+      `${r.name.padEnd(18)} ${r.shape.padEnd(30)} ${fixed(r.ours, 2).padStart(9)} ${r.unit.padEnd(9)} ${fixed(r.oursMs, 1).padStart(9)} ${percent(r.peakShare).padStart(6)}  ` +
+        `${(r.peerName ?? '-').padEnd(18)} ${fixed(r.peer, 2).padStart(9)} ${fixed(r.peerMs, 1).padStart(9)} ${fixed(r.ratio, 2).padStart(6)}\n`,
+    );
+  };
+  // The adapter's ceilings first, always: every other row's share of peak divides by them (peak-cases.ts).
+  const peakRows = await runBench(ctx, Object.values(peakCases(ctx)), { repetitions: values.repetitions, minSeconds: 1, onRow });
+  const peak = peakFromRows(peakRows);
+  // Short cases repeat for about a second (up to 25 pairs with a peer), for a median on a busy machine.
+  const rows: BenchRow[] = [...peakRows, ...(await runBench(ctx, cases, { repetitions: values.repetitions, minSeconds: 1, peers, peak, onRow }))];
   // Maps of every conv layer vs a plain inference pass over the same MNIST test images (aom-cases.ts).
   if (picked('aom maps (all conv)', 'mnist-ref')) {
     const r = await compareAomToInference(ctx, { images: values['aom-images'], repetitions: values.repetitions });
@@ -81,7 +81,8 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
     if (!json) io.stdout(`${r.name} (${r.shape}): ${r.ours.toFixed(0)} ${r.unit}, ${r.oursMs.toFixed(0)} ms; ${r.peerName} ${r.peer!.toFixed(0)} ${r.unit}; time maps / inference ${(1 / r.ratio!).toFixed(3)}\n`);
   }
   if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster)\n');
-  if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, rows }, null, 2) + '\n');
+  if (!json) io.stdout('peak = share of the adapter fma peak (GFLOP/s; training steps: 3x forward FLOPs) or of the copy peak (GB/s)\n');
+  if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, peak, rows }, null, 2) + '\n');
   ctx.destroy();
   return 0;
 }
