@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.ts')).benchCommand,
   edit: async () => (await import('./commands/edit.ts')).editCommand,
   tune: async () => (await import('./commands/tune.ts')).tuneCommand,
+  export: async () => (await import('./commands/export.ts')).exportCommand,
 };
 
 /** The command names, in the order `aom-studio --help` lists them. */

@@ -1,6 +1,6 @@
 /**
  * What the model-handling commands (train, eval, predict, analyze, tune) share, on top of the session core
- * (src/session): resolving `--model` (a built-in architecture name or a model.json path) and `--dataset` (a
+ * (src/session): resolving `--model` (a built-in architecture name, a model.json or a .onnx path) and `--dataset` (a
  * spec) into a model and the model's own split (split-policy.ts: the split recorded in the model, or the
  * default), refusing a model that does not fit the data (fit-check.ts), and telling the user on stderr what
  * they must know about the split.
@@ -11,7 +11,7 @@ import type { SplitDataset } from '../data/splits.ts';
 import { ARCHITECTURES, architectureByName } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
 import type { Model } from '../nn/layers.ts';
-import { loadModelDir } from '../io/model-files-node.ts';
+import { isOnnxPath, loadModelFile } from '../io/model-files-node.ts';
 import { checkModelFitsDataset } from '../session/fit-check.ts';
 import { splitForModel, type ModelSplit, type SplitChoice } from '../session/split-policy.ts';
 import type { CommandIo } from './command-io.ts';
@@ -47,13 +47,13 @@ export async function loadModelAndSplit(
   return { model, builtIn, split: modelSplit.split, modelSplit };
 }
 
-/** A model from `--model`: a built-in architecture (fresh weights from `seed`) or a saved model.json. */
+/** A model from `--model`: a built-in architecture (fresh weights from `seed`), a saved model.json or an ONNX file. */
 export async function resolveModel(text: string, seed: number): Promise<{ model: Model; builtIn: boolean }> {
   if (Object.hasOwn(ARCHITECTURES, text)) return { model: initModel(architectureByName(text), seed), builtIn: true };
-  if (!text.endsWith('.json')) {
-    throw new UsageError(`--model must be one of ${Object.keys(ARCHITECTURES).join(', ')} or a path to a model.json, got '${text}'`);
+  if (!text.endsWith('.json') && !isOnnxPath(text)) {
+    throw new UsageError(`--model must be one of ${Object.keys(ARCHITECTURES).join(', ')} or a path to a model.json or a .onnx file, got '${text}'`);
   }
-  return { model: await loadModelDir(text), builtIn: false };
+  return { model: await loadModelFile(text), builtIn: false };
 }
 
 /** The dataset of `spec` (for commands that need no model). */

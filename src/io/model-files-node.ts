@@ -1,12 +1,36 @@
 /**
- * Node file access for the TF.js Layers format: a model is a folder with `model.json` and the weight shards it
- * lists (paths relative to model.json). Serialisation itself is tfjs-layers.ts, shared with the page.
+ * Node file access for models: the TF.js Layers format (a folder with `model.json` and the weight shards it lists,
+ * paths relative to model.json) and ONNX (one `.onnx` file). Serialisation itself is tfjs-layers.ts and onnx/,
+ * shared with the page.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Model } from '../nn/layers.ts';
 import { ModelFormatError } from './model-format-error.ts';
+import { modelFromOnnx, MAX_ONNX_BYTES } from './onnx/onnx-import.ts';
+import { modelToOnnx } from './onnx/onnx-export.ts';
 import { modelFromArtifacts, modelToArtifacts, type SaveOptions } from './tfjs-layers.ts';
+
+/** Whether `path` names an ONNX file (by its extension). */
+export const isOnnxPath = (path: string): boolean => /\.onnx$/i.test(path);
+
+/** A model from a `.onnx` file, a `model.json` or a folder holding one. */
+export async function loadModelFile(path: string): Promise<Model> {
+  if (!isOnnxPath(path)) return loadModelDir(path);
+  const full = resolve(path);
+  const { size } = await stat(full);
+  // Bounded before the read allocates: the file's size, not what it claims inside.
+  if (size > MAX_ONNX_BYTES) throw new ModelFormatError(`${full}: is ${size.toLocaleString('en')} bytes, more than the ${MAX_ONNX_BYTES.toLocaleString('en')} an ONNX model may have here`);
+  return modelFromOnnx(new Uint8Array(await readFile(full)), full);
+}
+
+/** Writes `model` as one ONNX file at `path` (its folder created if needed); returns the path. */
+export async function saveModelOnnx(model: Model, path: string): Promise<string> {
+  const bytes = modelToOnnx(model);
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, bytes);
+  return path;
+}
 
 /** Writes `model.json` and its weight shards into `dir` (created if needed); returns the paths written. */
 export async function saveModelDir(model: Model, dir: string, options: SaveOptions = {}): Promise<string[]> {

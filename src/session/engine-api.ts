@@ -252,7 +252,7 @@ export interface HistoryInfo {
   canRedo: boolean;
 }
 
-/** A model as files: model.json and its shards (the TF.js Layers format). */
+/** A model as files: model.json and its shards (the TF.js Layers format), or one .onnx file. */
 export interface ModelFiles {
   files: { name: string; bytes: Uint8Array }[];
 }
@@ -275,9 +275,10 @@ export interface EngineApi {
   /** Loads the user's files (IDX/gz, CIFAR tar.gz/.bin, image folder or zip); throws a DatasetError message. */
   loadDatasetFiles(files: File[]): Promise<DatasetInfo>;
   modelInfo(): Promise<ModelInfo | null>;
-  /** Imports model.json + shards as a new version. */
+  /** Imports model.json + shards, or one .onnx file, as a new version. */
   importModel(files: File[]): Promise<ModelInfo>;
-  exportModel(versionId?: number): Promise<ModelFiles>;
+  /** A version (default current) as files: TF.js Layers (default) or one .onnx (NCHW input, opset 13). */
+  exportModel(versionId?: number, format?: 'tfjs' | 'onnx'): Promise<ModelFiles>;
   train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
   pauseTraining(): void;
   resumeTraining(): void;

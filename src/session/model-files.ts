@@ -1,16 +1,27 @@
 /**
- * Models as the user's files: import model.json + its weight shards (matched by the names the manifest lists),
- * and export a version as those files (the TF.js Layers format).
+ * Models as the user's files: import model.json + its weight shards (matched by the names the manifest lists) or
+ * one .onnx file, and export a version as those files (the TF.js Layers format) or as one .onnx file.
  */
 import { modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../io/tfjs-layers.ts';
+import { MAX_ONNX_BYTES, modelFromOnnx } from '../io/onnx/onnx-import.ts';
+import { modelToOnnx } from '../io/onnx/onnx-export.ts';
 import type { Model } from '../nn/layers.ts';
 import type { ModelFiles } from './engine-api.ts';
 import type { UserFile } from './user-files.ts';
+
+/** The formats a model is exported in: TF.js Layers (model.json + shards, the native one) or ONNX. */
+export type ModelFileFormat = 'tfjs' | 'onnx';
+
+/** Largest model.json read (a model.json holds the topology only; mnist-ref's is 8 KB). */
+export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Parses model.json text, naming the file in the error. */
 export function parseJson(file: UserFile): unknown {
+  if (file.bytes.byteLength > MAX_MODEL_JSON_BYTES) {
+    throw new ModelFormatError(`${file.path}: is ${file.bytes.byteLength.toLocaleString('en')} bytes, more than the ${MAX_MODEL_JSON_BYTES.toLocaleString('en')} a model.json may have`);
+  }
   try {
     return JSON.parse(new TextDecoder().decode(file.bytes));
   } catch (error) {
@@ -18,13 +29,19 @@ export function parseJson(file: UserFile): unknown {
   }
 }
 
-/** A model from model.json and its shard files, matched by the names the manifest lists. */
+/** A model from one .onnx file, or from model.json and its shard files, matched by the names the manifest lists. */
 export function modelFromUserFiles(files: readonly UserFile[]): Model {
+  const onnxFiles = files.filter((f) => /\.onnx$/i.test(f.path));
+  if (onnxFiles.length > 0) {
+    if (files.length !== 1) throw new ModelFormatError(`${onnxFiles[0].path}: an ONNX model is one file; pick it alone (also given: ${files.filter((f) => f !== onnxFiles[0]).map((f) => f.path).join(', ')})`);
+    if (onnxFiles[0].bytes.byteLength > MAX_ONNX_BYTES) throw new ModelFormatError(`${onnxFiles[0].path}: is larger than the ${MAX_ONNX_BYTES.toLocaleString('en')} bytes an ONNX model may have here`);
+    return modelFromOnnx(onnxFiles[0].bytes, onnxFiles[0].path);
+  }
   const jsonFiles = files.filter((f) => f.path.toLowerCase().endsWith('.json'));
   if (jsonFiles.length !== 1) {
     throw new ModelFormatError(
       jsonFiles.length === 0
-        ? `no model.json among ${files.map((f) => f.path).join(', ') || 'the files'}; pick model.json together with its .bin weight shards`
+        ? `no model.json among ${files.map((f) => f.path).join(', ') || 'the files'}; pick model.json together with its .bin weight shards, or one .onnx file`
         : `several .json files (${jsonFiles.map((f) => f.path).join(', ')}); pick one model.json with its shards`,
     );
   }
@@ -38,8 +55,9 @@ export function modelFromUserFiles(files: readonly UserFile[]): Model {
   return modelFromArtifacts(json, byPath);
 }
 
-/** model.json and its shards for `model`. */
-export function modelToFiles(model: Model): ModelFiles {
+/** model.json and its shards for `model` (tfjs), or one `<name>.onnx` (onnx). */
+export function modelToFiles(model: Model, format: ModelFileFormat = 'tfjs'): ModelFiles {
+  if (format === 'onnx') return { files: [{ name: `${model.spec.name.replace(/[^A-Za-z0-9._-]+/g, '_') || 'model'}.onnx`, bytes: modelToOnnx(model) }] };
   const artifacts = modelToArtifacts(model);
   const bytes = new Uint8Array(artifacts.weightData);
   return {

@@ -11,7 +11,7 @@ import { mnistRef, architectureByName } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
 import type { TrainEvent } from '../../src/nn/trainer.ts';
 import { HeatmapGrid, isSoftwareAdapter } from '../../src/render/heatmap-grid.ts';
-import { modelFromUserFiles, modelToFiles } from '../../src/session/model-files.ts';
+import { modelFromUserFiles, modelToFiles, type ModelFileFormat } from '../../src/session/model-files.ts';
 import { readUserFiles } from '../../src/session/user-files.ts';
 import { architecturesFor } from '../../src/session/fit-check.ts';
 import { StudioSession } from '../../src/session/studio-session.ts';
@@ -241,15 +241,15 @@ export class Engine implements EngineApi {
 
   async importModel(files: File[]): Promise<ModelInfo> {
     const model = modelFromUserFiles(await readUserFiles(files));
-    const note = `imported ${files.find((f) => f.name.endsWith('.json'))?.name ?? 'model'} (${model.spec.name})`;
+    const note = `imported ${files.find((f) => /\.(json|onnx)$/i.test(f.name))?.name ?? 'model'} (${model.spec.name})`;
     const version = this.core().add(model, note);
     await this.persist();
     return this.core().describe(version);
   }
 
-  async exportModel(versionId?: number): Promise<ModelFiles> {
+  async exportModel(versionId?: number, format: ModelFileFormat = 'tfjs'): Promise<ModelFiles> {
     const history = this.core().history;
-    return modelToFiles(history.get(versionId ?? history.current).model);
+    return modelToFiles(history.get(versionId ?? history.current).model, format);
   }
 
   // ---- training and evaluation -----------------------------------------------------------------------------

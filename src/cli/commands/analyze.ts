@@ -32,7 +32,7 @@ const ANALYZE = {
   name: 'analyze',
   summary: 'count the Activation Occurrence Maps of the conv layers, ablate every kernel, write maps, statistics and suggestions',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'a TF.js Layers model.json (or its folder)' },
+    model: { type: 'string', value: 'PATH', required: true, description: 'a TF.js Layers model.json (or its folder) or a .onnx file' },
     dataset: DATASET_OPTION,
     out: { type: 'string', value: 'DIR', required: true, description: 'output folder (one sub-folder per layer)' },
     split: { ...SPLIT_OPTION, description: "the split to analyse (split as 'aom-studio data' does, seed 0)" },

@@ -6,7 +6,7 @@
  * result in the same format (model.json + shards). Prints each edit, the parameters and FLOPs before and after,
  * and the layers that changed. No noise unless --noise asks for it, so widening and inserting are exact.
  */
-import { loadModelDir, saveModelDir } from '../../io/model-files-node.ts';
+import { loadModelFile, saveModelDir } from '../../io/model-files-node.ts';
 import { ModelFormatError } from '../../io/model-format-error.ts';
 import { ModelSpecError } from '../../nn/shapes.ts';
 import { describeEdit, type Edit } from '../../surgery/edits.ts';
@@ -21,7 +21,7 @@ const EDIT = {
   name: 'edit',
   summary: 'edit an architecture (drop kernels, widen, insert a layer) and save the result as a model',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'model.json (or its folder) to edit' },
+    model: { type: 'string', value: 'PATH', required: true, description: 'model.json (or its folder) or .onnx file to edit' },
     out: { type: 'string', value: 'DIR', required: true, description: 'folder to write model.json and its weight shards into' },
     drop: { type: 'string', multiple: true, value: 'LAYER:K,K,a-b', defaultText: 'none', description: 'drop kernels K of a conv (or dense) layer, e.g. conv1:3,7' },
     widen: { type: 'string', multiple: true, value: 'LAYER:+N[:MODE]', defaultText: 'none', description: 'add N kernels; MODE net2net (copies, default) or fresh (He init, zero outgoing)' },
@@ -95,7 +95,7 @@ async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<n
   const parsed = { model: args.values.model, out: args.values.out, json: args.values.json, edits: readEdits(args) };
   let history: ModelHistory;
   try {
-    history = ModelHistory.start(await loadModelDir(parsed.model), { note: parsed.model });
+    history = ModelHistory.start(await loadModelFile(parsed.model), { note: parsed.model });
     parsed.edits.forEach((edit, i) => {
       try {
         history.apply(edit);

@@ -14,7 +14,7 @@ const EVAL = {
   name: 'eval',
   summary: 'evaluate a model on one split of a dataset: accuracy, loss, per-class accuracy, confusion matrix',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to evaluate' },
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json or .onnx file to evaluate' },
     dataset: DATASET_OPTION,
     split: { ...SPLIT_OPTION, description: 'the split to evaluate' },
     batch: { type: 'string', number: 'integer', min: 1, default: 256, value: 'B', description: 'images per GPU batch' },

@@ -17,7 +17,7 @@ const PREDICT = {
   name: 'predict',
   summary: "write a model's logits on one split of a dataset as a float32 .npy array [images, classes]",
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to run' },
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json or .onnx file to run' },
     dataset: DATASET_OPTION,
     split: { ...SPLIT_OPTION, description: 'the split whose images to run, in ascending index order' },
     limit: { type: 'string', number: 'integer', min: 1, value: 'N', defaultText: 'the whole split', description: 'only the first N images of the split' },

@@ -36,7 +36,7 @@ const TRAIN = {
   name: 'train',
   summary: 'train a model on a dataset; save it (model.json + weight shards) and its metrics',
   options: {
-    model: { type: 'string', value: 'NAME|PATH', description: `a built-in architecture (${Object.keys(ARCHITECTURES).join(', ')}: fresh weights) or a model.json to fine-tune (required unless --resume)` },
+    model: { type: 'string', value: 'NAME|PATH', description: `a built-in architecture (${Object.keys(ARCHITECTURES).join(', ')}: fresh weights) or a model.json or .onnx file to fine-tune (required unless --resume)` },
     dataset: { ...DATASET_OPTION, required: false, description: `${DATASET_OPTION.description} (required unless --resume, which reloads the checkpoint's)` },
     out: { type: 'string', value: 'DIR', description: 'folder to write model.json, its weight shards, metrics.json and the checkpoint into (required unless --resume, which writes into DIR)' },
     resume: { type: 'string', value: 'DIR', description: 'continue the run whose checkpoint is in DIR (written at the end of every epoch and on Ctrl-C): same model, data and settings; --epochs may raise the total' },

@@ -124,7 +124,7 @@ const TUNE = {
   name: 'tune',
   summary: 'the method end to end: analyse, suggest and (with --auto) edit and retrain layer by layer, saving every version',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json to start from' },
+    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json or .onnx file to start from' },
     dataset: DATASET_OPTION,
     out: { type: 'string', value: 'DIR', required: true, description: 'folder for tune.json, tune.csv and one v<id>/ folder per version' },
     auto: { type: 'boolean', description: 'apply the suggestions layer by layer, retraining after each (without it: list them, edit nothing)' },
