@@ -112,6 +112,36 @@ export class HeatmapGrid {
     };
   }
 
+  /**
+   * Whether presenting works on this device, found by trying: one cleared frame into the canvas's current
+   * texture, then a wait on the queue and a 4-byte test read-back. On the software drivers the wait after a
+   * present fails ("A valid external Instance reference no longer exists", shared/WEBGPU-HEADLESS.md) and the
+   * device is unusable from then on, so the caller must start over on a new device with 'readback'. A wait that
+   * does not end within `timeoutMs` counts as a failure too. Throws the reason; resolves when presenting works.
+   */
+  async checkPresent(timeoutMs = 5000): Promise<void> {
+    if (!this.gpuContext) throw new Error('heatmap-grid: checkPresent needs a canvas in present mode');
+    const device = this.ctx.device;
+    const encoder = device.createCommandEncoder({ label: 'heatmap-grid present check' });
+    const pass = encoder.beginRenderPass({
+      label: 'heatmap-grid present check',
+      colorAttachments: [{ view: this.gpuContext.getCurrentTexture().createView(), loadOp: 'clear', storeOp: 'store', clearValue: { r: BACKGROUND[0], g: BACKGROUND[1], b: BACKGROUND[2], a: 1 } }],
+    });
+    pass.end();
+    const probe = device.createBuffer({ label: 'heatmap-grid present check read-back', size: 4, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the device did not answer within ${timeoutMs} ms after presenting`)), timeoutMs)));
+    try {
+      device.queue.submit([encoder.finish()]);
+      await Promise.race([device.queue.onSubmittedWorkDone(), timeout]);
+      await Promise.race([probe.mapAsync(GPUMapMode.READ), timeout]);
+    } finally {
+      clearTimeout(timer);
+      if (probe.mapState === 'mapped') probe.unmap();
+      probe.destroy();
+    }
+  }
+
   get hasMaps(): boolean {
     return this.data !== null;
   }

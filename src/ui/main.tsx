@@ -1,6 +1,7 @@
 /**
  * Page entry. Without WebGPU the page says so and how to enable it (never a blank screen); otherwise it starts
  * the engine worker and renders the studio. URL options: `?render=readback` forces the read-back map path,
+ * `?render=present` tries presenting even on a software adapter (which falls back to read-back in a fresh worker),
  * `?fresh` discards the saved session, `?eval-limit=N` evaluates versions on N test images (0: all).
  */
 import { render } from 'solid-js/web';
@@ -23,7 +24,9 @@ if (!('gpu' in navigator) || !navigator.gpu) {
   (globalThis as { aomStudioEngine?: typeof engine }).aomStudioEngine = engine;
   render(() => <App />, root);
   const evaluationLimit = params.has('eval-limit') ? Math.max(0, Number(params.get('eval-limit')) || 0) : undefined;
-  start({ forceReadback: params.get('render') === 'readback', fresh: params.has('fresh'), evaluationLimit }).catch((error: Error) =>
+  const asked = params.get('render');
+  const renderRequest = asked === 'readback' || asked === 'present' ? asked : 'auto';
+  start({ render: renderRequest, fresh: params.has('fresh'), evaluationLimit }).catch((error: Error) =>
     setSession({ status: 'failed', error: error.message }),
   );
 }

@@ -74,3 +74,58 @@ export function hitTest(maps: LayerMaps, kind: MapKind, order: readonly number[]
   const values = kind === 'csm' ? maps.csm : maps.aom;
   return { row, kernel, classIndex: col, x, y, value: values[((kernel * maps.classes + col) * maps.height + y) * maps.width + x] };
 }
+
+/** Canvas pixels from one cell's top-left corner to the next, across (classes) and down (rows). */
+export function cellPitch(maps: Pick<LayerMaps, 'height' | 'width'>, zoom: number): { x: number; y: number } {
+  return { x: (maps.width + GRID_GAP) * zoom, y: (maps.height + GRID_GAP) * zoom };
+}
+
+/** The scrollable size of the grid at `zoom`: margins, the zoomed grid, and 8 pixels of air at the far edges. */
+export function contentSize(maps: LayerMaps, zoom: number): { width: number; height: number } {
+  const grid = gridSize(maps);
+  return { width: Math.ceil(MARGIN.left + grid.width * zoom + 8), height: Math.ceil(MARGIN.top + grid.height * zoom + 8) };
+}
+
+/**
+ * The display rows [first, last] that show in a viewport `height` pixels tall at pan `panY` (row r spans
+ * panY + r * pitch .. + H * zoom); only these get labels, and only they cost anything to draw.
+ */
+export function visibleRows(maps: LayerMaps, zoom: number, panY: number, height: number): [number, number] {
+  const pitch = cellPitch(maps, zoom).y;
+  const first = Math.max(0, Math.floor((MARGIN.top - panY) / pitch));
+  const last = Math.min(maps.kernels - 1, Math.floor((height - panY) / pitch));
+  return [first, last];
+}
+
+/**
+ * The CSS transform that puts a frame drawn for view `frame` where view `now` would draw it. A grid point g is
+ * at pixel framePan + frameZoom * g in the frame and at pan + zoom * g now, so with s = zoom / frameZoom:
+ * p_now = s * p_frame + (pan - s * framePan), i.e. translate(pan - s * framePan) scale(s), origin top left.
+ * The page shows the old frame moved this way until the new one arrives, so it never disagrees with the labels.
+ */
+export function frameTransform(frame: { zoom: number; panX: number; panY: number }, now: { zoom: number; panX: number; panY: number }): string {
+  const s = now.zoom / frame.zoom;
+  return `translate(${now.panX - s * frame.panX}px, ${now.panY - s * frame.panY}px) scale(${s})`;
+}
+
+/** Spatial mean of every (kernel, class) map, [kernel][class] (NaN for a class without images). */
+export function cellMeans(values: Float32Array, maps: Pick<LayerMaps, 'kernels' | 'classes' | 'height' | 'width'>): Float32Array {
+  const hw = maps.height * maps.width;
+  const out = new Float32Array(maps.kernels * maps.classes);
+  for (let cell = 0; cell < out.length; cell++) {
+    let sum = 0;
+    for (let p = 0; p < hw; p++) sum += values[cell * hw + p];
+    out[cell] = sum / hw;
+  }
+  return out;
+}
+
+/** A keyboard cursor over a rows x cols grid: arrows move one step, Home/End go to the row's ends; null for other keys. */
+export function moveCursor(cursor: { row: number; col: number }, key: string, rows: number, cols: number): { row: number; col: number } | null {
+  const clamp = (v: number, n: number) => Math.min(n - 1, Math.max(0, v));
+  const step: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], PageUp: [-5, 0], PageDown: [5, 0] };
+  if (key === 'Home') return { row: cursor.row, col: 0 };
+  if (key === 'End') return { row: cursor.row, col: cols - 1 };
+  const d = step[key];
+  return d ? { row: clamp(cursor.row + d[0], rows), col: clamp(cursor.col + d[1], cols) } : null;
+}

@@ -3,14 +3,10 @@ import { For, Show, createSignal } from 'solid-js';
 import { dataset } from '../stores/dataset-store.ts';
 import { loadBuiltIn, loadFiles } from '../actions.ts';
 import { ImageCanvas } from './image-canvas.tsx';
+import { FileButton } from './file-button.tsx';
 
 export function DatasetPanel() {
   const [over, setOver] = createSignal(false);
-  const pick = (event: Event) => {
-    const input = event.currentTarget as HTMLInputElement;
-    if (input.files?.length) void loadFiles([...input.files]);
-    input.value = '';
-  };
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
@@ -29,14 +25,8 @@ export function DatasetPanel() {
         onDrop={drop}
       >
         <button onClick={() => void loadBuiltIn()} disabled={dataset.loading}>Built-in MNIST</button>
-        <label class="button">
-          Files…
-          <input type="file" multiple hidden data-testid="dataset-files" onChange={pick} />
-        </label>
-        <label class="button">
-          Folder…
-          <input type="file" hidden {...{ webkitdirectory: true }} onChange={pick} />
-        </label>
+        <FileButton label="Files…" multiple testId="dataset-files" buttonTestId="dataset-files-button" onFiles={(files) => void loadFiles(files)} />
+        <FileButton label="Folder…" directory testId="dataset-folder" buttonTestId="dataset-folder-button" onFiles={(files) => void loadFiles(files)} />
         <span class="hint">or drop IDX (.gz), CIFAR .tar.gz/.bin, a .zip or a folder of class folders here</span>
       </div>
       <Show when={dataset.loading}><p class="busy">Loading…</p></Show>

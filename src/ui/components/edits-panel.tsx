@@ -22,10 +22,10 @@ export function EditsPanel() {
         </button>
       </div>
       <div class="toolbar">
-        <button disabled={busy() || !convs().includes(analysis.layer)} onClick={() => void applyEdit({ kind: 'widen', layer: analysis.layer, by: widenBy(), mode: 'net2net' })}>
+        <button data-testid="widen-layer" disabled={busy() || !convs().includes(analysis.layer)} onClick={() => void applyEdit({ kind: 'widen', layer: analysis.layer, by: widenBy(), mode: 'net2net' })}>
           Widen {analysis.layer} by
         </button>
-        <input type="number" min={1} value={widenBy()} onChange={(e) => setWidenBy(Number(e.currentTarget.value))} class="small" />
+        <input type="number" min={1} value={widenBy()} data-testid="widen-by" aria-label="kernels to add" onChange={(e) => setWidenBy(Number(e.currentTarget.value))} class="small" />
         <span class="hint">(Net2WiderNet, same function)</span>
       </div>
       <div class="toolbar">

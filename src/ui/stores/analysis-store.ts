@@ -23,6 +23,10 @@ export interface AnalysisStoreState {
   panX: number;
   panY: number;
   hover: Hover | null;
+  /** The keyboard cursor over the maps grid: a display row and a class (arrow keys move it). */
+  cursor: { row: number; col: number } | null;
+  /** True while the zoom is the fit to the canvas's width: a resize then fits again. */
+  fitted: boolean;
   /** Kernels picked for an edit (drop). */
   selected: number[];
   /** Kernel shown in the detail view. */
@@ -49,6 +53,8 @@ export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
   panX: 8,
   panY: 8,
   hover: null,
+  cursor: null,
+  fitted: true,
   selected: [],
   detail: null,
   odmClustered: false,

@@ -1,11 +1,15 @@
 /** The session domain: engine start-up, the adapter, how maps are shown, and messages for the user. */
 import { createStore } from 'solid-js/store';
-import type { RenderMode } from '../../session/engine-api.ts';
+import type { RenderMode, RenderRequest } from '../../session/engine-api.ts';
 
 export interface SessionState {
   status: 'starting' | 'ready' | 'failed';
   adapter: string;
   renderMode: RenderMode | null;
+  /** How the maps canvas is to be drawn (`?render=`; 'readback' after presenting failed). */
+  renderRequest: RenderRequest;
+  /** Bumped when the engine worker is replaced: the maps canvas attaches a new canvas element to the new one. */
+  engineGeneration: number;
   /** Start-up and restore messages (what was restored, what was recomputed). */
   messages: string[];
   /** Latest notice from the engine (device loss, saves). */
@@ -20,6 +24,8 @@ export const [session, setSession] = createStore<SessionState>({
   status: 'starting',
   adapter: '',
   renderMode: null,
+  renderRequest: 'auto',
+  engineGeneration: 0,
   messages: [],
   notice: '',
   error: '',
