@@ -28,6 +28,29 @@ export class GpuTimer {
     return Number(ticks[1] - ticks[0]) / 1e6;
   }
 
+  /**
+   * Runs `calls` in one command buffer, each dispatch in its own timed compute pass; resolves to each one's GPU
+   * milliseconds (a profile: passes order the dispatches as one pass would, since WebGPU orders storage writes
+   * between dispatches either way).
+   */
+  async timeEach(calls: readonly KernelCall[], label = 'timed dispatches'): Promise<number[]> {
+    this.ctx.assertAlive();
+    const count = 2 * calls.length;
+    const querySet = this.ctx.device.createQuerySet({ label: `${label} queries`, type: 'timestamp', count });
+    const resolve = this.ctx.device.createBuffer({ label: `${label} resolve`, size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    try {
+      const encoder = this.ctx.device.createCommandEncoder({ label });
+      calls.forEach((call, i) => encodeCalls(encoder, [call], call.label, { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 }));
+      encoder.resolveQuerySet(querySet, 0, count, resolve, 0);
+      this.ctx.device.queue.submit([encoder.finish()]);
+      const ticks = new BigUint64Array(await this.ctx.read(resolve, count * 8));
+      return calls.map((_, i) => Number(ticks[2 * i + 1] - ticks[2 * i]) / 1e6);
+    } finally {
+      querySet.destroy();
+      resolve.destroy();
+    }
+  }
+
   destroy(): void {
     this.querySet.destroy();
     this.resolve.destroy();

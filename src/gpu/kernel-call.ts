@@ -11,6 +11,8 @@ export interface KernelCall {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /** The work's shape in the kernel's own terms (a GEMM's M x N x K), for profiles; absent where none is given. */
+  shape?: string;
   /** GPU objects owned by this call (uniform buffers), destroyed with it. */
   owned: GPUBuffer[];
 }
@@ -25,6 +27,8 @@ export interface KernelSpec {
   /** Storage buffers in binding order (after the uniform, if any). */
   buffers: GPUBuffer[];
   workgroups: [number, number, number];
+  /** See KernelCall.shape. */
+  shape?: string;
 }
 
 /** Compiles (or reuses) the pipeline and builds the bind group for one dispatch. */
@@ -41,7 +45,7 @@ export async function makeKernelCall(ctx: GpuContext, spec: KernelSpec): Promise
   const first = spec.uniforms ? 1 : 0;
   spec.buffers.forEach((buffer, i) => entries.push({ binding: first + i, resource: { buffer } }));
   const bindGroup = ctx.device.createBindGroup({ label: spec.label, layout: pipeline.getBindGroupLayout(0), entries });
-  return { label: spec.label, pipeline, bindGroup, workgroups: spec.workgroups, owned };
+  return { label: spec.label, pipeline, bindGroup, workgroups: spec.workgroups, shape: spec.shape, owned };
 }
 
 /** Encodes calls into one compute pass (WebGPU orders storage writes between dispatches within a pass). */

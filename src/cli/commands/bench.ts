@@ -15,6 +15,9 @@ import { peakCases, peakFromRows } from '../../bench/peak-cases.ts';
 import { compareAomToInference } from '../../bench/aom-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from '../../bench/harness.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer } from '../../bench/tfjs-peers.ts';
+import { profileTrainStep, type StepProfile } from '../../bench/step-profile.ts';
+import type { GpuContext } from '../../gpu/context.ts';
+import { resolveModel } from '../session.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 
@@ -28,13 +31,16 @@ const BENCH = {
     repetitions: { type: 'string', number: 'integer', min: 1, default: 3, value: 'N', description: 'timed runs per case (and per peer, alternating with ours)' },
     peers: { type: 'string', choices: PEERS, default: 'all', value: 'NAME', description: "peers timed beside ours: TF.js's WebGPU backend, its wasm backend (conv forward), both, or none" },
     'aom-images': { type: 'string', number: 'integer', min: 1, default: 1024, value: 'N', description: 'MNIST test images for the maps-vs-inference case (10000: the whole test set)' },
-    json: { type: 'boolean', description: 'print one JSON document { adapter, rows } instead of a table' },
+    profile: { type: 'string', value: 'MODEL', description: 'instead: time one training step dispatch by dispatch (mnist-ref, cifar-ref or a model.json)' },
+    batch: { type: 'string', number: 'integer', min: 1, default: 64, value: 'B', description: 'batch size of the profiled step (--profile)' },
+    json: { type: 'boolean', description: 'print one JSON document { adapter, rows } (with --profile: the profile) instead of a table' },
   },
   examples: [
     'aom-studio bench',
     "aom-studio bench --filter 'train step' --repetitions 5",
     'aom-studio bench --filter aom --aom-images 10000',
     'aom-studio bench --peers none --json',
+    'aom-studio bench --profile cifar-ref',
   ],
 } as const satisfies CommandSpec;
 
@@ -48,6 +54,7 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
   const filter = values.filter;
   const picked = (name: string, shape: string) => !filter || `${name} ${shape}`.includes(filter);
   const ctx = await acquireGpu();
+  if (values.profile) return printProfile(ctx, values.profile, values.batch, values.repetitions, json, io);
   const peers: BenchPeer[] = [];
   if (values.peers !== 'none') {
     for (const [name, make] of [['webgpu', tfjsWebgpuPeer], ['wasm', tfjsWasmPeer]] as const) {
@@ -83,6 +90,27 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
   if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster)\n');
   if (!json) io.stdout('peak = share of the adapter fma peak (GFLOP/s; training steps: 3x forward FLOPs) or of the copy peak (GB/s)\n');
   if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, peak, rows }, null, 2) + '\n');
+  ctx.destroy();
+  return 0;
+}
+
+/** `--profile MODEL`: one training step dispatch by dispatch (step-profile.ts). */
+async function printProfile(ctx: GpuContext, modelArg: string, batch: number, repetitions: number, json: boolean, io: CommandIo): Promise<number> {
+  const { model } = await resolveModel(modelArg, 1);
+  const p: StepProfile = await profileTrainStep(ctx, model, { batch, repetitions });
+  if (json) {
+    io.stdout(JSON.stringify({ adapter: ctx.adapterName, ...p }, null, 2) + '\n');
+  } else {
+    const how = p.timing === 'timestamp-query'
+      ? "GPU time from timestamp queries, each dispatch in its own pass of one command buffer"
+      : 'wall clock of each dispatch submitted alone and waited for (no timestamp-query on this adapter: each row includes a submit and a wait)';
+    io.stdout(`adapter: ${ctx.adapterName}\n${p.model}, batch ${p.batch}, one training step (Adam), median of ${repetitions}; timing: ${how}\n`);
+    io.stdout(`${'#'.padStart(3)} ${'ms'.padStart(9)} ${'share'.padStart(6)}  ${'kernel'.padEnd(34)} ${'shape'.padEnd(30)} dispatch\n`);
+    for (const e of p.entries) {
+      io.stdout(`${String(e.index).padStart(3)} ${e.ms.toFixed(2).padStart(9)} ${percent(e.share).padStart(6)}  ${e.kernel.padEnd(34)} ${e.shape.padEnd(30)} ${e.label}\n`);
+    }
+    io.stdout(`sum of the dispatches ${p.totalMs.toFixed(1)} ms; the whole step in one submit ${p.stepMs.toFixed(1)} ms (wall clock)\n`);
+  }
   ctx.destroy();
   return 0;
 }

@@ -139,6 +139,7 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
     workgroups: [wx, wy, splits],
+    shape: `gemm ${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
   });
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];
@@ -150,6 +151,7 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     uniforms: u32s(M * N, splits),
     buffers: [scratch, args.c],
     workgroups: threadWorkgroups(ctx, M * N, REDUCE_WG),
+    shape: `sum ${splits} x ${M * N}`,
   });
   return [gemm, reduce];
 }
