@@ -8,6 +8,10 @@
  * holds pool image `rows[r]`. Gathers take pool indices, as everywhere else, and map them to rows; asking for an
  * image that was not uploaded is an error naming it. Evaluating or analysing one split uploads that split only.
  *
+ * Budget: rows whose bytes exceed a GPU-memory budget (1 GiB by default) are not uploaded at all; each planned
+ * gather then copies its batch's images from CPU memory into one of two one-batch slots per step (batch * H * W * C
+ * more bytes per step) and gathers, normalises and augments from there, with the same kernel and the same results.
+ *
  * GPU memory: images take count * H * W * C bytes (each shard rounded up to 4), labels 4 bytes per image:
  * MNIST / Fashion-MNIST 70,000 x 784 B = 52.3 MiB + 273 KiB; CIFAR-10 / CIFAR-100 60,000 x 3,072 B = 175.8 MiB
  * + 234 KiB (two shards on an adapter with 128 MiB bindings; the test split alone is 29.3 MiB).
@@ -17,7 +21,7 @@ import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { gatherRequestWords, planGatherBatch } from '../gpu/kernels/gather-batch.ts';
 import { NO_AUGMENTATION, type GatherAugmentation, type Preprocessing } from '../gpu/kernels/gather-batch-contract.ts';
-import { imageBytes, poolImage, poolSize, type ImageDataset } from './dataset.ts';
+import { imageBytes, poolImage, poolLabel, poolSize, type ImageDataset } from './dataset.ts';
 import { shardLayout } from './shard-layout.ts';
 
 /** Bytes `rows` images of a dataset (default: its whole pool) take on the GPU: images (whole u32 words) and labels. */
@@ -40,22 +44,47 @@ export interface GatherOptions {
   output?: { x: GPUBuffer; labels: GPUBuffer };
 }
 
-/** One planned gather: `write` a batch's pool indices, then encode `calls` before the model's forward pass. */
+/**
+ * A streamed gather's two upload slots (double buffering): each holds one batch's images and labels, and has its
+ * own planned calls reading from it. queue.writeBuffer is ordered with submissions, so even one slot would be
+ * correct; two mean that the copy of batch s + 1 into one slot does not depend on batch s's gather still reading
+ * the other, so the upload need not wait for it, and the CPU packs batch s + 1 while the GPU runs step s (callers
+ * keep a step in flight).
+ */
+interface StreamSlots {
+  slots: { images: GPUBuffer; labels: GPUBuffer; calls: KernelCall[] }[];
+  /** One batch of images, packed as the slot holds them (row n = batch row n), whole u32 words. */
+  staging: Uint8Array<ArrayBuffer>;
+  labelWords: Uint32Array<ArrayBuffer>;
+  /** The slot the last write filled (whose calls `calls` returns). */
+  active: number;
+}
+
+/**
+ * One planned gather: `write` a batch's pool indices, then encode `calls` (read after each write: a streamed
+ * dataset alternates between two sets) before the model's forward pass.
+ */
 export class BatchGather {
   private readonly requestWords: Uint32Array<ArrayBuffer>;
 
   constructor(
     private readonly ctx: GpuContext,
-    /** One dispatch per 4 shards (usually one); encode them all, in one pass or several. */
-    readonly calls: readonly KernelCall[],
+    /** Resident data: one dispatch per 4 shards (usually one). Streamed data: empty (see `stream`). */
+    private readonly residentCalls: readonly KernelCall[],
     readonly batchSize: number,
     private readonly source: GpuDataset,
     readonly request: GPUBuffer,
     readonly x: GPUBuffer,
     readonly labels: GPUBuffer,
     private readonly ownsOutput: boolean,
+    private readonly stream: StreamSlots | null = null,
   ) {
     this.requestWords = new Uint32Array(gatherRequestWords(batchSize));
+  }
+
+  /** The dispatches that gather the batch last written; encode them all, in one pass or several. */
+  get calls(): readonly KernelCall[] {
+    return this.stream ? this.stream.slots[this.stream.active].calls : this.residentCalls;
   }
 
   private get label(): string {
@@ -87,13 +116,34 @@ export class BatchGather {
         );
       }
       this.requestWords[1 + n] = index;
-      this.requestWords[1 + B + n] = row;
+      // A streamed batch's images are uploaded in batch order: batch row n is the slot's row n.
+      this.requestWords[1 + B + n] = this.stream ? n : row;
     }
+    if (this.stream) this.uploadBatch(this.stream, indices);
     this.ctx.device.queue.writeBuffer(this.request, 0, this.requestWords);
   }
 
+  /** Streamed data: copies the batch's images and labels from CPU memory into the other slot, and makes it active. */
+  private uploadBatch(stream: StreamSlots, indices: ArrayLike<number>): void {
+    const { dataset } = this.source;
+    const bytes = imageBytes(dataset);
+    for (let n = 0; n < indices.length; n++) {
+      stream.staging.set(poolImage(dataset, indices[n]), n * bytes);
+      stream.labelWords[n] = poolLabel(dataset, indices[n]);
+    }
+    stream.active = 1 - stream.active;
+    const slot = stream.slots[stream.active];
+    this.ctx.device.queue.writeBuffer(slot.images, 0, stream.staging);
+    this.ctx.device.queue.writeBuffer(slot.labels, 0, stream.labelWords);
+  }
+
   destroy(): void {
-    destroyCalls(this.calls);
+    destroyCalls(this.residentCalls);
+    for (const slot of this.stream?.slots ?? []) {
+      destroyCalls(slot.calls);
+      slot.images.destroy();
+      slot.labels.destroy();
+    }
     this.request.destroy();
     if (this.ownsOutput) {
       this.x.destroy();
@@ -113,7 +163,16 @@ export interface UploadOptions {
    * few shards as possible. Tests set a tiny one to exercise batches that straddle shards.
    */
   maxShardBytes?: number;
+  /**
+   * GPU memory the images and labels may take (default DEFAULT_GPU_BUDGET_BYTES). Beyond it nothing is uploaded:
+   * each planned gather streams its batches from CPU memory through two one-batch slots (double buffering), and
+   * still normalises and augments them on the GPU.
+   */
+  budgetBytes?: number;
 }
+
+/** The default GPU-memory budget of a dataset: 1 GiB, which a laptop GPU (4 GiB and up) holds beside a model. */
+export const DEFAULT_GPU_BUDGET_BYTES = 2 ** 30;
 
 export class GpuDataset {
   /** rowOf[pool index] = its uploaded row, or -1. */
@@ -125,12 +184,14 @@ export class GpuDataset {
     /** The uploaded images, imagesPerShard rows per shard (see shard-layout.ts). */
     readonly shards: readonly GPUBuffer[],
     readonly imagesPerShard: number,
-    /** One u32 label per uploaded row. */
-    readonly labels: GPUBuffer,
-    /** rows[r] = the pool index of uploaded row r, ascending. */
+    /** One u32 label per uploaded row (null when streamed). */
+    readonly labels: GPUBuffer | null,
+    /** rows[r] = the pool index of uploaded row r, ascending (streamed: the images gathers may ask for). */
     readonly rows: Uint32Array,
-    /** GPU bytes of the shards and the labels. */
+    /** GPU bytes of the shards and the labels (0 when streamed; each gather then holds two batches). */
     readonly bytes: number,
+    /** True when the rows exceeded the GPU-memory budget: batches stream from CPU memory. */
+    readonly streamed = false,
   ) {
     this.rowIndex = new Int32Array(poolSize(dataset)).fill(-1);
     rows.forEach((index, r) => (this.rowIndex[index] = r));
@@ -138,12 +199,16 @@ export class GpuDataset {
 
   /**
    * Uploads the pool's images that `options.indices` names (default: all, train then test), in as many shards as
-   * the adapter's limits (or `options.maxShardBytes`) require. A failure part-way frees what was made.
+   * the adapter's limits (or `options.maxShardBytes`) require; or, beyond `options.budgetBytes`, nothing (the
+   * gathers stream). A failure part-way frees what was made.
    */
   static upload(ctx: GpuContext, dataset: ImageDataset, options: UploadOptions = {}): GpuDataset {
     const rows = uploadRows(dataset, options.indices);
     const maxShardBytes = options.maxShardBytes ?? Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
     const layout = shardLayout(dataset.name, rows.length, imageBytes(dataset), maxShardBytes);
+    if (layout.totalBytes + 4 * rows.length > (options.budgetBytes ?? DEFAULT_GPU_BUDGET_BYTES)) {
+      return new GpuDataset(ctx, dataset, [], layout.imagesPerShard, null, rows, 0, true);
+    }
     const made: GPUBuffer[] = [];
     try {
       const count = layout.shardBytes.length;
@@ -193,6 +258,7 @@ export class GpuDataset {
     }
     // Everything made here is freed again if a later step fails (a buffer or a dispatch beyond the limits).
     const made: GPUBuffer[] = [];
+    const slots: StreamSlots['slots'] = [];
     const make = (label: string, bytes: number) => {
       const b = this.ctx.createBuffer(label, bytes);
       made.push(b);
@@ -202,16 +268,33 @@ export class GpuDataset {
       const request = make(`${name}: request`, 4 * gatherRequestWords(batchSize));
       const x = options.output?.x ?? make(`${name}: images (f32 NHWC)`, xBytes);
       const labels = options.output?.labels ?? make(`${name}: labels (u32)`, 4 * batchSize);
-      const calls = await planGatherBatch(
-        this.ctx,
-        { batch: batchSize, height: d.height, width: d.width, channels: d.channels, imagesPerShard: this.imagesPerShard },
-        { shards: this.shards, rowLabels: this.labels, request, x, labels },
-        options.preprocessing,
-        options.augmentation ?? NO_AUGMENTATION,
-        `gather_batch(${name})`,
-      );
-      return new BatchGather(this.ctx, calls, batchSize, this, request, x, labels, !options.output);
+      const plan = (shards: GPUBuffer[], rowLabels: GPUBuffer, imagesPerShard: number, label: string) =>
+        planGatherBatch(
+          this.ctx,
+          { batch: batchSize, height: d.height, width: d.width, channels: d.channels, imagesPerShard },
+          { shards, rowLabels, request, x, labels },
+          options.preprocessing,
+          options.augmentation ?? NO_AUGMENTATION,
+          label,
+        );
+      if (!this.streamed) {
+        const calls = await plan([...this.shards], this.labels!, this.imagesPerShard, `gather_batch(${name})`);
+        return new BatchGather(this.ctx, calls, batchSize, this, request, x, labels, !options.output);
+      }
+      for (const k of [0, 1]) {
+        const images = make(`${name}: streamed images, slot ${k}`, batchSize * imageBytes(d));
+        const slotLabels = make(`${name}: streamed labels, slot ${k}`, 4 * batchSize);
+        slots.push({ images, labels: slotLabels, calls: await plan([images], slotLabels, batchSize, `gather_batch(${name}, streamed, slot ${k})`) });
+      }
+      const stream: StreamSlots = {
+        slots,
+        staging: new Uint8Array(Math.ceil((batchSize * imageBytes(d)) / 4) * 4),
+        labelWords: new Uint32Array(batchSize),
+        active: 0,
+      };
+      return new BatchGather(this.ctx, [], batchSize, this, request, x, labels, !options.output, stream);
     } catch (error) {
+      for (const slot of slots) destroyCalls(slot.calls);
       for (const b of made) b.destroy();
       throw error;
     }
@@ -219,7 +302,7 @@ export class GpuDataset {
 
   destroy(): void {
     for (const shard of this.shards) shard.destroy();
-    this.labels.destroy();
+    this.labels?.destroy();
   }
 }
 

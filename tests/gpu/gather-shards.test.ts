@@ -145,3 +145,53 @@ describe('gather_batch across shards on real images', () => {
     }
   });
 });
+
+describe('beyond the GPU-memory budget', () => {
+  it('streams batches through two slots, gathered and augmented on the GPU like the resident data', async () => {
+    const ctx = gpu();
+    const d = syntheticDataset([7, 6], [5, 3, 3], 8); // 13 train + 8 test images of 45 bytes
+    const testSplit = Array.from({ length: 8 }, (_, i) => 13 + i);
+    const live = ctx.liveBuffers;
+    const streamed = GpuDataset.upload(ctx, d, { indices: [...testSplit, 2, 5], budgetBytes: 400 }); // 450 B + 40 B do not fit
+    const pre = { scale: 1 / 255, mean: [0.5, 0.4, 0.3], std: [0.2, 0.3, 0.4] };
+    try {
+      expect([streamed.streamed, streamed.bytes, streamed.shards.length, streamed.rowCount]).toEqual([true, 0, 0, 10]);
+      expect(ctx.liveBuffers).toBe(live); // nothing resident
+      for (const augmentation of [{ padding: 0, flip: false }, { padding: 3, flip: true }]) {
+        const gather = await streamed.planGather({ batchSize: 3, preprocessing: pre, augmentation });
+        try {
+          const slots = new Set<unknown>();
+          for (let k = 0; k < 2; k++) {
+            gather.write([13, 14, 15]);
+            slots.add(gather.calls);
+          }
+          expect(slots.size).toBe(2); // consecutive batches alternate between the two slots
+          await checkPass(d, gather, [2, 5, ...testSplit], pre, augmentation, `streamed, padding ${augmentation.padding}`);
+          await checkPass(d, gather, shuffled(8, 3).map((i) => testSplit[i]), pre, augmentation, `streamed, shuffled, padding ${augmentation.padding}`);
+          expect(() => gather.write([13, 14, 0])).toThrow(/image 0 at batch row 2 is not on the GPU \(10 of the 21 images of synthetic were uploaded\)/);
+        } finally {
+          gather.destroy();
+        }
+      }
+      // Two batches in flight, read after both: the second slot's batch, while the first slot still holds the first.
+      const gather = await streamed.planGather({ batchSize: 2, preprocessing: pre });
+      try {
+        gather.write([13, 20], 1);
+        submitCalls(ctx, gather.calls);
+        gather.write([2, 5], 2);
+        submitCalls(ctx, gather.calls);
+        const expected = gatherBatchReference(poolOf(d), [2, 5], 2, pre);
+        expectClose(await ctx.readFloat32(gather.x), expected.x, { rtol: 5e-7 }, 'second of two batches in flight');
+      } finally {
+        gather.destroy();
+      }
+    } finally {
+      streamed.destroy();
+    }
+    expect(ctx.liveBuffers).toBe(live);
+    // Within the budget (the default, 1 GiB, here): resident, as before.
+    const resident = GpuDataset.upload(ctx, d, { indices: testSplit });
+    expect([resident.streamed, resident.shards.length]).toEqual([false, 1]);
+    resident.destroy();
+  });
+});
