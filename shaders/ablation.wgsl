@@ -1,6 +1,6 @@
 // ablation: zero one kernel's output map and count the correct predictions that remain.
 //
-// mask_main: one thread per element i < count of an NHWC map with C channels (i as in fill.wgsl, spread over x
+// mask_main: one thread per element i < count of an NHWC map with C channels (i spread over x
 // and y): y[i] = 0 if i % C == kernel else x[i]. A masked copy, not in place, so that the unmasked map (x, saved
 // once per batch) serves every kernel of the layer: the consumers of the layer read y.
 //

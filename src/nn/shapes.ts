@@ -109,11 +109,6 @@ export function summarizeModel(spec: ModelSpec): ModelSummary {
   };
 }
 
-/** Per-image output shape of every layer, in order (a shorthand of summarizeModel). */
-export function inferShapes(spec: ModelSpec): number[][] {
-  return summarizeModel(spec).layers.map((l) => l.outputShape);
-}
-
 /**
  * A plain-text table of the model, one row per layer (name, kind, output shape, params, FLOPs) and a total row,
  * like Keras's `model.summary()`.

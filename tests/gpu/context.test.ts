@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useGpu } from '../helpers/gpu.ts';
-import { planFill } from '../../src/gpu/kernels/fill.ts';
+import { planReluForward } from '../../src/gpu/kernels/relu.ts';
 import { submitCalls, destroyCalls } from '../../src/gpu/kernel-call.ts';
 import { GpuLimitError, GpuValidationError } from '../../src/gpu/errors.ts';
 
@@ -9,15 +9,18 @@ const gpu = useGpu();
 describe('GpuContext', () => {
   it('uploads, runs a kernel and reads back through one path', async () => {
     const ctx = gpu();
-    const buffer = ctx.upload('test buffer', new Float32Array(1000).fill(1));
-    const call = await planFill(ctx, buffer, 2.5, 777);
+    // Any small production kernel will do: relu over the first 777 of 1000 values of -2.5, the rest left alone.
+    const x = ctx.upload('test input', new Float32Array(1000).fill(-2.5));
+    const y = ctx.upload('test output', new Float32Array(1000).fill(1));
+    const call = await planReluForward(ctx, { x, y, count: 777 });
     submitCalls(ctx, [call]);
-    const out = await ctx.readFloat32(buffer);
-    expect(out[0]).toBe(2.5);
-    expect(out[776]).toBe(2.5);
+    const out = await ctx.readFloat32(y);
+    expect(out[0]).toBe(0);
+    expect(out[776]).toBe(0);
     expect(out[777]).toBe(1);
     destroyCalls([call]);
-    buffer.destroy();
+    x.destroy();
+    y.destroy();
   });
 
   it('reuses read-back staging buffers from the pool', async () => {
@@ -39,7 +42,8 @@ describe('GpuContext', () => {
       expect(() => new GpuTimer(ctx)).toThrow(/timestamp-query/);
     } else {
       const buffer = ctx.createBuffer('timed', 4 * 100_000);
-      const call = await planFill(ctx, buffer, 1);
+      const input = ctx.upload('timed input', new Float32Array(100_000).fill(1));
+      const call = await planReluForward(ctx, { x: input, y: buffer, count: 100_000 });
       const timer = new GpuTimer(ctx);
       const ms = await timer.time([call]);
       expect(ms).toBeGreaterThanOrEqual(0);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { architectureByName, cifarRef, mnistRef } from '../../src/nn/architectures.ts';
 import type { LayerSpec, ModelSpec } from '../../src/nn/layers.ts';
 import { unitScalePreprocessing } from '../../src/nn/preprocessing.ts';
-import { ModelSpecError, describeModel, inferShapes, summarizeModel } from '../../src/nn/shapes.ts';
+import { ModelSpecError, describeModel, summarizeModel } from '../../src/nn/shapes.ts';
 
 function model(inputShape: [number, number, number], layers: LayerSpec[]): ModelSpec {
   return { name: 'test', inputShape, layers, preprocessing: unitScalePreprocessing(inputShape[2]) };
@@ -92,7 +92,7 @@ describe('shape inference and counts', () => {
   });
 
   it('lists output shapes in order', () => {
-    expect(inferShapes(mnistRef()).slice(0, 2)).toEqual([[28, 28, 16], [14, 14, 16]]);
+    expect(summarizeModel(mnistRef()).layers.map((l) => l.outputShape).slice(0, 2)).toEqual([[28, 28, 16], [14, 14, 16]]);
   });
 
   it('names the layer when a window does not fit', () => {

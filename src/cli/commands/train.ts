@@ -13,7 +13,7 @@ import { acquireGpu } from '../../gpu/device.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { saveModelDir } from '../../io/model-files-node.ts';
 import { InferenceRunner } from '../../nn/inference-runner.ts';
-import { summarizeModel } from '../../nn/shapes.ts';
+import { describeModel, summarizeModel } from '../../nn/shapes.ts';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
 import { train, TrainingControl, type TrainEvent } from '../../nn/trainer.ts';
 import { ARCHITECTURES } from '../../nn/architectures.ts';
@@ -140,7 +140,10 @@ async function runTraining(run: TrainingRun, io: CommandIo): Promise<number> {
   const emit = (record: object) => io.stdout(JSON.stringify(record) + '\n');
   const tty = !json && process.stdout.isTTY;
   if (json) emit({ type: 'start', adapter: ctx.adapterName, model: model.spec.name, params: summary.totalParams, dataset: split.dataset.name, train: split.train.length, validation: split.validation.length, test: split.test.length, config });
-  else io.stdout(`training ${model.spec.name} (${summary.totalParams.toLocaleString('en')} parameters) on ${split.dataset.name}: ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test images\nadapter: ${ctx.adapterName}\n`);
+  else {
+    io.stdout(`${describeModel(model.spec)}\n\n`);
+    io.stdout(`training ${model.spec.name} (${summary.totalParams.toLocaleString('en')} parameters) on ${split.dataset.name}: ${split.train.length} train / ${split.validation.length} validation / ${split.test.length} test images\nadapter: ${ctx.adapterName}\n`);
+  }
 
   const control = new TrainingControl();
   const onSigint = () => {
