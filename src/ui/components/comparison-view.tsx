@@ -1,8 +1,9 @@
-/** Before/after of two versions: parameters, FLOPs, accuracy and loss, and the layers that changed. */
+/** Before/after of two versions: parameters, FLOPs, accuracy and loss, the layers that changed, and the maps of the same kernels. */
 import { For, Show } from 'solid-js';
 import type { VersionComparisonInfo } from '../../session/engine-api.ts';
 import { history } from '../stores/history-store.ts';
 import { fmtFlops, fmtInt } from './model-panel.tsx';
+import { KernelStrips } from './kernel-strips.tsx';
 
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(2)}%`);
 const signed = (v: number, f: (x: number) => string) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
@@ -20,7 +21,7 @@ export function ComparisonView(props: { comparison: VersionComparisonInfo }) {
   const loss = () => c().metrics.loss;
   return (
     <div class="comparison" data-testid="comparison">
-      <h3>v{c().a} → v{c().b}</h3>
+      <h3>{row(c().a)?.label ?? `v${c().a}`} → {row(c().b)?.label ?? `v${c().b}`}</h3>
       <table>
         <thead><tr><th /><th class="num">v{c().a}</th><th class="num">v{c().b}</th><th class="num">change</th></tr></thead>
         <tbody>
@@ -41,6 +42,7 @@ export function ComparisonView(props: { comparison: VersionComparisonInfo }) {
           {(l) => <li><strong>{l.name}</strong> {l.status === 'same' ? 'retrained (weights differ)' : `${l.status}${l.changes.length ? `: ${l.changes.join('; ')}` : ''}`}</li>}
         </For>
       </ul>
+      <KernelStrips comparison={c()} />
       <Show when={c().edits.length}>
         <p class="hint">edits: {c().edits.map((e) => `${e.direction === 'undone' ? 'undo ' : ''}v${e.version}${e.edit ? ` (${e.edit.kind} ${'layer' in e.edit ? e.edit.layer : e.edit.after})` : ' (retrain)'}`).join(', ')}</p>
       </Show>

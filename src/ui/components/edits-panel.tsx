@@ -5,7 +5,6 @@ import { model } from '../stores/model-store.ts';
 import { history } from '../stores/history-store.ts';
 import { training } from '../stores/training-store.ts';
 import { applyEdit, compareWithParent, startTraining } from '../actions.ts';
-import { ComparisonView } from './comparison-view.tsx';
 
 export function EditsPanel() {
   const [widenBy, setWidenBy] = createSignal(4);
@@ -42,7 +41,7 @@ export function EditsPanel() {
         <button data-testid="compare" disabled={busy()} onClick={() => void compareWithParent()}>Compare with parent</button>
       </div>
       <Show when={history.error}><p class="error" data-testid="edit-error">{history.error}</p></Show>
-      <Show when={history.comparison}>{(c) => <ComparisonView comparison={c()} />}</Show>
+      <Show when={history.comparison}>{(c) => <p class="hint">Comparing v{c().a} → v{c().b}: see History.</p>}</Show>
     </section>
   );
 }

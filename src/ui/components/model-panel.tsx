@@ -1,8 +1,11 @@
 /** Model: the current version's architecture (output shapes, parameters, FLOPs per layer), import and export. */
-import { For, Show } from 'solid-js';
+import { For, Show, createSignal } from 'solid-js';
 import { model } from '../stores/model-store.ts';
 import { createModel, exportModel, importModel } from '../actions.ts';
 import { dataset } from '../stores/dataset-store.ts';
+import { ArchitectureGraph } from './architecture-graph.tsx';
+import { ArchitectureTable } from './architecture-table.tsx';
+import { CreateModel } from './create-model.tsx';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en');
 export function fmtFlops(n: number): string {
@@ -13,6 +16,7 @@ export function fmtFlops(n: number): string {
 }
 
 export function ModelPanel() {
+  const [view, setView] = createSignal<'graph' | 'table'>('graph');
   const pick = (event: Event) => {
     const input = event.currentTarget as HTMLInputElement;
     if (input.files?.length) void importModel([...input.files]);
@@ -26,7 +30,8 @@ export function ModelPanel() {
           Import model.json + shards…
           <input type="file" multiple hidden accept=".json,.bin" data-testid="model-files" onChange={pick} />
         </label>
-        <button onClick={() => void exportModel()} disabled={!model.info}>Export</button>
+        <button data-testid="export-model" onClick={() => void exportModel()} disabled={!model.info}>Export</button>
+        <CreateModel />
       </div>
       <Show when={model.error}><p class="error" data-testid="model-error">{model.error}</p></Show>
       <Show when={model.info}>
@@ -62,24 +67,16 @@ export function ModelPanel() {
             <Show when={m().untrained}>
               <p class="warning" data-testid="untrained-warning">These weights are random: train the model before reading its maps.</p>
             </Show>
-            <table class="arch" data-testid="architecture">
-              <thead>
-                <tr><th>layer</th><th>kind</th><th>output</th><th class="num">params</th><th class="num">FLOPs</th></tr>
-              </thead>
-              <tbody>
-                <For each={m().layers}>
-                  {(l) => (
-                    <tr>
-                      <td>{l.name}</td><td>{l.kind}</td><td>{l.outputShape.join('×')}</td>
-                      <td class="num">{fmtInt(l.params)}</td><td class="num">{fmtFlops(l.flops)}</td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-              <tfoot>
-                <tr><td colSpan={3}>total</td><td class="num" data-testid="total-params">{fmtInt(m().totalParams)}</td><td class="num">{fmtFlops(m().totalFlops)}</td></tr>
-              </tfoot>
-            </table>
+            <div class="toolbar model-totals">
+              <span><strong data-testid="total-params">{fmtInt(m().totalParams)}</strong> parameters · {fmtFlops(m().totalFlops)}FLOPs per image</span>
+              <span class="segmented">
+                <button classList={{ active: view() === 'graph' }} data-testid="arch-view-graph" onClick={() => setView('graph')}>graph</button>
+                <button classList={{ active: view() === 'table' }} data-testid="arch-view-table" onClick={() => setView('table')}>table</button>
+              </span>
+            </div>
+            <Show when={view() === 'graph'} fallback={<ArchitectureTable info={m()} />}>
+              <ArchitectureGraph info={m()} />
+            </Show>
           </>
         )}
       </Show>

@@ -5,6 +5,8 @@ import type { HistoryInfo, VersionComparisonInfo } from '../../session/engine-ap
 export interface HistoryStoreState {
   info: HistoryInfo;
   comparison: VersionComparisonInfo | null;
+  /** Versions ticked in the tree for comparison (at most two, in the order ticked). */
+  picked: number[];
   busy: boolean;
   error: string;
 }
@@ -12,6 +14,7 @@ export interface HistoryStoreState {
 export const [history, setHistory] = createStore<HistoryStoreState>({
   info: { versions: [], current: -1, canUndo: false, canRedo: false },
   comparison: null,
+  picked: [],
   busy: false,
   error: '',
 });
