@@ -6,6 +6,7 @@
 import { GpuDeviceLostError, GpuLimitError, GpuValidationError } from './errors.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { PipelineCache } from './pipeline-cache.ts';
+import type { GemmVariant } from './kernels/gemm-variant.ts';
 
 export type DeviceLostListener = (error: GpuDeviceLostError) => void;
 
@@ -44,6 +45,13 @@ export class GpuContext {
   }
 
   private destroyedOnPurpose = false;
+
+  /**
+   * The conv/dense GEMM kernels' shape on this device (kernels/gemm-variant.ts): set by acquireGpu from the
+   * adapter and the override; tests force each in turn. Read when a GEMM is planned, so it applies to calls
+   * planned after a change.
+   */
+  gemmVariant: GemmVariant = 'lavapipe';
 
   get limits(): GPUSupportedLimits {
     return this.device.limits;

@@ -5,11 +5,17 @@
  */
 import { GpuContext } from './context.ts';
 import { GpuUnavailableError, noAdapterMessage } from './errors.ts';
+import { chooseGemmVariant, type GemmVariant } from './kernels/gemm-variant.ts';
 
 export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** Ask for 'timestamp-query' when the adapter has it (benchmarks); default true. */
   timestamps?: boolean;
+  /**
+   * Force the conv/dense kernel variant (the page's ?kernels=, passed to the worker); in Node AOM_KERNELS does
+   * the same. Default: from the adapter (kernels/gemm-variant.ts).
+   */
+  kernels?: GemmVariant | string;
 }
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof window === 'undefined' &&
@@ -54,7 +60,7 @@ export async function webgpuEntryPoint(): Promise<GPU> {
  * gets when it asks for nothing, in the browser as in Dawn): the size of one storage buffer binding and of one
  * buffer. They bound a dataset shard (src/data/gpu-dataset.ts: fewer, larger shards) and the largest activation
  * a batch may have. Nothing else is asked for because no kernel needs more than the defaults: every workgroup
- * has at most 256 invocations and 4 KiB of workgroup memory, and a dispatch binds at most 8 storage buffers.
+ * has at most 256 invocations and 8 KiB of workgroup memory (gemm_tiled.wgsl's two 4 KiB tiles), and a dispatch binds at most 8 storage buffers.
  */
 export function requestedLimits(supported: GPUSupportedLimits): Record<string, number> {
   return {
@@ -76,5 +82,15 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   });
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unknown adapter';
-  return new GpuContext(device, name, wantTimestamps, where === 'node', adapter);
+  const ctx = new GpuContext(device, name, wantTimestamps, where === 'node', adapter);
+  const override = options.kernels !== undefined
+    ? { text: options.kernels, where: 'the kernels option' }
+    : where === 'node' && process.env.AOM_KERNELS !== undefined ? { text: process.env.AOM_KERNELS, where: 'AOM_KERNELS' } : null;
+  try {
+    ctx.gemmVariant = chooseGemmVariant(info, override);
+  } catch (error) {
+    ctx.destroy();
+    throw error;
+  }
+  return ctx;
 }

@@ -4,8 +4,9 @@ import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-c
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from '../../src/reference/conv2d.ts';
 import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../../src/gpu/kernels/conv2d.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
+import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
 
-const gpu = useGpu();
+const device = useGpu();
 
 // Awkward shapes: sizes that are not multiples of the 32x32 tile or the 16-deep K slice, batch 1, 1x1 and 7x7
 // kernels, stride 2, 'valid' padding, even kernels (asymmetric 'same' padding), a single channel.
@@ -24,7 +25,14 @@ const shapes: Array<[string, Conv2dShape]> = [
 const FORWARD = { rtol: 2e-5, atol: 1e-6 };
 const GRAD = { rtol: 3e-5, atol: 1e-5 };
 
-describe('conv2d GPU vs CPU reference', () => {
+// Every case runs with each kernel variant forced (gemm-variant.ts): the tiled one is correct on lavapipe too.
+for (const variant of GEMM_VARIANTS) describe(`conv2d GPU vs CPU reference (${variant} kernels)`, () => {
+  const gpu = () => {
+    const ctx = device();
+    ctx.gemmVariant = variant;
+    return ctx;
+  };
+
   for (const [name, s] of shapes) {
     it(name, async () => {
       const ctx = gpu();

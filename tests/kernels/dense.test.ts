@@ -4,19 +4,27 @@ import { denseBackward, denseForward } from '../../src/reference/dense.ts';
 import { planDenseBackpropFilter, planDenseBackpropInput, planDenseForward } from '../../src/gpu/kernels/dense.ts';
 import { planBiasGrad } from '../../src/gpu/kernels/conv2d.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
+import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
 
-const gpu = useGpu();
+const device = useGpu();
 
 // Tolerance: sums of up to ~1600 products of values in [-1, 1]; float32 accumulation error stays well below
 // 3e-5 of the largest output.
 const TOL = { rtol: 3e-5, atol: 1e-6 };
 
-describe('dense GPU vs CPU reference', () => {
+// Every case runs with each kernel variant forced (gemm-variant.ts): the tiled one is correct on lavapipe too.
+for (const variant of GEMM_VARIANTS) describe(`dense GPU vs CPU reference (${variant} kernels)`, () => {
+  const gpu = () => {
+    const ctx = device();
+    ctx.gemmVariant = variant;
+    return ctx;
+  };
   const shapes: Array<[number, number, number]> = [
     [1, 1568, 128], // batch 1, mnist-ref dense1
     [7, 33, 10], // nothing a multiple of the tile
     [64, 128, 10],
     [300, 17, 3], // long batch: split-K weight grad
+    [130, 70, 68], // several 64 x 64 tiles each way, ragged (the tiled variant's vec4 loads: 68 % 4 == 0)
   ];
   for (const [batch, inF, outF] of shapes) {
     it(`batch ${batch}, ${inF} -> ${outF}`, async () => {

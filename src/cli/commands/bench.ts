@@ -66,7 +66,7 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
   }
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
   if (!json) {
-    io.stdout(`adapter: ${ctx.adapterName}\n`);
+    io.stdout(`adapter: ${ctx.adapterName}; conv/dense kernels: ${ctx.gemmVariant} (AOM_KERNELS=lavapipe|tiled overrides)\n`);
     io.stdout(`${'case'.padEnd(18)} ${'shape'.padEnd(30)} ${'ours'.padStart(9)} ${'unit'.padEnd(9)} ${'ms'.padStart(9)} ${'peak'.padStart(6)}  ${'peer'.padEnd(18)} ${'peer'.padStart(9)} ${'ms'.padStart(9)} ${'ratio'.padStart(6)}\n`);
   }
   const onRow = (r: BenchRow) => {
@@ -89,7 +89,7 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
   }
   if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster)\n');
   if (!json) io.stdout('peak = share of the adapter fma peak (GFLOP/s; training steps: 3x forward FLOPs) or of the copy peak (GB/s)\n');
-  if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, peak, rows }, null, 2) + '\n');
+  if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, kernels: ctx.gemmVariant, peak, rows }, null, 2) + '\n');
   ctx.destroy();
   return 0;
 }
@@ -99,12 +99,12 @@ async function printProfile(ctx: GpuContext, modelArg: string, batch: number, re
   const { model } = await resolveModel(modelArg, 1);
   const p: StepProfile = await profileTrainStep(ctx, model, { batch, repetitions });
   if (json) {
-    io.stdout(JSON.stringify({ adapter: ctx.adapterName, ...p }, null, 2) + '\n');
+    io.stdout(JSON.stringify({ adapter: ctx.adapterName, kernels: ctx.gemmVariant, ...p }, null, 2) + '\n');
   } else {
     const how = p.timing === 'timestamp-query'
       ? "GPU time from timestamp queries, each dispatch in its own pass of one command buffer"
       : 'wall clock of each dispatch submitted alone and waited for (no timestamp-query on this adapter: each row includes a submit and a wait)';
-    io.stdout(`adapter: ${ctx.adapterName}\n${p.model}, batch ${p.batch}, one training step (Adam), median of ${repetitions}; timing: ${how}\n`);
+    io.stdout(`adapter: ${ctx.adapterName}; conv/dense kernels: ${ctx.gemmVariant}\n${p.model}, batch ${p.batch}, one training step (Adam), median of ${repetitions}; timing: ${how}\n`);
     io.stdout(`${'#'.padStart(3)} ${'ms'.padStart(9)} ${'share'.padStart(6)}  ${'kernel'.padEnd(34)} ${'shape'.padEnd(30)} dispatch\n`);
     for (const e of p.entries) {
       io.stdout(`${String(e.index).padStart(3)} ${e.ms.toFixed(2).padStart(9)} ${percent(e.share).padStart(6)}  ${e.kernel.padEnd(34)} ${e.shape.padEnd(30)} ${e.label}\n`);

@@ -2,7 +2,9 @@
  * The implicit-GEMM kernel family (shaders/gemm.wgsl): dense and conv2d forward, input gradient, weight gradient
  * and bias gradient, all as one tiled GEMM whose operand loaders read the layer's tensors in place. Long
  * reductions (weight and bias gradients sum over batch x positions) are split over K across workgroups and
- * summed by gemm_split_reduce.wgsl, so that small weight tensors still fill the GPU.
+ * summed by gemm_split_reduce.wgsl, so that small weight tensors still fill the GPU. Two shapes of the same
+ * kernel (gemm-variant.ts): gemm.wgsl for software adapters, gemm_tiled.wgsl (workgroup-memory tiles) for GPUs,
+ * chosen by the context's `gemmVariant`; both take the same uniforms and write the same partials.
  */
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
@@ -50,7 +52,7 @@ export interface GemmArgs {
   conv?: GemmConvGeometry;
   /** Force a split count (tests); by default chosen by chooseSplits. */
   splits?: number;
-  /** Force a tile (tests, benchmarks); by default chosen by chooseTile. */
+  /** Force a tile of the 'lavapipe' variant (tests, benchmarks); by default chosen by chooseTile. */
   tile?: GemmTile;
 }
 
@@ -67,6 +69,8 @@ const LANES = 8;
 /** Dense modes walk K in chunks of this many k (the split-K granularity). */
 const DENSE_CHUNK = 64;
 const REDUCE_WG = 256;
+/** gemm_tiled.wgsl's tile of C per 256-thread workgroup. */
+const TILED_TILE = 64;
 
 /**
  * Tile for an N-column output. On lavapipe every storage load costs a per-lane loop whatever its address, so
@@ -113,9 +117,8 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const { M, N, K } = args;
   const g = args.conv ?? { batch: 0, inH: 0, inW: 0, inC: 0, kH: 0, kW: 0, outC: 0, outH: 0, outW: 0, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
   const { nOuter, nInner } = kLoops(args.mode, K, g);
-  const tile = args.tile ?? chooseTile(N);
-  const colTiles = ceilDiv(N, tile.rowLanes ? tile.cols : LANES * tile.cols);
-  const tiles = ceilDiv(M, tile.rowLanes ? LANES * tile.rows : tile.rows) * colTiles;
+  const layout = ctx.gemmVariant === 'tiled' ? tiledLayout(args) : lavapipeLayout(args);
+  const { colTiles, tiles } = layout;
   const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
   let splits = args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1);
   const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
@@ -131,11 +134,9 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const [wx, wy] = spreadWorkgroups(tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
   const gemm = await makeKernelCall(ctx, {
     label: args.label,
-    file: 'gemm.wgsl',
-    constants: {
-      MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0,
-      LANES, ROWS: tile.rows, COLS: tile.cols, ROW_LANES: tile.rowLanes ? 1 : 0,
-    },
+    file: layout.file,
+    entryPoint: layout.entryPoint,
+    constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, ...layout.constants },
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
     workgroups: [wx, wy, splits],
@@ -154,4 +155,43 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     shape: `sum ${splits} x ${M * N}`,
   });
   return [gemm, reduce];
+}
+
+/** How a variant covers C: its shader and entry point, its own constants, and its grid of output tiles. */
+interface GemmLayout {
+  file: string;
+  entryPoint: string;
+  constants: Record<string, number>;
+  colTiles: number;
+  tiles: number;
+}
+
+/** gemm.wgsl: LANES threads per workgroup, a register-blocked tile chosen by chooseTile. */
+function lavapipeLayout(args: GemmArgs): GemmLayout {
+  const tile = args.tile ?? chooseTile(args.N);
+  const colTiles = ceilDiv(args.N, tile.rowLanes ? tile.cols : LANES * tile.cols);
+  const tiles = ceilDiv(args.M, tile.rowLanes ? LANES * tile.rows : tile.rows) * colTiles;
+  return {
+    file: 'gemm.wgsl',
+    entryPoint: 'main',
+    constants: { LANES, ROWS: tile.rows, COLS: tile.cols, ROW_LANES: tile.rowLanes ? 1 : 0 },
+    colTiles,
+    tiles,
+  };
+}
+
+/**
+ * gemm_tiled.wgsl: 64 x 64 tiles of C; B read as vec4s where its rows are contiguous in n (B[k, n] = b[k*N + n]:
+ * every mode but the two that read a transposed weight) and N % 4 == 0, so a row starts on a vec4.
+ */
+function tiledLayout(args: GemmArgs): GemmLayout {
+  const colTiles = ceilDiv(args.N, TILED_TILE);
+  const rowsOfB = args.mode !== GemmMode.denseInputGrad && args.mode !== GemmMode.convInputGrad;
+  return {
+    file: 'gemm_tiled.wgsl',
+    entryPoint: rowsOfB && args.N % 4 === 0 ? 'main_vec4b' : 'main',
+    constants: {},
+    colTiles,
+    tiles: ceilDiv(args.M, TILED_TILE) * colTiles,
+  };
 }
