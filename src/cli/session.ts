@@ -8,7 +8,7 @@
 import { loadDatasetFromSpec } from '../data/node-files.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
-import { ARCHITECTURES, architectureByName } from '../nn/architectures.ts';
+import { ARCHITECTURES, architectureByName, architectureForClasses } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
 import type { Model } from '../nn/layers.ts';
 import { isOnnxPath, loadModelFile } from '../io/model-files-node.ts';
@@ -32,11 +32,13 @@ export interface ModelAndSplit {
  * saved model keeps its own weights, preprocessing and recorded split. Warnings about the split go to stderr.
  */
 export async function loadModelAndSplit(
-  options: { model: string; dataset: string; seed: number; choice?: SplitChoice },
+  /** `model`: a built-in name or a path, or a model already read (a project's version). */
+  options: { model: string | Model; dataset: string; seed: number; choice?: SplitChoice },
   io: CommandIo,
 ): Promise<ModelAndSplit> {
   const dataset = await loadDatasetFromSpec(options.dataset);
-  const { model, builtIn } = await resolveModel(options.model, options.seed);
+  const { model, builtIn } =
+    typeof options.model === 'string' ? await resolveModel(options.model, options.seed, dataset.classNames.length) : { model: options.model, builtIn: false };
   checkModelFitsDataset(model.spec, dataset);
   const modelSplit = splitForModel(dataset, model.spec, options.choice);
   if (builtIn) {
@@ -47,9 +49,15 @@ export async function loadModelAndSplit(
   return { model, builtIn, split: modelSplit.split, modelSplit };
 }
 
-/** A model from `--model`: a built-in architecture (fresh weights from `seed`), a saved model.json or an ONNX file. */
-export async function resolveModel(text: string, seed: number): Promise<{ model: Model; builtIn: boolean }> {
-  if (Object.hasOwn(ARCHITECTURES, text)) return { model: initModel(architectureByName(text), seed), builtIn: true };
+/**
+ * A model from `--model`: a built-in architecture (fresh weights from `seed`, one output per class when `classes`
+ * is given), a saved model.json or an ONNX file.
+ */
+export async function resolveModel(text: string, seed: number, classes?: number): Promise<{ model: Model; builtIn: boolean }> {
+  if (Object.hasOwn(ARCHITECTURES, text)) {
+    const spec = classes === undefined ? architectureByName(text) : architectureForClasses(text, classes);
+    return { model: initModel(spec, seed), builtIn: true };
+  }
   if (!text.endsWith('.json') && !isOnnxPath(text)) {
     throw new UsageError(`--model must be one of ${Object.keys(ARCHITECTURES).join(', ')} or a path to a model.json or a .onnx file, got '${text}'`);
   }

@@ -73,6 +73,17 @@ export const ARCHITECTURES: Readonly<Record<string, () => ModelSpec>> = {
   'cifar-ref': cifarRef,
 };
 
+/**
+ * The named built-in architecture for a dataset of `classes` classes: its last (dense) layer gets one output per
+ * class, so cifar-ref serves CIFAR-100 as well as CIFAR-10 (the layers before it are the architecture's own).
+ */
+export function architectureForClasses(name: string, classes: number): ModelSpec {
+  const spec = architectureByName(name);
+  const last = spec.layers[spec.layers.length - 1];
+  if (last?.kind === 'dense') last.units = classes;
+  return spec;
+}
+
 /** A fresh spec of the named built-in architecture; the error lists the known names. */
 export function architectureByName(name: string): ModelSpec {
   const make = Object.hasOwn(ARCHITECTURES, name) ? ARCHITECTURES[name] : undefined;

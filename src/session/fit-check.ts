@@ -26,7 +26,7 @@ export function fitProblem(spec: ModelSpec, dataset: ImageDataset): string | nul
   if (!problem) return null;
   const fitting = architecturesFor(dataset);
   return fitting.length > 0
-    ? `${problem}; use a model that takes them: a built-in ${fitting.join(' or ')}, or import one`
+    ? `${problem}; use a model that takes them: a built-in ${fitting.join(' or ')} (with one output per class), or import one`
     : `${problem}; import a model that takes them (no built-in architecture does)`;
 }
 

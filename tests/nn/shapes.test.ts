@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { architectureByName, cifarRef, mnistRef } from '../../src/nn/architectures.ts';
+import { architectureByName, architectureForClasses, cifarRef, mnistRef } from '../../src/nn/architectures.ts';
 import type { LayerSpec, ModelSpec } from '../../src/nn/layers.ts';
 import { unitScalePreprocessing } from '../../src/nn/preprocessing.ts';
 import { ModelSpecError, describeModel, summarizeModel } from '../../src/nn/shapes.ts';
@@ -46,6 +46,13 @@ describe('reference architectures', () => {
   it('are found by name, and unknown names list the known ones', () => {
     expect(architectureByName('cifar-ref').name).toBe('cifar-ref');
     expect(() => architectureByName('toString')).toThrow(/mnist-ref, fashion-ref, cifar-ref/);
+  });
+
+  it('a built-in architecture for 100 classes has 100 outputs (cifar-ref for CIFAR-100)', () => {
+    const spec = architectureForClasses('cifar-ref', 100);
+    expect(summarizeModel(spec).outputShape).toEqual([100]);
+    // The last dense layer's 256 inputs + 1 bias per extra output: 1,116,970 + 90 * 257.
+    expect(summarizeModel(spec).totalParams).toBe(1_116_970 + 90 * 257);
   });
 
   it('fashion-ref is mnist-ref with dropout before the first dense layer (same parameters)', () => {

@@ -7,7 +7,7 @@
  */
 import { acquireGpu } from '../../src/gpu/device.ts';
 import type { GpuContext } from '../../src/gpu/context.ts';
-import { mnistRef, architectureByName } from '../../src/nn/architectures.ts';
+import { mnistRef, architectureByName, architectureForClasses } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
 import type { TrainEvent } from '../../src/nn/trainer.ts';
 import { HeatmapGrid, isSoftwareAdapter } from '../../src/render/heatmap-grid.ts';
@@ -226,7 +226,8 @@ export class Engine implements EngineApi {
   async createModel(architecture: string, seed = 1): Promise<ModelInfo> {
     const session = this.core();
     const data = session.dataset;
-    const model = initModel(architectureByName(architecture), seed);
+    // One output per class of the loaded data (cifar-ref for CIFAR-100 gets 100).
+    const model = initModel(data ? architectureForClasses(architecture, data.dataset.classNames.length) : architectureByName(architecture), seed);
     if (data) model.spec.classNames = [...data.dataset.classNames];
     const version = session.add(model, `new ${architecture} (random init, seed ${seed})`, true);
     await this.persist();
