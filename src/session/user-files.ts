@@ -16,11 +16,49 @@ import { loadCifarArchive, loadCifarFiles, cifarMemberNames } from '../data/cifa
 import { isTarHeader } from '../data/tar.ts';
 import { isImagePath, loadImageFolder, unzipFolder, folderDatasetName } from '../data/image-folder.ts';
 import { MNIST_CLASS_NAMES } from '../data/mnist.ts';
+import { formatBytes } from '../gpu/context.ts';
 
 /** A user file: its path (with folders, for a dropped directory) and bytes. */
 export interface UserFile {
   path: string;
   bytes: Uint8Array;
+}
+
+/**
+ * The most dataset bytes the page takes (once inflated). A page holds a dataset twice for a moment while it
+ * decodes (the files and the decoded images), and a browser tab that outgrows its memory is killed with
+ * everything in it, so a larger dataset is refused before it is read; the CLI has no such limit.
+ */
+export const PAGE_DATASET_LIMIT_BYTES = 2 * 2 ** 30;
+
+/**
+ * The bytes `files` will take once read and inflated, known without reading them whole: a gzip file's size is
+ * in its last four bytes (ISIZE, the inflated size modulo 2^32; a compressed file far smaller than that means
+ * 4 GiB more, which no dataset file here comes near), any other file's is its own.
+ */
+export async function inflatedSize(files: readonly File[]): Promise<number> {
+  let total = 0;
+  for (const file of files) {
+    let size = file.size;
+    if (/\.(gz|tgz)$/i.test(file.name) && file.size >= 18) {
+      const tail = new DataView(await file.slice(file.size - 4).arrayBuffer());
+      size = Math.max(file.size, tail.getUint32(0, true));
+    }
+    total += size;
+  }
+  return total;
+}
+
+/** Refuses, before reading them, files that would make a dataset larger than the page can hold (both sizes named). */
+export async function checkPageDatasetSize(files: readonly File[], limit = PAGE_DATASET_LIMIT_BYTES): Promise<void> {
+  const size = await inflatedSize(files);
+  if (size > limit) {
+    const what = files.length === 1 ? files[0].name : `${files.length} files (${listSome(files.map((f) => f.name))})`;
+    throw new DatasetError(
+      what,
+      `would take ${formatBytes(size)} once read and inflated; the page holds datasets of at most ${formatBytes(limit)} (the CLI has no such limit)`,
+    );
+  }
 }
 
 /** Reads File objects (the path is webkitRelativePath when the browser gives one). */

@@ -4,7 +4,7 @@
  */
 import { fetchBuiltInMnist } from '../../src/data/builtin-mnist.ts';
 import type { SessionDataset } from '../../src/session/studio-session.ts';
-import { datasetFromUserFiles, readUserFiles } from '../../src/session/user-files.ts';
+import { checkPageDatasetSize, datasetFromUserFiles, readUserFiles } from '../../src/session/user-files.ts';
 
 export interface PageDataset extends SessionDataset {
   /** The user's files (kept for IndexedDB), null for the built-in MNIST. */
@@ -16,6 +16,7 @@ export async function loadBuiltIn(): Promise<PageDataset> {
 }
 
 export async function loadFromFiles(files: File[]): Promise<PageDataset> {
+  await checkPageDatasetSize(files); // before anything is read whole
   const dataset = datasetFromUserFiles(await readUserFiles(files));
   return { choice: { kind: 'files', names: files.map((f) => f.name) }, files, dataset };
 }
