@@ -19,7 +19,7 @@ export function editMarks(info: ModelInfo): Map<string, LayerMark> {
   const { edit, version } = under;
   if (edit.kind === 'drop') {
     const kernels = [...new Set(edit.kernels)].sort((a, b) => a - b);
-    const which = kernels.length <= 3 ? ` (k${kernels.join(', k')})` : ''; // a long list would run off the graph
+    const which = kernels.length <= 2 ? ` (k${kernels.join(', k')})` : ''; // a longer list would not fit in the box
     marks.set(edit.layer, { kind: 'dropped', text: `v${version}: −${plural(kernels.length, 'kernel')}${which}` });
   } else if (edit.kind === 'widen') {
     marks.set(edit.layer, { kind: 'added', text: `v${version}: +${plural(edit.by, 'kernel')}` });

@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../session/engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { chooseLayer } from '../actions.ts';
 import { editMarks } from '../edit-highlight.ts';
-import { fmtFlops, fmtInt } from './model-panel.tsx';
+import { fmtFlops, fmtInt } from '../format.ts';
 
 const BOX = { width: 250, height: 36, gap: 24, x: 8 } as const;
 const STEP = BOX.height + BOX.gap;
@@ -20,7 +20,7 @@ export function ArchitectureGraph(props: { info: ModelInfo }) {
   const height = () => (props.info.layers.length + 1) * STEP - BOX.gap + 4;
   const pick = (name: string) => void chooseLayer(name);
   return (
-    <svg class="arch-graph" data-testid="architecture-graph" width={BOX.width + 130} height={height()} role="list" aria-label="architecture">
+    <svg class="arch-graph" data-testid="architecture-graph" width={BOX.width + 2 * BOX.x} height={height()} role="list" aria-label="architecture">
       <g class="arch-node input" transform={`translate(${BOX.x}, 2)`}>
         <rect width={BOX.width} height={BOX.height} rx="6" />
         <text x="10" y="15" class="arch-kind">input</text>
@@ -56,7 +56,7 @@ export function ArchitectureGraph(props: { info: ModelInfo }) {
                 <rect width={BOX.width} height={BOX.height} rx="6" />
                 <text x="10" y="15" class="arch-kind">{layer.kind} <tspan class="arch-name">{layer.name}</tspan></text>
                 <text x="10" y="29" class="arch-detail">{detail()}</text>
-                <Show when={mark()}>{(m) => <text x={BOX.width + 6} y="22" class={`arch-mark ${m().kind}`} data-testid="arch-mark">{m().text}</text>}</Show>
+                <Show when={mark()}>{(m) => <text x={BOX.width - 8} y="15" text-anchor="end" class={`arch-mark ${m().kind}`} data-testid="arch-mark">{m().text}</text>}</Show>
               </g>
             </g>
           );

@@ -1,7 +1,7 @@
 /** The architecture as a table: each layer's kind, output shape, parameters and FLOPs. */
 import { For } from 'solid-js';
 import type { ModelInfo } from '../../session/engine-api.ts';
-import { fmtFlops, fmtInt } from './model-panel.tsx';
+import { fmtFlops, fmtInt } from '../format.ts';
 
 export function ArchitectureTable(props: { info: ModelInfo }) {
   return (

@@ -6,14 +6,10 @@ import { dataset } from '../stores/dataset-store.ts';
 import { ArchitectureGraph } from './architecture-graph.tsx';
 import { ArchitectureTable } from './architecture-table.tsx';
 import { CreateModel } from './create-model.tsx';
+import { fmtFlops, fmtInt } from '../format.ts';
 
-export const fmtInt = (n: number): string => n.toLocaleString('en');
-export function fmtFlops(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
-  return String(n);
-}
+// Other components import the formats from here; they live in format.ts so the graph and table need not.
+export { fmtFlops, fmtInt };
 
 export function ModelPanel() {
   const [view, setView] = createSignal<'graph' | 'table'>('graph');

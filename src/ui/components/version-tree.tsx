@@ -9,7 +9,7 @@ import { training } from '../stores/training-store.ts';
 import { checkout } from '../actions.ts';
 import { togglePick } from '../version-actions.ts';
 import { treeRows } from '../history-tree.ts';
-import { fmtFlops, fmtInt } from './model-panel.tsx';
+import { fmtFlops, fmtInt } from '../format.ts';
 
 export function VersionTree() {
   const byId = createMemo(() => new Map(history.info.versions.map((v) => [v.id, v])));
