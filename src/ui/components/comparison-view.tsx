@@ -21,7 +21,8 @@ export function ComparisonView(props: { comparison: VersionComparisonInfo }) {
   const loss = () => c().metrics.loss;
   return (
     <div class="comparison" data-testid="comparison">
-      <h3>{row(c().a)?.label ?? `v${c().a}`} → {row(c().b)?.label ?? `v${c().b}`}</h3>
+      <h3>v{c().a} → v{c().b}</h3>
+      <p class="hint" data-testid="comparison-labels">{row(c().a)?.label ?? `v${c().a}`} → {row(c().b)?.label ?? `v${c().b}`}</p>
       <table>
         <thead><tr><th /><th class="num">v{c().a}</th><th class="num">v{c().b}</th><th class="num">change</th></tr></thead>
         <tbody>
