@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: async () => (await import('./commands/bench.ts')).benchCommand,
   edit: async () => (await import('./commands/edit.ts')).editCommand,
   tune: async () => (await import('./commands/tune.ts')).tuneCommand,
+  baselines: async () => (await import('./commands/baselines.ts')).baselinesCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
 };
 

@@ -25,8 +25,8 @@ function requiredArgs(spec: CommandSpec, except?: string): string[] {
 const isNumber = (o: OptionSpec): o is NumberOption => o.type === 'string' && o.number !== undefined;
 
 describe('aom-studio <command> --help', () => {
-  it('knows the nine commands', () => {
-    expect(COMMAND_NAMES).toEqual(['data', 'train', 'eval', 'predict', 'analyze', 'bench', 'edit', 'tune', 'export']);
+  it('knows the ten commands', () => {
+    expect(COMMAND_NAMES).toEqual(['data', 'train', 'eval', 'predict', 'analyze', 'bench', 'edit', 'tune', 'baselines', 'export']);
     for (const { name, command } of commands) expect(command.spec.name).toBe(name);
   });
 
