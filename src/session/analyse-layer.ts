@@ -9,7 +9,7 @@ import type { GpuDataset } from '../data/gpu-dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
 import type { Model } from '../nn/layers.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
-import { analyzeModel } from '../analysis/analyze-model.ts';
+import { analyzeModel, type ModelAnalysis } from '../analysis/analyze-model.ts';
 import type { AnalyseRequest, LayerMaps } from './engine-api.ts';
 import { DEFAULT_THRESHOLDS, type Suggestion } from '../analysis/suggestions.ts';
 
@@ -58,10 +58,20 @@ export async function analyseLayer(
     signal,
     onProgress: (p) => onProgress(p.phase === 'counting' ? (countShare * p.done) / p.total : countShare + ((1 - countShare) * p.done) / p.total),
   });
-  const layer = result.layers[0];
   onProgress(1);
+  return layerMapsOf(result, request.layer, set.notes, (performance.now() - started) / 1000);
+}
+
+/**
+ * One layer of an analysis (analyzeModel's result) as the session keeps it: the page's maps, and what the CLI
+ * adds to a project (src/cli/commands/analyze.ts). The suggestions kept are those about this layer (a deepen
+ * suggestion goes with the layer it follows).
+ */
+export function layerMapsOf(result: ModelAnalysis, layerName: string, notes: string[], seconds: number): Omit<LayerMaps, 'versionId' | 'restored'> {
+  const layer = result.layers.find((l) => l.layer === layerName);
+  if (!layer) throw new Error(`the analysis has no layer '${layerName}'`);
   return {
-    layer: request.layer,
+    layer: layerName,
     kernels: layer.shape.kernels,
     classes: layer.shape.classes,
     classNames: result.classNames,
@@ -72,9 +82,11 @@ export async function analyseLayer(
     csm: layer.csm,
     odm: layer.odm,
     stats: layer.kernels,
-    suggestions: result.suggestions.map((s, i) => ({ ...s, id: `${request.layer}#${i}`, caveat: resolutionCaveat(s, set.indices.length) })),
+    suggestions: result.suggestions
+      .filter((s) => (s.kind === 'deepen' ? s.after === layer.mapLayer || s.after === layerName : s.layer === layerName))
+      .map((s, i) => ({ ...s, id: `${layerName}#${i}`, caveat: resolutionCaveat(s, result.images) })),
     accuracy: result.accuracy,
-    notes: set.notes,
-    seconds: (performance.now() - started) / 1000,
+    notes,
+    seconds,
   };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
 import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
+import { decodeProject } from '../../src/session/project-file.ts';
 import type { Conv2dLayer, Model, ModelSpec } from '../../src/nn/layers.ts';
 import { initModel } from '../../src/nn/init.ts';
 import { idxFile, useScratchDir } from '../helpers/dataset-files.ts';
@@ -78,6 +79,12 @@ describe('aom-studio tune', () => {
     expect(csv[0]).toBe('version,layer,edit,parameters,flops,validation_accuracy,test_accuracy');
     expect(csv).toHaveLength(4);
     expect(text).toContain('v0  start');
+    // The whole session as a project: every version, the retrained ones with their curves, each layer's maps.
+    const project = decodeProject(await readFile(join(out, 'tune.aomproj')), 'tune.aomproj');
+    const versions = project.state.history.json.versions;
+    expect(versions.length).toBeGreaterThanOrEqual(report.final + 1);
+    expect(versions[report.final].curves?.step.length).toBeGreaterThan(0);
+    expect(Object.keys(project.state.maps)).toEqual(expect.arrayContaining(['0:conv1', `${conv1.version}:conv2`]));
   });
 
   it('without --auto: evaluates and saves the starting model and lists the suggestions per layer, editing nothing', async () => {

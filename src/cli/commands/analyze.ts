@@ -27,12 +27,16 @@ import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
 import { UsageError } from '../usage-error.ts';
+import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, saveProjectFile, VERSION_OPTION } from '../project-option.ts';
+import { layerMapsOf } from '../../session/analyse-layer.ts';
 
 const ANALYZE = {
   name: 'analyze',
   summary: 'count the Activation Occurrence Maps of the conv layers, ablate every kernel, write maps, statistics and suggestions',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'a TF.js Layers model.json (or its folder) or a .onnx file' },
+    model: { type: 'string', value: 'PATH', description: 'a TF.js Layers model.json (or its folder) or a .onnx file' },
+    project: { ...PROJECT_OPTION, description: "a .aomproj project: analyse its current version (or --version) and add the layers' maps to it" },
+    version: VERSION_OPTION,
     dataset: DATASET_OPTION,
     out: { type: 'string', value: 'DIR', required: true, description: 'output folder (one sub-folder per layer)' },
     split: { ...SPLIT_OPTION, description: "the split to analyse (split as 'aom-studio data' does, seed 0)" },
@@ -126,7 +130,9 @@ function formatSuggestion(s: Suggestion): string {
 async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: CommandIo): Promise<number> {
   const args = { ...values, perClass: values['per-class'], layers: values.layer };
   // The model's own split (split-policy.ts): with a model trained here, validation and test are images it never saw.
-  const { model, split: modelSplit } = await loadModelAndSplit({ model: args.model, dataset: args.dataset, seed: 1 }, io);
+  requireOneSource(args.model, args.project, args.version);
+  const project = args.project ? await openProjectFile(args.project, args.version) : null;
+  const { model, split: modelSplit } = await loadModelAndSplit({ model: project ? projectModel(project) : args.model!, dataset: args.dataset, seed: 1 }, io);
   const dataset = modelSplit.dataset;
   const split = modelSplit[args.split];
   if (split.length === 0) throw new UsageError(`${dataset.name} has no images in its ${args.split} split`);
@@ -134,6 +140,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
   const ctx = await acquireGpu();
   let analysis: ModelAnalysis;
   const data = GpuDataset.upload(ctx, dataset, { indices: set.indices }); // the images analysed, no others
+  const started = performance.now();
   try {
     analysis = await analyzeModel(ctx, model, data, set.indices, { layers: args.layers, tau: args.tau });
   } finally {
@@ -147,6 +154,11 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
     const stats = layerStats(analysis, layer, context);
     written.push(...(await writeLayer(join(args.out, layer.layer), analysis, layer, stats)));
     layers.push(stats);
+  }
+  if (project) {
+    const seconds = (performance.now() - started) / 1000;
+    await saveProjectFile(project, analysis.layers.map((l) => ({ ...layerMapsOf(analysis, l.layer, set.notes, seconds), versionId: project.versionId, restored: false })));
+    written.push(project.path);
   }
   if (args.json) {
     io.stdout(`${JSON.stringify({ ...context, model: analysis.model, images: analysis.images, accuracy: analysis.accuracy, notes: set.notes, layers, suggestions: analysis.suggestions, files: written }, null, 2)}\n`);

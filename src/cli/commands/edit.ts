@@ -16,13 +16,16 @@ import { SurgeryError } from '../../surgery/surgery-error.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { UsageError } from '../usage-error.ts';
+import { openProjectFile, PROJECT_OPTION, requireOneSource, saveProjectFile, VERSION_OPTION, type OpenProject } from '../project-option.ts';
 
 const EDIT = {
   name: 'edit',
   summary: 'edit an architecture (drop kernels, widen, insert a layer) and save the result as a model',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'model.json (or its folder) or .onnx file to edit' },
-    out: { type: 'string', value: 'DIR', required: true, description: 'folder to write model.json and its weight shards into' },
+    model: { type: 'string', value: 'PATH', description: 'model.json (or its folder) or .onnx file to edit' },
+    project: { ...PROJECT_OPTION, description: 'a .aomproj project: edit its current version (or --version); the edited versions are added to it' },
+    version: VERSION_OPTION,
+    out: { type: 'string', value: 'DIR', defaultText: 'none with --project', description: 'folder to write model.json and its weight shards into (required without --project)' },
     drop: { type: 'string', multiple: true, value: 'LAYER:K,K,a-b', defaultText: 'none', description: 'drop kernels K of a conv (or dense) layer, e.g. conv1:3,7' },
     widen: { type: 'string', multiple: true, value: 'LAYER:+N[:MODE]', defaultText: 'none', description: 'add N kernels; MODE net2net (copies, default) or fresh (He init, zero outgoing)' },
     'insert-after': { type: 'string', multiple: true, value: 'LAYER[:KxK[:WIDTH]]', defaultText: 'none', description: 'insert an identity conv + ReLU after a ReLU layer (default 3x3, same width)' },
@@ -34,6 +37,7 @@ const EDIT = {
   examples: [
     'aom-studio edit --model src/models/mnist-ref/model.json --drop conv1:3,7 --widen conv2:+8 --out runs/edited',
     'aom-studio edit --model runs/edited --insert-after conv2:3x3 --json --out runs/deeper',
+    'aom-studio edit --project runs/tuned/tune.aomproj --drop conv2:0-3',
   ],
 } as const satisfies CommandSpec;
 
@@ -92,10 +96,23 @@ function formatReport(modelPath: string, name: string, edits: Edit[], cmp: Versi
 
 async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<number> {
   const stderr = io.stderr;
-  const parsed = { model: args.values.model, out: args.values.out, json: args.values.json, edits: readEdits(args) };
+  const { values } = args;
+  requireOneSource(values.model, values.project, values.version);
+  if (!values.project && !values.out) throw new UsageError('missing --out (or give --project, whose file gets the edited versions)');
+  const source = values.project ? `${values.project}` : values.model!;
+  const parsed = { model: source, out: values.out, json: values.json, edits: readEdits(args) };
   let history: ModelHistory;
+  let project: OpenProject | null = null;
+  let start = 0;
   try {
-    history = ModelHistory.start(await loadModelFile(parsed.model), { note: parsed.model });
+    if (values.project) {
+      project = await openProjectFile(values.project, values.version);
+      history = project.history;
+      start = project.versionId;
+      parsed.model = `${values.project} version ${start}`;
+    } else {
+      history = ModelHistory.start(await loadModelFile(values.model!), { note: values.model! });
+    }
     parsed.edits.forEach((edit, i) => {
       try {
         history.apply(edit);
@@ -104,7 +121,8 @@ async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<n
         throw error;
       }
     });
-    await saveModelDir(history.currentVersion.model, parsed.out);
+    if (parsed.out) await saveModelDir(history.currentVersion.model, parsed.out);
+    if (project) await saveProjectFile(project);
   } catch (error) {
     if (error instanceof SurgeryError || error instanceof ModelFormatError || error instanceof ModelSpecError || isFileError(error)) {
       stderr(`aom-studio edit: ${(error as Error).message}\n`);
@@ -112,7 +130,7 @@ async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<n
     }
     throw error;
   }
-  const cmp = history.compare(0, history.current);
+  const cmp = history.compare(start, history.current);
   if (parsed.json) {
     const report = {
       model: parsed.model,
@@ -124,7 +142,7 @@ async function runEdit(args: CommandLine<EditOptions>, io: CommandIo): Promise<n
     };
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    io.stdout(formatReport(parsed.model, history.get(0).model.spec.name, parsed.edits, cmp, parsed.out));
+    io.stdout(formatReport(parsed.model, history.get(start).model.spec.name, parsed.edits, cmp, [parsed.out, project && `${project.path} (new versions ${history.size - parsed.edits.length} to ${history.current})`].filter(Boolean).join(', ')));
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 /**
- * `aom-studio export --model <model.json|model.onnx> --format onnx|tfjs --out <path> [--json]`
+ * `aom-studio export --model <model.json|model.onnx> | --project <file.aomproj> [--version V]
+ *   --format onnx|tfjs --out <path> [--json]`
  *
  * Writes a model in another format: ONNX (one .onnx file, opset 13, NCHW input with a symbolic batch, as
  * PyTorch's exporter lays a CNN out; src/io/onnx/onnx-export.ts) or TF.js Layers (a folder with model.json and
@@ -11,6 +12,7 @@ import type { Model } from '../../nn/layers.ts';
 import { summarizeModel } from '../../nn/shapes.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
+import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, VERSION_OPTION } from '../project-option.ts';
 import { resolveModel } from '../session.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -18,7 +20,9 @@ const EXPORT = {
   name: 'export',
   summary: 'write a model (or a version of a project) as ONNX or TF.js Layers files',
   options: {
-    model: { type: 'string', value: 'PATH', description: 'the model.json (or its folder) or .onnx file to export' },
+    model: { type: 'string', value: 'PATH', description: 'the model.json or .onnx file to export' },
+    project: { ...PROJECT_OPTION, description: 'a .aomproj project: export its current version (or --version)' },
+    version: VERSION_OPTION,
     format: { type: 'string', choices: ['onnx', 'tfjs'], value: 'FORMAT', defaultText: 'onnx when --out ends in .onnx, else tfjs', description: 'the format to write' },
     out: { type: 'string', value: 'PATH', required: true, description: 'the .onnx file to write (onnx), or the folder for model.json and its shards (tfjs)' },
     json: { type: 'boolean', description: 'print JSON instead of text' },
@@ -29,6 +33,7 @@ const EXPORT = {
   examples: [
     'aom-studio export --model runs/tuned/v4/model.json --format onnx --out runs/tuned/v4.onnx',
     'aom-studio export --model model.onnx --format tfjs --out runs/from-onnx',
+    'aom-studio export --project runs/tuned/tune.aomproj --version 4 --out v4.onnx',
   ],
 } as const satisfies CommandSpec;
 
@@ -38,8 +43,12 @@ export const exportCommand = defineCommand(EXPORT, runExport);
 
 /** The model named on the command line (a file; or a project version, see --project). */
 async function sourceModel(values: CommandLine<ExportOptions>['values']): Promise<{ model: Model; from: string }> {
-  if (!values.model) throw new UsageError('--model is required');
-  return { model: (await resolveModel(values.model, 1)).model, from: values.model };
+  requireOneSource(values.model, values.project, values.version);
+  if (values.project) {
+    const project = await openProjectFile(values.project, values.version);
+    return { model: projectModel(project), from: `${values.project} version ${project.versionId}` };
+  }
+  return { model: (await resolveModel(values.model!, 1)).model, from: values.model! };
 }
 
 async function runExport({ values }: CommandLine<ExportOptions>, io: CommandIo): Promise<number> {

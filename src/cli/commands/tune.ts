@@ -15,7 +15,7 @@
  * to tune.json (with the suggestions and their numbers) and tune.csv; each row's model is saved in <out>/v<id>/.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { analyzeModel } from '../../analysis/analyze-model.ts';
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
 import { convLayerNames } from '../../analysis/map-source.ts';
@@ -36,6 +36,10 @@ import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts
 import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
 import { loadModelAndSplit } from '../session.ts';
 import { withSplitRecord } from '../../session/split-policy.ts';
+import { layerMapsOf } from '../../session/analyse-layer.ts';
+import type { LayerMaps } from '../../session/engine-api.ts';
+import { emptyCurves, recordTrainEvent } from '../../nn/training-curves.ts';
+import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, saveProjectFile, VERSION_OPTION, type OpenProject } from '../project-option.ts';
 
 /** One step of the tuning: the version it produced (or kept) and its numbers. */
 export interface TuneRow {
@@ -124,7 +128,9 @@ const TUNE = {
   name: 'tune',
   summary: 'the method end to end: analyse, suggest and (with --auto) edit and retrain layer by layer, saving every version',
   options: {
-    model: { type: 'string', value: 'PATH', required: true, description: 'the model.json or .onnx file to start from' },
+    model: { type: 'string', value: 'PATH', description: 'the model.json or .onnx file to start from' },
+    project: { ...PROJECT_OPTION, description: 'a .aomproj project: start from its current version (or --version) and add the versions and analyses to it' },
+    version: VERSION_OPTION,
     dataset: DATASET_OPTION,
     out: { type: 'string', value: 'DIR', required: true, description: 'folder for tune.json, tune.csv and one v<id>/ folder per version' },
     auto: { type: 'boolean', description: 'apply the suggestions layer by layer, retraining after each (without it: list them, edit nothing)' },
@@ -137,7 +143,10 @@ const TUNE = {
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
     json: { type: 'boolean', description: 'print the tune.json report instead of text' },
   },
-  notes: ['Each row (version, layer, edit, parameters, FLOPs, validation and test accuracy) is printed and written to tune.json and tune.csv.'],
+  notes: [
+    'Each row (version, layer, edit, parameters, FLOPs, validation and test accuracy) is printed and written to tune.json and tune.csv.',
+    "The whole session (every version, its training curves, each layer's maps) is also written as <out>/tune.aomproj, or into --project; 'aom-studio report --project' makes an HTML report of it.",
+  ],
   examples: [
     'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --out runs/suggestions',
     'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --auto --retrain-epochs 1 --per-class 100 --out runs/tuned',
@@ -147,7 +156,9 @@ const TUNE = {
 export const tuneCommand = defineCommand(TUNE, runTune);
 
 async function runTune({ values }: CommandLine<typeof TUNE.options>, io: CommandIo): Promise<number> {
-  const modelArg = values.model;
+  requireOneSource(values.model, values.project, values.version);
+  const opened = values.project ? await openProjectFile(values.project, values.version) : null;
+  const modelArg = opened ? `${values.project} version ${opened.versionId}` : values.model!;
   const datasetArg = values.dataset;
   const out = values.out;
   const auto = values.auto;
@@ -164,7 +175,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   checkTrainConfig(config);
 
   const { model, split } = await loadModelAndSplit(
-    { model: modelArg, dataset: datasetArg, seed: seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
+    { model: opened ? projectModel(opened) : modelArg, dataset: datasetArg, seed: seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
     io,
   );
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });
@@ -176,18 +187,26 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   const data = GpuDataset.upload(ctx, split.dataset);
   try {
     await mkdir(out, { recursive: true });
-    const history = ModelHistory.start(model, { note: modelArg });
+    const history = opened ? opened.history : ModelHistory.start(model, { note: modelArg });
+    const start = history.current;
     const save = (id: number) => saveModelDir(history.get(id).model, join(out, `v${id}`));
-    await evaluateVersion(ctx, history, 0, data, split, config.batchSize);
-    await save(0);
-    const rows: TuneRow[] = [rowOf(history, 0, null, '', [])];
+    // Each layer's maps, kept with the session (tune.aomproj or --project) for the report.
+    const maps: LayerMaps[] = [];
+    const keepMaps = (versionId: number, analysis: Awaited<ReturnType<typeof analyzeModel>>, seconds: number) => {
+      for (const l of analysis.layers) maps.push({ ...layerMapsOf(analysis, l.layer, analysisSet.notes, seconds), versionId, restored: false });
+    };
+    await evaluateVersion(ctx, history, start, data, split, config.batchSize);
+    await save(start);
+    const rows: TuneRow[] = [rowOf(history, start, null, '', [])];
     const steps: { layer: string; suggestions: Suggestion[]; edits: Edit[]; skipped: string[] }[] = [];
     say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s) after each layer\n`);
     say(formatRow(rows[0], rows[0]));
 
     const layers = convLayerNames(model.spec);
     if (!auto) {
+      const began = performance.now();
       const analysis = await analyzeModel(ctx, model, data, analysisSet.indices, { batchSize: config.batchSize });
+      keepMaps(start, analysis, (performance.now() - began) / 1000);
       for (const layer of layers) {
         // Deepen suggestions name the layer after the last conv (its ReLU); they belong to the last conv's step.
         const suggestions = analysis.suggestions.filter((s) => (s.kind === 'deepen' ? layers[layers.length - 1] : s.layer) === layer);
@@ -198,7 +217,9 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     } else {
       for (const layer of layers) {
         const before = history.current;
+        const began = performance.now();
         const analysis = await analyzeModel(ctx, history.get(before).model, data, analysisSet.indices, { layers: [layer], batchSize: config.batchSize });
+        keepMaps(before, analysis, (performance.now() - began) / 1000);
         const planned = planLayerEdits(analysis.suggestions);
         const applied: Edit[] = [];
         const skipped: string[] = [];
@@ -219,8 +240,11 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
           continue;
         }
         const edited = history.currentVersion.model;
-        const result = await train(ctx, edited, data, split, config);
-        const retrained = history.commit(withSplitRecord({ spec: edited.spec, weights: result.weights }, split), { note: `retrained ${result.epochs.length} epoch(s) after editing ${layer}` });
+        const curves = emptyCurves();
+        const result = await train(ctx, edited, data, split, config, (event) => recordTrainEvent(curves, event));
+        const retrained = history.commit(withSplitRecord({ spec: edited.spec, weights: result.weights }, split), {
+          note: `retrained ${result.epochs.length} epoch(s) after editing ${layer}`, curves,
+        });
         await evaluateVersion(ctx, history, retrained.id, data, split, config.batchSize);
         await save(retrained.id);
         const notes = result.ended === 'completed' ? skipped : [...skipped, result.message];
@@ -236,8 +260,20 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     };
     await writeFile(join(out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(out, 'tune.csv'), tuneCsv(rows));
+    const project: OpenProject = opened ?? {
+      path: resolve(join(out, 'tune.aomproj')),
+      contents: {
+        state: { history: history.toStored(), untrained: [], maps: {}, pending: null },
+        settings: { tune: { auto, perClass, config } },
+        dataset: datasetArg === 'mnist' ? { kind: 'builtin-mnist' } : { kind: 'files', names: [datasetArg] },
+        savedAt: new Date().toISOString(),
+      },
+      history,
+      versionId: start,
+    };
+    await saveProjectFile(project, maps);
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else say(`wrote ${join(out, 'tune.json')}, ${join(out, 'tune.csv')} and one folder per version (v<id>/model.json)\n`);
+    else say(`wrote ${join(out, 'tune.json')}, ${join(out, 'tune.csv')}, ${project.path} and one folder per version (v<id>/model.json)\n`);
     return 0;
   } finally {
     data.destroy();
