@@ -80,10 +80,13 @@ export function cellPitch(maps: Pick<LayerMaps, 'height' | 'width'>, zoom: numbe
   return { x: (maps.width + GRID_GAP) * zoom, y: (maps.height + GRID_GAP) * zoom };
 }
 
-/** The scrollable size of the grid at `zoom`: margins, the zoomed grid, and 8 pixels of air at the far edges. */
+/**
+ * The scrollable size of the grid at `zoom`: margins, the zoomed grid, and 4 pixels of air at the far edges (the
+ * 4 that fitZoom leaves, so a fitted grid is exactly as wide as its box and never scrolls sideways).
+ */
 export function contentSize(maps: LayerMaps, zoom: number): { width: number; height: number } {
   const grid = gridSize(maps);
-  return { width: Math.ceil(MARGIN.left + grid.width * zoom + 8), height: Math.ceil(MARGIN.top + grid.height * zoom + 8) };
+  return { width: Math.floor(MARGIN.left + grid.width * zoom + 4), height: Math.ceil(MARGIN.top + grid.height * zoom + 4) };
 }
 
 /**

@@ -59,33 +59,39 @@ describe('maps views in Chromium', () => {
     return colours.size;
   };
   const waitForFrame = (p: Page = page) => expect.poll(() => gridColours(p), { timeout: 60_000, interval: 500 }).toBeGreaterThan(20);
+  /** Waits until the frame on screen is the one for the current view (software rendering takes a second or more). */
+  const frameCurrent = () => page.locator('[data-testid=map-canvas][data-frame=current]').waitFor({ timeout: 60_000 });
   const zoom = async () => Number(/zoom ([\d.]+)/.exec(await text('map-zoom'))![1]);
   const scrollerState = () => page.getByTestId('map-canvas').evaluate((el) => ({ top: el.scrollTop, left: el.scrollLeft, width: el.scrollWidth, client: el.clientWidth }));
 
   /**
-   * Every row label in the top part of the view sits on its row of the frame on screen: the pixels just inside
-   * the label's span are map pixels and the pixels just above it are the gap between rows.
+   * Every row label in view sits on its row of the frame on screen: scanning down the middle of a column near the
+   * label's top, the gap (background) ends and the row's pixels begin within 1.5 px of where the label begins, and
+   * the row's middle is map pixels. `bottom` leaves out labels below that height (the part a pan just uncovered).
    */
-  const labelsOnRows = async () => {
+  const labelsOnRows = async (bottom = Infinity) => {
     const shot = decode(await page.getByTestId('map-canvas').screenshot());
     const grid = (await page.getByTestId('map-canvas').boundingBox())!;
-    // Selected rows are left out: their box's border covers the gap above them.
-    const labels = await page.locator('[data-testid=row-label]:not(.selected)').evaluateAll((els) => els.map((e) => ({ kernel: Number((e as HTMLElement).dataset.kernel), ...e.getBoundingClientRect().toJSON() })));
-    const pixel = (x: number, y: number) => {
-      const i = (Math.round(y) * shot.width + Math.round(x)) * shot.channels;
-      return [shot.data[i], shot.data[i + 1], shot.data[i + 2]] as const;
+    const all = await page.getByTestId('row-label').evaluateAll((els) => els.map((e) => ({ kernel: Number((e as HTMLElement).dataset.kernel), selected: e.classList.contains('selected'), ...e.getBoundingClientRect().toJSON() })));
+    // Rows next to a selected one are left out: the selection box's border covers the gap between them.
+    const labels = all.filter((l, i) => !l.selected && !all[i - 1]?.selected);
+    const background = (x: number, y: number) => {
+      const i = (y * shot.width + x) * shot.channels;
+      return isBackground(shot.data[i], shot.data[i + 1], shot.data[i + 2]);
     };
     // The middle of the first column whose cells are clear of the row labels (the class names sit over it).
     const columns = await page.locator('.col-labels span').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
     const column = columns.find((c) => c.left - grid.x > 40)!;
-    const x = column.left - grid.x + column.width / 2;
+    const x = Math.round(column.left - grid.x + column.width / 2);
     let checked = 0;
     for (const l of labels) {
       const top = l.top - grid.y;
-      if (top < 30 || top + l.height > grid.height / 2) continue; // below the class names, in the part that moved
-      expect(isBackground(...pixel(x, top + 3)), `row of k${l.kernel} starts at its label (y ${top})`).toBe(false);
-      expect(isBackground(...pixel(x, top + l.height - 3)), `row of k${l.kernel} ends at its label`).toBe(false);
-      expect(isBackground(...pixel(x, top - 1)), `gap above k${l.kernel}'s row`).toBe(true);
+      if (top < 30 || top + l.height > Math.min(bottom, grid.height - 20)) continue; // below the class names, above the edge
+      let rowStart = -1;
+      for (let y = Math.floor(top) - 6; y <= Math.ceil(top) + 3; y++) if (background(x, y) && !background(x, y + 1)) rowStart = y + 1;
+      expect(rowStart, `where k${l.kernel}'s row begins in the frame (its label begins at ${top.toFixed(1)})`).toBeGreaterThan(0);
+      expect(Math.abs(rowStart - top), `k${l.kernel}: label at ${top.toFixed(1)}, row at ${rowStart}`).toBeLessThanOrEqual(1.5);
+      expect(background(x, Math.round(top + l.height / 2)), `k${l.kernel}'s row has map pixels in its middle`).toBe(false);
       checked++;
     }
     expect(checked, 'labels checked against the frame').toBeGreaterThan(0);
@@ -100,20 +106,22 @@ describe('maps views in Chromium', () => {
       await waitForFrame();
       await page.getByTestId('kernel-row').nth(1).click(); // select k1 from the table
       await expect.poll(() => page.locator('[data-testid=selection-box][data-kernel="1"]').count()).toBe(1);
+      await frameCurrent();
       await labelsOnRows();
       // Pan by a row and a half: right away (the new frame takes about a second here) and once it has arrived.
       const before = await scrollerState();
       await page.getByTestId('map-canvas').evaluate((el) => (el.scrollTop += 150));
       await page.waitForTimeout(50);
-      await labelsOnRows();
+      await labelsOnRows((await page.getByTestId('map-canvas').boundingBox())!.height - 170);
       const box = (await page.locator('[data-testid=selection-box][data-kernel="1"]').boundingBox())!;
       const label = (await page.locator('[data-testid=row-label][data-kernel="1"]').boundingBox())!;
       expect(Math.abs(box.y + 2 - label.y), 'selection box on the row of k1').toBeLessThan(1.5);
-      await page.waitForTimeout(2500);
+      await frameCurrent();
       await labelsOnRows();
 
       // A plain wheel scrolls the grid and never zooms; Ctrl + wheel zooms.
       const z = await zoom();
+      await page.getByTestId('map-canvas').scrollIntoViewIfNeeded();
       const grid = (await page.getByTestId('map-canvas').boundingBox())!;
       await page.mouse.move(grid.x + grid.width / 2, grid.y + grid.height / 2);
       await page.mouse.wheel(0, 200);
@@ -124,7 +132,7 @@ describe('maps views in Chromium', () => {
       await page.keyboard.up('Control');
       await expect.poll(zoom, { timeout: 5000 }).toBeGreaterThan(z * 1.2);
       expect((await scrollerState()).width, 'zoomed in: the grid is wider than the box').toBeGreaterThan((await scrollerState()).client);
-      await page.waitForTimeout(2500);
+      await frameCurrent();
       await labelsOnRows();
       await page.getByTestId('fit-maps').click();
       await expect.poll(zoom).toBeCloseTo(z, 2);
@@ -142,7 +150,7 @@ describe('maps views in Chromium', () => {
       const s = await scrollerState();
       expect(s.width, 'the fitted grid is as wide as its box').toBeLessThanOrEqual(s.client + 1);
       await waitForFrame();
-      await page.waitForTimeout(2000);
+      await frameCurrent();
       await labelsOnRows();
       await screenshot(page, 'maps-views-02-1024x768');
       await page.setViewportSize({ width: 1400, height: 1000 });
@@ -164,16 +172,17 @@ describe('maps views in Chromium', () => {
       expect(await page.getByTestId('odm-canvas').evaluate((c) => (c as HTMLCanvasElement).toDataURL())).not.toBe(odmBefore);
       expect(await text('kernel-detail')).toMatch(/kernel 3 of conv1/);
       // Grid -> table: click the first cell of the first row (k0).
+      await page.getByTestId('map-canvas').scrollIntoViewIfNeeded();
       const grid = (await page.getByTestId('map-canvas').boundingBox())!;
       await page.mouse.click(grid.x + 34 + 15, grid.y + 18 + 15);
       expect(await page.locator('[data-testid=kernel-row][data-kernel="0"]').getAttribute('aria-selected')).toBe('true');
       // ODM: labels on the axes, a read-out under the mouse, a click selects the pair everywhere.
       expect(await page.locator('.odm-top span').count()).toBe(16);
-      const odm = (await page.getByTestId('odm-canvas').boundingBox())!;
-      const cell = odm.width / 16;
-      await page.mouse.move(odm.x + 5.5 * cell, odm.y + 2.5 * cell);
+      await page.getByTestId('odm-canvas').scrollIntoViewIfNeeded();
+      const cell = { x: 1 + 5.5 * (220 / 16), y: 1 + 2.5 * (220 / 16) }; // row 2, column 5, inside the 1 px border
+      await page.getByTestId('odm-canvas').hover({ position: cell });
       expect(await text('odm-readout')).toMatch(/^k2 × k5: ODM \d\.\d{3}$/);
-      await page.mouse.click(odm.x + 5.5 * cell, odm.y + 2.5 * cell);
+      await page.getByTestId('odm-canvas').click({ position: cell });
       expect(await page.getByTestId('odm-canvas').getAttribute('data-selected')).toBe('2,5');
       expect(await page.locator('[data-testid=kernel-row][aria-selected=true]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.kernel))).toEqual(['2', '5']);
       expect(await page.locator('[data-testid=selection-box]').evaluateAll((b) => b.map((e) => (e as HTMLElement).dataset.kernel).sort())).toEqual(['2', '5']);
@@ -187,7 +196,7 @@ describe('maps views in Chromium', () => {
       expect(up).toEqual([...up].sort((a, b) => a - b));
       expect(await page.locator('[data-testid=kernel-row][aria-selected=true]').count(), 'sorting keeps the selection').toBe(2);
       await page.getByTestId('kernel-table').scrollIntoViewIfNeeded();
-      await page.waitForTimeout(1500);
+      await frameCurrent();
       await screenshot(page, 'maps-views-03-linked');
     });
   }, 120_000);
@@ -211,11 +220,17 @@ describe('maps views in Chromium', () => {
       const missed = await page.evaluate((got) => [...document.querySelectorAll<HTMLElement>('[data-tab-probe]')].filter((e) => !got.includes(e.dataset.tabProbe!)).map((e) => e.outerHTML.slice(0, 120)), [...reached]);
       expect(missed, 'controls Tab never reached').toEqual([]);
       expect(await page.locator('[data-testid=dataset-panel] label:has(input[type=file])').count(), 'no file picker hides behind a label').toBe(0);
-      for (const [id, key] of [['dataset-files-button', 'Enter'], ['dataset-folder-button', ' ']] as const) {
-        await page.getByTestId(id).focus();
-        const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-        await page.keyboard.press(key === ' ' ? 'Space' : key);
-        expect((await chooser).isMultiple() || id === 'dataset-folder-button').toBe(true);
+      // Enter or Space on a picker's button clicks its file input (which is what opens the browser's picker);
+      // the probe cancels that click so no dialog stays open.
+      await page.evaluate(() => {
+        for (const input of document.querySelectorAll<HTMLInputElement>('[data-testid=dataset-panel] input[type=file]')) {
+          input.addEventListener('click', (e) => ((input.dataset.opened = String(Number(input.dataset.opened ?? 0) + 1)), e.preventDefault()));
+        }
+      });
+      for (const [button, input, key] of [['dataset-files-button', 'dataset-files', 'Enter'], ['dataset-folder-button', 'dataset-folder', 'Space']] as const) {
+        await page.getByTestId(button).focus();
+        await page.keyboard.press(key);
+        expect(await page.getByTestId(input).getAttribute('data-opened'), `${key} on ${button}`).toBe('1');
       }
 
       // The grid: arrow keys move the cursor, the read-out names the cell, Enter selects its kernel.
@@ -251,7 +266,7 @@ describe('maps views in Chromium', () => {
       expect(at(csm, 0)).toEqual([0x21, 0x66, 0xac]);
       for (const v of at(csm, 128)) expect(v).toBeGreaterThan(235); // white at 0
       expect(at(csm, 255)).toEqual([0xb2, 0x18, 0x2b]);
-      await page.waitForTimeout(2000);
+      await frameCurrent();
       await screenshot(page, 'maps-views-04-keyboard-csm');
       await page.getByTestId('kind-aom').click();
     });
@@ -277,7 +292,7 @@ describe('maps views in Chromium', () => {
       await expect.poll(async () => page.locator('[data-testid=row-label][data-kernel="63"]').count(), { timeout: 5000 }).toBe(1);
       expect((await viewBox()).y - mini.y).toBeGreaterThan(mini.height / 2);
       expect(await page.locator('[data-testid=row-label][data-kernel="0"]').count()).toBe(0);
-      await page.waitForTimeout(2500);
+      await frameCurrent();
       await labelsOnRows();
       await screenshot(page, 'maps-views-05-64-kernels-1400');
       await page.setViewportSize({ width: 1024, height: 768 });
@@ -285,7 +300,7 @@ describe('maps views in Chromium', () => {
       const s = await scrollerState();
       expect(s.width).toBeLessThanOrEqual(s.client + 1);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
-      await page.waitForTimeout(2500);
+      await frameCurrent();
       await labelsOnRows();
       await screenshot(page, 'maps-views-06-64-kernels-1024');
     });

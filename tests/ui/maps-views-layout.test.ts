@@ -3,7 +3,7 @@
  * the current view's labels, the keyboard cursor, cell means for the overview, and the kernel table's sort.
  */
 import { describe, expect, it } from 'vitest';
-import { MARGIN, cellMeans, cellPitch, contentSize, frameTransform, moveCursor, visibleRows } from '../../src/ui/map-layout.ts';
+import { MARGIN, cellMeans, cellPitch, contentSize, fitZoom, frameTransform, moveCursor, visibleRows } from '../../src/ui/map-layout.ts';
 import { cellText, sortKernels } from '../../src/ui/kernel-table-rows.ts';
 import type { KernelStats, LayerMaps } from '../../src/session/engine-api.ts';
 
@@ -19,9 +19,10 @@ describe('maps grid layout', () => {
     expect(visibleRows(maps, 2, -10_000, 100)[1]).toBe(63);
   });
 
-  it('sizes the scrollable content as margins + zoomed grid + 8 px', () => {
+  it('sizes the scrollable content as margins + zoomed grid + 4 px, a fitted grid exactly as wide as its box', () => {
     // grid: 3 * 6 - 1 = 17 wide, 64 * 5 - 1 = 319 tall (units); zoom 2.
-    expect(contentSize(maps, 2)).toEqual({ width: 34 + 34 + 8, height: 18 + 638 + 8 });
+    expect(contentSize(maps, 2)).toEqual({ width: 34 + 34 + 4, height: 18 + 638 + 4 });
+    for (const box of [577, 640, 851]) expect(contentSize(maps, fitZoom(maps, box)).width).toBeLessThanOrEqual(box);
   });
 
   it('moves an old frame to where the current view draws the same grid point', () => {

@@ -1,11 +1,14 @@
 /** The colour scale of the maps, drawn from the same table the WebGPU shader uses. */
 import { createEffect } from 'solid-js';
 import { colourTable } from '../../render/colormap.ts';
+import { restorations } from '../canvas-restore.ts';
 import type { MapKind } from '../../session/engine-api.ts';
 
 export function ColourLegend(props: { kind: MapKind }) {
   let canvas!: HTMLCanvasElement;
+  const restored = restorations(() => canvas);
   createEffect(() => {
+    void restored();
     const table = colourTable(props.kind);
     const g = canvas.getContext('2d')!;
     const image = new ImageData(256, 1);

@@ -1,9 +1,12 @@
 /** One dataset image (HWC bytes, grey or RGB) drawn pixel-exact on a small canvas, scaled up by CSS. */
-import { onMount } from 'solid-js';
+import { createEffect } from 'solid-js';
+import { restorations } from '../canvas-restore.ts';
 
 export function ImageCanvas(props: { bytes: Uint8Array; height: number; width: number; channels: number; size?: number; title?: string }) {
   let canvas!: HTMLCanvasElement;
-  onMount(() => {
+  const restored = restorations(() => canvas);
+  createEffect(() => {
+    void restored();
     const { height, width, channels, bytes } = props;
     const image = new ImageData(width, height);
     for (let p = 0; p < height * width; p++) {

@@ -6,13 +6,16 @@ import { engine } from '../engine-client.ts';
 import { paintMap } from '../../render/colormap.ts';
 import { dataset } from '../stores/dataset-store.ts';
 import { ImageCanvas } from './image-canvas.tsx';
+import { restorations } from '../canvas-restore.ts';
 
 const fmt = (v: number | null) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(3));
 
 function MapTile(props: { values: Float32Array; height: number; width: number; kind: 'aom' | 'csm'; title: string; size: number }) {
   let canvas!: HTMLCanvasElement;
+  const restored = restorations(() => canvas);
   // After mount (width/height applied: setting them later would clear the pixels) and whenever the values change.
   createEffect(() => {
+    void restored();
     const image = new ImageData(props.width, props.height);
     paintMap(props.kind, props.values, image.data);
     canvas.getContext('2d')!.putImageData(image, 0, 0);

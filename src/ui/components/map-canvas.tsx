@@ -29,6 +29,11 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
     return s && s.versionId === props.maps.versionId && s.layer === props.maps.layer && s.order.length === props.maps.kernels ? s : null;
   };
   const shownOrder = () => shown()?.order ?? props.order;
+  /** Whether the frame on screen is the one for the current view (a test hook, and true once a slow frame lands). */
+  const current = () => {
+    const s = shown();
+    return !!s && JSON.stringify(s) === JSON.stringify(view());
+  };
 
   createEffect(() => {
     const canvas = frames.canvas();
@@ -63,6 +68,7 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
       if (changed && analysis.fitted) refit(props.maps, width);
     };
     measure();
+    setAnalysis('cursor', null); // a cursor left from other maps may point past these rows
     fitGrid(props.maps, box().width);
     const observer = new ResizeObserver(measure);
     observer.observe(scroller);
@@ -113,6 +119,7 @@ export function MapCanvas(props: { maps: LayerMaps; order: number[] }) {
         ref={scroller}
         style={{ height: `${size().height + 2 + (content().width > box().width ? 16 : 0)}px` /* + borders, + a horizontal scrollbar */ }}
         data-testid="map-canvas"
+        data-frame={current() ? 'current' : 'pending'}
         tabindex="0"
         role="application"
         aria-label={`maps grid of ${props.maps.layer}: ${props.maps.kernels} kernels (rows) by ${props.maps.classes} classes (columns). Arrow keys move the cursor, Enter selects the kernel, Ctrl + wheel zooms.`}

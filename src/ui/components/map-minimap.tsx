@@ -8,11 +8,14 @@ import type { LayerMaps } from '../../session/engine-api.ts';
 import { analysis } from '../stores/analysis-store.ts';
 import { cellMeans, cellPitch, MARGIN } from '../map-layout.ts';
 import { paintMap } from '../../render/colormap.ts';
+import { restorations } from '../canvas-restore.ts';
 
 export function MapMinimap(props: { maps: LayerMaps; order: number[]; contentHeight: number; viewportHeight: number; onJump: (scrollTop: number) => void }) {
   let canvas!: HTMLCanvasElement;
   const means = createMemo(() => cellMeans(analysis.kind === 'csm' ? props.maps.csm : props.maps.aom, props.maps));
+  const restored = restorations(() => canvas);
   createEffect(() => {
+    void restored();
     const { kernels: K, classes: C } = props.maps;
     const values = new Float32Array(K * C);
     props.order.forEach((kernel, row) => values.set(means().subarray(kernel * C, (kernel + 1) * C), row * C));
@@ -38,7 +41,7 @@ export function MapMinimap(props: { maps: LayerMaps; order: number[]; contentHei
       aria-label={`overview of all ${props.maps.kernels} rows; arrow keys or click to move the grid`} aria-orientation="vertical"
       aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((100 * scrollTop()) / Math.max(1, props.contentHeight - props.viewportHeight))}
       onClick={(e) => jumpTo((e.clientY - e.currentTarget.getBoundingClientRect().top) / e.currentTarget.clientHeight)} onKeyDown={onKey}>
-      <canvas ref={canvas} class="pixelated" style={{ top: fraction(MARGIN.top), height: fraction(props.contentHeight - MARGIN.top - 8) }} />
+      <canvas ref={canvas} class="pixelated" style={{ top: fraction(MARGIN.top), height: fraction(props.contentHeight - MARGIN.top - 4) }} />
       <div class="minimap-view" data-testid="minimap-view"
         style={{ top: fraction(scrollTop()), height: fraction(Math.min(props.viewportHeight, props.contentHeight)) }} />
     </div>

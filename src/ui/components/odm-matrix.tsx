@@ -10,6 +10,7 @@ import { analysis, setAnalysis } from '../stores/analysis-store.ts';
 import { moveCursor, odmOrder } from '../map-layout.ts';
 import { cssColour } from '../../render/colormap.ts';
 import { selectPair } from '../map-view.ts';
+import { restorations } from '../canvas-restore.ts';
 
 const SIZE = 220;
 
@@ -20,7 +21,9 @@ export function OdmMatrix(props: { maps: LayerMaps }) {
   const max = createMemo(() => props.maps.odm.reduce((m, v) => (Number.isNaN(v) ? m : Math.max(m, v)), 1e-9));
   const [cell, setCell] = createSignal<{ row: number; col: number } | null>(null);
   const labelEvery = () => Math.max(1, Math.ceil(K() / 16));
+  const restored = restorations(() => canvas);
   createEffect(() => {
+    void restored();
     const g = canvas.getContext('2d')!;
     const size = SIZE / K();
     const o = order();
