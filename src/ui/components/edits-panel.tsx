@@ -1,4 +1,4 @@
-/** Edits: drop the selected kernels, widen a layer, insert a layer; retrain; the before/after comparison. */
+/** Edits: drop the selected kernels, widen a layer, insert a layer; retrain; compare (the comparison shows under History). */
 import { For, Show, createSignal } from 'solid-js';
 import { analysis } from '../stores/analysis-store.ts';
 import { model } from '../stores/model-store.ts';

@@ -6,6 +6,7 @@ import { dataset } from '../stores/dataset-store.ts';
 import { ArchitectureGraph } from './architecture-graph.tsx';
 import { ArchitectureTable } from './architecture-table.tsx';
 import { CreateModel } from './create-model.tsx';
+import { FileButton } from './file-button.tsx';
 import { fmtFlops, fmtInt } from '../format.ts';
 
 // Other components import the formats from here; they live in format.ts so the graph and table need not.
@@ -13,19 +14,12 @@ export { fmtFlops, fmtInt };
 
 export function ModelPanel() {
   const [view, setView] = createSignal<'graph' | 'table'>('graph');
-  const pick = (event: Event) => {
-    const input = event.currentTarget as HTMLInputElement;
-    if (input.files?.length) void importModel([...input.files]);
-    input.value = '';
-  };
   return (
     <section class="panel" data-testid="model-panel">
       <h2>Model</h2>
       <div class="toolbar">
-        <label class="button">
-          Import model.json + shards…
-          <input type="file" multiple hidden accept=".json,.bin" data-testid="model-files" onChange={pick} />
-        </label>
+        <FileButton label="Import model (model.json + shards, or .onnx)…" multiple accept=".json,.bin,.onnx" testId="model-files"
+          buttonTestId="import-model" onFiles={(files) => void importModel(files)} />
         <button data-testid="export-model" onClick={() => void exportModel()} disabled={!model.info}>Export</button>
         <CreateModel />
       </div>
