@@ -31,10 +31,10 @@ export function planConv2dForward(
   });
 }
 
-/** dx[batch, inH, inW, inC] from dy and w. */
+/** dx[batch, inH, inW, inC] from dy and w; with `mask` (the layer's ReLU output), dy counts where mask > 0 only. */
 export function planConv2dBackpropInput(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape },
+  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape; mask?: GPUBuffer | null },
 ): Promise<KernelCall[]> {
   const g = gemmGeometry(args.shape);
   return planGemm(ctx, {
@@ -43,14 +43,14 @@ export function planConv2dBackpropInput(
     M: g.batch * g.inH * g.inW,
     N: g.inC,
     K: g.kH * g.kW * g.outC,
-    a: args.dy, b: args.w, c: args.dx, conv: g,
+    a: args.dy, b: args.w, c: args.dx, conv: g, mask: args.mask,
   });
 }
 
-/** dw[kH, kW, inC, outC] from x and dy (split-K over batch x positions). */
+/** dw[kH, kW, inC, outC] from x and dy (split-K over batch x positions); `mask` as for the input gradient. */
 export function planConv2dBackpropFilter(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; splits?: number },
+  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; splits?: number; mask?: GPUBuffer | null },
 ): Promise<KernelCall[]> {
   const g = gemmGeometry(args.shape);
   return planGemm(ctx, {
@@ -59,14 +59,17 @@ export function planConv2dBackpropFilter(
     M: g.kH * g.kW * g.inC,
     N: g.outC,
     K: g.batch * g.outH * g.outW,
-    a: args.x, b: args.dy, c: args.dw, conv: g, splits: args.splits,
+    a: args.x, b: args.dy, c: args.dw, conv: g, splits: args.splits, mask: args.mask,
   });
 }
 
-/** db[channels] = column sums of dy viewed as [rows, channels] (conv: rows = batch*outH*outW; dense: batch). */
+/**
+ * db[channels] = column sums of dy viewed as [rows, channels] (conv: rows = batch*outH*outW; dense: batch); with
+ * `mask`, of dy where mask > 0.
+ */
 export function planBiasGrad(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; db: GPUBuffer; rows: number; channels: number; splits?: number },
+  args: { label?: string; dy: GPUBuffer; db: GPUBuffer; rows: number; channels: number; splits?: number; mask?: GPUBuffer | null },
 ): Promise<KernelCall[]> {
   return planGemm(ctx, {
     label: args.label ?? 'bias grad',
@@ -74,6 +77,6 @@ export function planBiasGrad(
     M: 1,
     N: args.channels,
     K: args.rows,
-    a: args.dy, b: args.dy, c: args.db, splits: args.splits,
+    a: args.dy, b: args.dy, c: args.db, splits: args.splits, mask: args.mask,
   });
 }
