@@ -13,9 +13,6 @@
 //             A[m, k] = x[n, oy*sh + ky - padTop, ox*sw + kx - padLeft, c]   B[k, o] = dy[n, oy, ox, o]  C = dw HWIO
 //   MODE 6  column sums (bias grad)   A[0, k] = 1 (M = 1)               B = dy[rows, channels]     C = db
 // Out-of-range reads are zero (zero padding, ragged tiles).
-// MASK (the ReLU of a conv or dense layer, fused into its backward): the gradient operand dy (A in MODE 1 and 4,
-// B in MODE 2, 5 and 6) is read as dy[i] where mask[i] > 0, else 0, with mask = the layer's output y (same
-// layout as dy): the gradient before the ReLU, without a separate relu-backward dispatch and buffer.
 //
 // K as two loops. k = outer * nInner + inner, where the inner index walks a contiguous axis of A:
 //   MODE 0-2, 6: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
@@ -46,10 +43,6 @@ override ROWS: u32 = 4u; // at most MAX_ROWS
 // image): lane `lane` owns rows rowBase + lane + LANES * r and every thread the same COLS columns.
 override ROW_LANES: bool = false;
 override COLS: u32 = 4u; // at most MAX_COLS
-override MASK: bool = false;
-// Which operand is dy (derived from MODE; the host never sets these).
-override MASK_A: bool = MASK && (MODE == 1u || MODE == 4u);
-override MASK_B: bool = MASK && (MODE == 2u || MODE == 5u || MODE == 6u);
 
 // Private arrays need constant sizes; only the first ROWS x COLS entries are used (the rest is dead code).
 const MAX_ROWS: u32 = 16u;
@@ -68,7 +61,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
-@group(0) @binding(5) var<storage, read> mask: array<f32>; // a 4-byte stand-in unless MASK
 
 // A row m decoded once: (p, y, x) mean MODE 3: (n, oy*sh - padTop, ox*sw - padLeft);
 // MODE 4: (n, iy + padTop, ix + padLeft); MODE 5: (c, ky - padTop, kx - padLeft); other modes: (m, 0, 0).
@@ -178,19 +170,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     for (var inner = 0u; inner < innerEnd; inner++) {
       var bv: array<f32, MAX_COLS>;
       let bRow = bBase + inner * bStrideK;
-      for (var j = 0u; j < COLS; j++) {
-        bv[j] = b[bRow + bCol[j]];
-        if (MASK_B) { bv[j] = select(0.0, bv[j], mask[bRow + bCol[j]] > 0.0); }
-      }
+      for (var j = 0u; j < COLS; j++) { bv[j] = b[bRow + bCol[j]]; }
       for (var r = 0u; r < ROWS; r++) {
         let s = spans[r];
         let inside = inner >= s.lo && inner < s.hi;
         var av = 1.0; // MODE 6: A = 1
-        if (MODE != 6u) {
-          let ai = u32(select(0, s.base + i32(inner * aStride), inside));
-          av = select(0.0, a[ai], inside);
-          if (MASK_A) { av = select(0.0, av, mask[ai] > 0.0); }
-        } else { av = select(0.0, 1.0, inside); }
+        if (MODE != 6u) { av = select(0.0, a[u32(select(0, s.base + i32(inner * aStride), inside))], inside); }
+        else { av = select(0.0, 1.0, inside); }
         for (var j = 0u; j < COLS; j++) { acc[r][j] = fma(av, bv[j], acc[r][j]); }
       }
     }

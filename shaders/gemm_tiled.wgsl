@@ -12,8 +12,6 @@
 //                              B[k, o] = dy[k*N + o]
 //   MODE 6  column sums        A[0, k] = 1, B[k, n] = dy[k*N + n]
 // Out-of-range reads (padding, ragged tiles, k >= K) are zero.
-// MASK (a fused ReLU backward, as in gemm.wgsl): dy (A in MODE 1 and 4, B in MODE 2, 5 and 6) is read as dy[i]
-// where mask[i] > 0, else 0, with mask = the layer's output y (same layout as dy).
 //
 // Work split, as TF.js's conv2d_mm / matmul_packed do it: a workgroup of 16 x 16 = 256 threads computes a 64 x 64
 // tile of C. For each slice of TK = 16 k, the workgroup stages A[64 rows, 16 k] and B[16 k, 64 columns] in
@@ -29,10 +27,6 @@ override MODE: u32 = 0u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
 override SPLIT: bool = false;
-override MASK: bool = false;
-// Which operand is dy (derived from MODE; the host never sets these).
-override MASK_A: bool = MASK && (MODE == 1u || MODE == 4u);
-override MASK_B: bool = MASK && (MODE == 2u || MODE == 5u || MODE == 6u);
 
 const TM: u32 = 64u;
 const TN: u32 = 64u;
@@ -53,35 +47,20 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b4: array<vec4f>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
-@group(0) @binding(5) var<storage, read> mask: array<f32>; // a 4-byte stand-in unless MASK
 
 var<workgroup> As: array<array<f32, TM>, TK>; // As[kk][mm] = A[rowBase + mm, k0 + kk]
 var<workgroup> Bs: array<array<f32, TN>, TK>; // Bs[kk][nn] = B[k0 + kk, colBase + nn]
 
-/** a[i], or 0 where MASK_A and mask[i] <= 0. */
-fn readA(i: u32) -> f32 {
-  let v = a[i];
-  if (MASK_A) { return select(0.0, v, mask[i] > 0.0); }
-  return v;
-}
-
-/** b[i], or 0 where MASK_B and mask[i] <= 0. */
-fn readB(i: u32) -> f32 {
-  let v = b[i];
-  if (MASK_B) { return select(0.0, v, mask[i] > 0.0); }
-  return v;
-}
-
 /** x[b, iy, ix, ch] of an NHWC input of inH x inW x inC, zero outside the image. */
 fn inputAt(n: u32, iy: i32, ix: i32, ch: u32) -> f32 {
   if (iy < 0 || ix < 0 || iy >= i32(P.inH) || ix >= i32(P.inW)) { return 0.0; }
-  return readA(((n * P.inH + u32(iy)) * P.inW + u32(ix)) * P.inC + ch);
+  return a[((n * P.inH + u32(iy)) * P.inW + u32(ix)) * P.inC + ch];
 }
 
 fn aAt(m: u32, k: u32) -> f32 {
   if (m >= P.M || k >= P.K) { return 0.0; }
-  if (MODE == 0u || MODE == 1u) { return readA(m * P.K + k); }
-  if (MODE == 2u) { return readA(k * P.M + m); }
+  if (MODE == 0u || MODE == 1u) { return a[m * P.K + k]; }
+  if (MODE == 2u) { return a[k * P.M + m]; }
   if (MODE == 3u) {
     let ch = k % P.inC; let tap = k / P.inC; let kx = tap % P.kW; let ky = tap / P.kW;
     let ox = m % P.outW; let oy = (m / P.outW) % P.outH; let n = m / (P.outW * P.outH);
@@ -95,7 +74,7 @@ fn aAt(m: u32, k: u32) -> f32 {
     if (ny < 0 || nx < 0) { return 0.0; }
     let oy = u32(ny) / P.strideH; let ox = u32(nx) / P.strideW;
     if (oy * P.strideH != u32(ny) || ox * P.strideW != u32(nx) || oy >= P.outH || ox >= P.outW) { return 0.0; }
-    return readA(((n * P.outH + oy) * P.outW + ox) * P.outC + o);
+    return a[((n * P.outH + oy) * P.outW + ox) * P.outC + o];
   }
   if (MODE == 5u) {
     let ch = m % P.inC; let kx = (m / P.inC) % P.kW; let ky = m / (P.inC * P.kW);
@@ -107,12 +86,12 @@ fn aAt(m: u32, k: u32) -> f32 {
 
 fn bAt(k: u32, n: u32) -> f32 {
   if (k >= P.K || n >= P.N) { return 0.0; }
-  if (MODE == 1u) { return readB(n * P.K + k); }
+  if (MODE == 1u) { return b[n * P.K + k]; }
   if (MODE == 4u) {
     let o = k % P.outC; let tap = k / P.outC;
-    return readB((tap * P.inC + n) * P.outC + o);
+    return b[(tap * P.inC + n) * P.outC + o];
   }
-  return readB(k * P.N + n);
+  return b[k * P.N + n];
 }
 
 // A is contiguous along k in MODE 0, 1, 3 (c), 4 (o): consecutive threads take consecutive k there.
@@ -144,11 +123,7 @@ fn loadB4(t: u32, colBase: u32, k0: u32, kEnd: u32) {
   let k = k0 + kk;
   let n = colBase + nn;
   var v = vec4f(0.0);
-  if (k < kEnd && n < P.N) {
-    v = b4[(k * P.N + n) / 4u];
-    // The mask as floats: this entry point never binds b, and the mask shares dy's layout.
-    if (MASK_B) { v = select(vec4f(0.0), v, vec4f(mask[k * P.N + n], mask[k * P.N + n + 1u], mask[k * P.N + n + 2u], mask[k * P.N + n + 3u]) > vec4f(0.0)); }
-  }
+  if (k < kEnd && n < P.N) { v = b4[(k * P.N + n) / 4u]; }
   Bs[kk][nn] = v.x; Bs[kk][nn + 1u] = v.y; Bs[kk][nn + 2u] = v.z; Bs[kk][nn + 3u] = v.w;
 }
 

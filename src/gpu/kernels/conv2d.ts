@@ -31,10 +31,10 @@ export function planConv2dForward(
   });
 }
 
-/** dx[batch, inH, inW, inC] from dy and w; with `mask` (the layer's ReLU output), dy counts where mask > 0 only. */
+/** dx[batch, inH, inW, inC] from dy and w. */
 export function planConv2dBackpropInput(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape; mask?: GPUBuffer | null },
+  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape },
 ): Promise<KernelCall[]> {
   const g = gemmGeometry(args.shape);
   return planGemm(ctx, {
@@ -43,14 +43,14 @@ export function planConv2dBackpropInput(
     M: g.batch * g.inH * g.inW,
     N: g.inC,
     K: g.kH * g.kW * g.outC,
-    a: args.dy, b: args.w, c: args.dx, conv: g, mask: args.mask,
+    a: args.dy, b: args.w, c: args.dx, conv: g,
   });
 }
 
-/** dw[kH, kW, inC, outC] from x and dy (split-K over batch x positions); `mask` as for the input gradient. */
+/** dw[kH, kW, inC, outC] from x and dy (split-K over batch x positions). */
 export function planConv2dBackpropFilter(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; splits?: number; mask?: GPUBuffer | null },
+  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; splits?: number },
 ): Promise<KernelCall[]> {
   const g = gemmGeometry(args.shape);
   return planGemm(ctx, {
@@ -59,17 +59,14 @@ export function planConv2dBackpropFilter(
     M: g.kH * g.kW * g.inC,
     N: g.outC,
     K: g.batch * g.outH * g.outW,
-    a: args.x, b: args.dy, c: args.dw, conv: g, splits: args.splits, mask: args.mask,
+    a: args.x, b: args.dy, c: args.dw, conv: g, splits: args.splits,
   });
 }
 
-/**
- * db[channels] = column sums of dy viewed as [rows, channels] (conv: rows = batch*outH*outW; dense: batch); with
- * `mask`, of dy where mask > 0.
- */
+/** db[channels] = column sums of dy viewed as [rows, channels] (conv: rows = batch*outH*outW; dense: batch). */
 export function planBiasGrad(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; db: GPUBuffer; rows: number; channels: number; splits?: number; mask?: GPUBuffer | null },
+  args: { label?: string; dy: GPUBuffer; db: GPUBuffer; rows: number; channels: number; splits?: number },
 ): Promise<KernelCall[]> {
   return planGemm(ctx, {
     label: args.label ?? 'bias grad',
@@ -77,6 +74,6 @@ export function planBiasGrad(
     M: 1,
     N: args.channels,
     K: args.rows,
-    a: args.dy, b: args.dy, c: args.db, splits: args.splits, mask: args.mask,
+    a: args.dy, b: args.dy, c: args.db, splits: args.splits,
   });
 }

@@ -18,20 +18,20 @@ export function planDenseForward(
   return planGemm(ctx, { label: args.label ?? 'dense forward', mode: GemmMode.denseForward, M: batch, N: outF, K: inF, a: args.x, b: args.w, c: args.y, bias: args.bias, relu: args.relu });
 }
 
-/** dx[batch, inF] = dy · wᵀ; with `mask` (the layer's ReLU output), dy counts where mask > 0 only. */
+/** dx[batch, inF] = dy · wᵀ. */
 export function planDenseBackpropInput(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: DenseShape; mask?: GPUBuffer | null },
+  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: DenseShape },
 ): Promise<KernelCall[]> {
   const { batch, inF, outF } = args.shape;
-  return planGemm(ctx, { label: args.label ?? 'dense input grad', mode: GemmMode.denseInputGrad, M: batch, N: inF, K: outF, a: args.dy, b: args.w, c: args.dx, mask: args.mask });
+  return planGemm(ctx, { label: args.label ?? 'dense input grad', mode: GemmMode.denseInputGrad, M: batch, N: inF, K: outF, a: args.dy, b: args.w, c: args.dx });
 }
 
-/** dw[inF, outF] = xᵀ · dy (split-K over the batch when it is long); `mask` as for the input gradient. */
+/** dw[inF, outF] = xᵀ · dy (split-K over the batch when it is long). */
 export function planDenseBackpropFilter(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: DenseShape; splits?: number; mask?: GPUBuffer | null },
+  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: DenseShape; splits?: number },
 ): Promise<KernelCall[]> {
   const { batch, inF, outF } = args.shape;
-  return planGemm(ctx, { label: args.label ?? 'dense weight grad', mode: GemmMode.denseWeightGrad, M: inF, N: outF, K: batch, a: args.x, b: args.dy, c: args.dw, splits: args.splits, mask: args.mask });
+  return planGemm(ctx, { label: args.label ?? 'dense weight grad', mode: GemmMode.denseWeightGrad, M: inF, N: outF, K: batch, a: args.x, b: args.dy, c: args.dw, splits: args.splits });
 }

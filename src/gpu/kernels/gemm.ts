@@ -49,11 +49,6 @@ export interface GemmArgs {
   c: GPUBuffer;
   bias?: GPUBuffer | null;
   relu?: boolean;
-  /**
-   * A fused ReLU backward: dy (the gradient operand of modes 1, 2, 4, 5, 6) is read as dy where mask > 0, else 0,
-   * with mask the layer's output y (dy's layout). Saves the separate relu-backward dispatch and its buffer.
-   */
-  mask?: GPUBuffer | null;
   conv?: GemmConvGeometry;
   /** Force a split count (tests); by default chosen by chooseSplits. */
   splits?: number;
@@ -124,9 +119,6 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const { nOuter, nInner } = kLoops(args.mode, K, g);
   const layout = ctx.gemmVariant === 'tiled' ? tiledLayout(args) : lavapipeLayout(args);
   const { colTiles, tiles } = layout;
-  if (args.mask && (args.mode === GemmMode.denseForward || args.mode === GemmMode.convForward)) {
-    throw new RangeError(`${args.label}: a ReLU mask applies to a gradient operand; mode ${args.mode} has none`);
-  }
   const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
   let splits = args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1);
   const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
@@ -139,22 +131,18 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * M * N * 4) : null;
   // A bias binding is always present in the layout; a 4-byte dummy stands in when there is none.
   const bias = args.bias ?? ctx.createBuffer(`${args.label} no-bias`, 4);
-  const mask = args.mask ?? ctx.createBuffer(`${args.label} no-mask`, 4);
   const [wx, wy] = spreadWorkgroups(tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
   const gemm = await makeKernelCall(ctx, {
     label: args.label,
     file: layout.file,
     entryPoint: layout.entryPoint,
-    constants: {
-      MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, MASK: args.mask ? 1 : 0, ...layout.constants,
-    },
+    constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, ...layout.constants },
     uniforms,
-    buffers: [args.a, args.b, bias, scratch ?? args.c, mask],
+    buffers: [args.a, args.b, bias, scratch ?? args.c],
     workgroups: [wx, wy, splits],
     shape: `gemm ${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
   });
   if (!args.bias) gemm.owned.push(bias);
-  if (!args.mask) gemm.owned.push(mask);
   if (!scratch) return [gemm];
   gemm.owned.push(scratch);
   const reduce = await makeKernelCall(ctx, {
