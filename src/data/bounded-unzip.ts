@@ -10,6 +10,9 @@
  * `fail` makes the caller's error (a DatasetError, a project error) from a problem in words.
  */
 import { Unzip, UnzipInflate, unzipSync } from 'fflate';
+import { unsafeEntryName } from './archive-path.ts';
+
+export { unsafeEntryName } from './archive-path.ts';
 
 export interface UnzipLimits {
   /** Most entries (all of them, wanted or not). */
@@ -24,18 +27,8 @@ export interface UnzipLimits {
 
 export interface Unzipped {
   files: Map<string, Uint8Array>;
-  /** Entries skipped (not wanted). */
+  /** Files skipped (not wanted; directory entries are not counted). */
   skipped: number;
-}
-
-/** Why `name` is not a safe path inside an archive, or null. */
-export function unsafeEntryName(name: string): string | null {
-  if (name.length === 0 || name.length > 1024) return 'has an empty or over-long name';
-  if (name.includes('\0')) return 'has a NUL character in its name';
-  if (name.includes('\\')) return 'has a backslash in its name (paths in a zip use /)';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
-  if (name.split('/').some((part) => part === '..')) return "has a '..' component (it would land outside the folder)";
-  return null;
 }
 
 export function unzipBounded(bytes: Uint8Array, limits: UnzipLimits, makeError: (problem: string) => Error): Unzipped {
@@ -62,7 +55,8 @@ export function unzipBounded(bytes: Uint8Array, limits: UnzipLimits, makeError: 
         if (entries > limits.maxEntries) problem = fail(`has more than ${limits.maxEntries} entries`);
         else if (unsafe) problem = fail(`entry '${entry.name.slice(0, 200)}' ${unsafe}`);
         else if (declared.has(entry.name)) problem = fail(`has two entries named '${entry.name}'`);
-        else if (entry.name.endsWith('/') || !limits.wanted(entry.name)) skipped++;
+        else if (entry.name.endsWith('/')) declared.set(entry.name, -1); // a directory: nothing to inflate
+        else if (!limits.wanted(entry.name)) skipped++;
         else if (entry.compression !== 0 && entry.compression !== 8) problem = fail(`entry '${entry.name}' uses compression method ${entry.compression} (only stored and deflate are read)`);
         else if (entry.originalSize > limits.maxEntryBytes) problem = fail(`entry '${entry.name}' declares ${entry.originalSize} bytes, more than ${limits.maxEntryBytes} allowed for one entry`);
         else if ((total += entry.originalSize) > limits.maxTotalBytes) problem = fail(`declares more than ${limits.maxTotalBytes} bytes in all when unpacked`);
@@ -78,7 +72,7 @@ export function unzipBounded(bytes: Uint8Array, limits: UnzipLimits, makeError: 
   const files = new Map<string, Uint8Array>();
   const unzip = new Unzip((file) => {
     const limit = declared.get(file.name);
-    if (limit === undefined || files.has(file.name)) return; // not wanted: never started, never inflated
+    if (limit === undefined || limit < 0 || files.has(file.name)) return; // not wanted: never started, never inflated
     const chunks: Uint8Array[] = [];
     let have = 0;
     file.ondata = (error, chunk, final) => {
@@ -106,6 +100,6 @@ export function unzipBounded(bytes: Uint8Array, limits: UnzipLimits, makeError: 
     if (ours.has(error as Error)) throw error;
     throw fail(`is not a readable zip archive (${(error as Error).message})`);
   }
-  for (const name of declared.keys()) if (!files.has(name)) throw fail(`entry '${name}' is listed but its data could not be read (truncated archive?)`);
+  for (const [name, size] of declared) if (size >= 0 && !files.has(name)) throw fail(`entry '${name}' is listed but its data could not be read (truncated archive?)`);
   return { files, skipped };
 }

@@ -3,7 +3,7 @@
  * CIFAR .tar.gz); these helpers turn fflate's terse errors into DatasetErrors that name the file, and let a
  * caller look at the first decompressed bytes (a header) without inflating a whole, possibly huge, file.
  */
-import { Gunzip, gunzipSync } from 'fflate';
+import { Gunzip } from 'fflate';
 import { DatasetError } from './dataset-error.ts';
 import { formatBytes } from '../gpu/context.ts';
 
@@ -36,17 +36,29 @@ export function gunzipFile(bytes: Uint8Array, file: string): Uint8Array {
     }
     throw new DatasetError(file, `is truncated or damaged: it inflates to ${inflated} bytes but its gzip trailer declares ${declared}`);
   }
-  let out: Uint8Array;
+  // Inflated by streaming into exactly ISIZE bytes: a stream that would outgrow them (a bomb whose trailer lies,
+  // which fflate's gunzipSync would silently cut to ISIZE) is stopped there, one that ends short is damaged.
+  const out = new Uint8Array(declared);
+  let at = 0;
+  let overflow = false;
+  const stream = new Gunzip((chunk) => {
+    if (at + chunk.length > declared) {
+      overflow = true;
+      throw new RangeError('past ISIZE');
+    }
+    out.set(chunk, at);
+    at += chunk.length;
+  });
   try {
-    out = gunzipSync(bytes);
+    stream.push(bytes, true);
   } catch (error) {
+    if (overflow) throw new DatasetError(file, `is truncated or damaged: it inflates to more than the ${declared} bytes its gzip trailer declares`);
     const reason = (error as Error).message;
     const truncated = /unexpected EOF/i.test(reason);
     throw new DatasetError(file, truncated ? 'is truncated: the gzip stream ends early' : `is not a valid gzip file (${reason})`);
   }
-  // fflate sizes its output from ISIZE; a stream that inflated to another size is damaged.
-  if (out.length !== declared) {
-    throw new DatasetError(file, `is truncated or damaged: it inflates to ${out.length} bytes but its gzip trailer declares ${declared}`);
+  if (at !== declared) {
+    throw new DatasetError(file, `is truncated or damaged: it inflates to ${at} bytes but its gzip trailer declares ${declared}`);
   }
   return out;
 }

@@ -9,7 +9,8 @@
  * Channel policy: the dataset is grey (1 channel) when every pixel of every image has R = G = B, else RGB
  * (3 channels; grey images are repeated into R, G and B). Alpha is dropped.
  */
-import { unzipSync } from 'fflate';
+import { unzipBounded } from './bounded-unzip.ts';
+import { MAX_DATASET_FILE_BYTES } from './gzip.ts';
 import { countOf, DatasetError, listSome } from './dataset-error.ts';
 import { makeLabels, validateDataset, type ImageDataset, type ImageSplit } from './dataset.ts';
 import { decodeImage, type DecodedImage } from './image-decode.ts';
@@ -49,23 +50,13 @@ export function folderDatasetName(source: string): string {
 /** Extracts the image files of a .zip (other entries are counted, not inflated). */
 export function unzipFolder(zip: { name: string; bytes: Uint8Array }): { files: FolderFile[]; ignored: number } {
   const b = zip.bytes;
-  const isZip = b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) && (b[3] === 4 || b[3] === 6);
-  if (!isZip) throw new DatasetError(zip.name, 'is not a zip archive (no PK signature at its start)');
-  let ignored = 0;
-  let entries: Record<string, Uint8Array>;
-  try {
-    entries = unzipSync(b, {
-      filter: (entry) => {
-        if (entry.name.endsWith('/')) return false; // directory entry
-        if (isImagePath(entry.name)) return true;
-        ignored++;
-        return false;
-      },
-    });
-  } catch (error) {
-    throw new DatasetError(zip.name, `is not a readable zip archive (${(error as Error).message})`);
-  }
-  return { files: Object.entries(entries).map(([path, bytes]) => ({ path, bytes })), ignored };
+  // Sizes bounded before inflating and again while inflating; unsafe paths refused (bounded-unzip.ts).
+  const { files, skipped } = unzipBounded(
+    b,
+    { maxEntries: 1_000_000, maxEntryBytes: 256 * 1024 * 1024, maxTotalBytes: MAX_DATASET_FILE_BYTES, wanted: isImagePath },
+    (problem) => new DatasetError(zip.name, problem),
+  );
+  return { files: [...files].map(([path, bytes]) => ({ path, bytes })), ignored: skipped };
 }
 
 /** Splits paths into components and removes wrapping folders shared by every path. */

@@ -7,6 +7,7 @@
  * when the first byte has its high bit set), checksum [148, 156), type [156], prefix [345, 500) (ustar).
  */
 import { DatasetError } from './dataset-error.ts';
+import { unsafeEntryName } from './archive-path.ts';
 
 export interface TarEntry {
   /** Path inside the archive, e.g. 'cifar-10-batches-bin/data_batch_1.bin'. */
@@ -96,7 +97,12 @@ export function readTar(bytes: Uint8Array, file: string): TarEntry[] {
     const prefix = ustar ? field(header, 345, 155) : '';
     const name = longName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
     longName = null;
-    if (type === '0' || type === '7') entries.push({ name, data }); // regular files ('7': contiguous)
+    if (type === '0' || type === '7') {
+      // Regular files ('7': contiguous); a name that would land outside the archive is refused, not skipped.
+      const unsafe = unsafeEntryName(name);
+      if (unsafe) throw new DatasetError(file, `member '${name.slice(0, 200)}' ${unsafe}`);
+      entries.push({ name, data });
+    }
   }
   if (!ended && offset < bytes.length && offset > 0) {
     throw new DatasetError(file, `is truncated: the header at byte ${offset} is cut short (the archive ends at byte ${bytes.length})`);

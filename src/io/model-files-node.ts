@@ -7,9 +7,11 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Model } from '../nn/layers.ts';
 import { ModelFormatError } from './model-format-error.ts';
+import { unsafeEntryName } from '../data/archive-path.ts';
+import { parseUntrustedJson } from './untrusted-json.ts';
 import { modelFromOnnx, MAX_ONNX_BYTES } from './onnx/onnx-import.ts';
 import { modelToOnnx } from './onnx/onnx-export.ts';
-import { modelFromArtifacts, modelToArtifacts, type SaveOptions } from './tfjs-layers.ts';
+import { MAX_MODEL_JSON_BYTES, modelFromArtifacts, modelToArtifacts, type SaveOptions } from './tfjs-layers.ts';
 
 /** Whether `path` names an ONNX file (by its extension). */
 export const isOnnxPath = (path: string): boolean => /\.onnx$/i.test(path);
@@ -53,19 +55,29 @@ export async function saveModelDir(model: Model, dir: string, options: SaveOptio
 export async function loadModelDir(pathToModelJson: string): Promise<Model> {
   let jsonPath = resolve(pathToModelJson);
   if ((await stat(jsonPath)).isDirectory()) jsonPath = join(jsonPath, 'model.json');
-  const text = await readFile(jsonPath, 'utf8');
+  const { size } = await stat(jsonPath);
+  if (size > MAX_MODEL_JSON_BYTES) throw new ModelFormatError(`${jsonPath}: is ${size.toLocaleString('en')} bytes, more than the ${MAX_MODEL_JSON_BYTES.toLocaleString('en')} a model.json may have`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseUntrustedJson(await readFile(jsonPath, 'utf8'), jsonPath, MAX_MODEL_JSON_BYTES);
   } catch (err) {
-    throw new ModelFormatError(`${jsonPath}: not valid JSON: ${(err as Error).message}`);
+    throw new ModelFormatError((err as Error).message);
   }
   const manifest = (json as { weightsManifest?: Array<{ paths?: unknown }> }).weightsManifest;
   if (!Array.isArray(manifest)) throw new ModelFormatError(`${jsonPath}: has no weightsManifest`);
   const shards = new Map<string, Uint8Array>();
   for (const group of manifest) {
     for (const path of Array.isArray(group?.paths) ? group.paths : []) {
-      const file = join(dirname(jsonPath), decodeURIComponent(String(path)));
+      let relative: string;
+      try {
+        relative = decodeURIComponent(String(path));
+      } catch {
+        throw new ModelFormatError(`${jsonPath}: weight shard path ${JSON.stringify(String(path)).slice(0, 200)} is not a valid URI path`);
+      }
+      // A shard lies beside model.json or below it; a path out of the folder is refused, not followed.
+      const unsafe = unsafeEntryName(relative.replace(/^\.\//, ''));
+      if (unsafe) throw new ModelFormatError(`${jsonPath}: weight shard '${relative.slice(0, 200)}' ${unsafe}`);
+      const file = join(dirname(jsonPath), relative);
       try {
         shards.set(String(path), await readFile(file));
       } catch (err) {

@@ -30,6 +30,7 @@ import { ModelSpecError, summarizeLayer, summarizeModel } from '../nn/shapes.ts'
 import { declaredInputShape, layerFromKeras, layerToKeras, type KerasLayerJson } from './keras-layers.ts';
 import { readKerasChain } from './keras-topology.ts';
 import { ModelFormatError } from './model-format-error.ts';
+import { parseUntrustedJson } from './untrusted-json.ts';
 import type { SplitRecord } from '../data/splits.ts';
 import {
   DEFAULT_SHARD_BYTES, concatWeightData, locateWeights, matchWeights, planShards,
@@ -60,6 +61,9 @@ export interface AomStudioMetadata {
 }
 
 export const METADATA_KEY = 'aomStudio';
+
+/** Largest model.json read (it holds the topology only: mnist-ref's is 8 KB; the weights are in the shards). */
+export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 /** A shard file of the weights: its path (relative to model.json) and its byte range in `weightData`. */
 export interface WeightShard {
@@ -303,9 +307,9 @@ function parseModelJson(input: unknown): ModelJson {
   let json: unknown = input;
   if (typeof input === 'string') {
     try {
-      json = JSON.parse(input);
+      json = parseUntrustedJson(input, 'model.json', MAX_MODEL_JSON_BYTES);
     } catch (err) {
-      throw new ModelFormatError(`model.json is not valid JSON: ${(err as Error).message}`);
+      throw new ModelFormatError((err as Error).message);
     }
   }
   if (!isObject(json)) throw new ModelFormatError('model.json must be a JSON object');

@@ -2,18 +2,16 @@
  * Models as the user's files: import model.json + its weight shards (matched by the names the manifest lists) or
  * one .onnx file, and export a version as those files (the TF.js Layers format) or as one .onnx file.
  */
-import { modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../io/tfjs-layers.ts';
+import { MAX_MODEL_JSON_BYTES, modelFromArtifacts, modelToArtifacts, ModelFormatError, type ModelJson } from '../io/tfjs-layers.ts';
 import { MAX_ONNX_BYTES, modelFromOnnx } from '../io/onnx/onnx-import.ts';
 import { modelToOnnx } from '../io/onnx/onnx-export.ts';
 import type { Model } from '../nn/layers.ts';
 import type { ModelFiles } from './engine-api.ts';
 import type { UserFile } from './user-files.ts';
+import { parseUntrustedJson } from '../io/untrusted-json.ts';
 
 /** The formats a model is exported in: TF.js Layers (model.json + shards, the native one) or ONNX. */
 export type ModelFileFormat = 'tfjs' | 'onnx';
-
-/** Largest model.json read (a model.json holds the topology only; mnist-ref's is 8 KB). */
-export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
@@ -23,9 +21,9 @@ export function parseJson(file: UserFile): unknown {
     throw new ModelFormatError(`${file.path}: is ${file.bytes.byteLength.toLocaleString('en')} bytes, more than the ${MAX_MODEL_JSON_BYTES.toLocaleString('en')} a model.json may have`);
   }
   try {
-    return JSON.parse(new TextDecoder().decode(file.bytes));
+    return parseUntrustedJson(new TextDecoder().decode(file.bytes), file.path, MAX_MODEL_JSON_BYTES);
   } catch (error) {
-    throw new ModelFormatError(`${file.path}: is not valid JSON (${(error as Error).message}); expected a TF.js Layers model.json`);
+    throw new ModelFormatError(`${(error as Error).message}; expected a TF.js Layers model.json`);
   }
 }
 
@@ -48,11 +46,20 @@ export function modelFromUserFiles(files: readonly UserFile[]): Model {
   const json = parseJson(jsonFiles[0]) as ModelJson;
   const shards = new Map<string, Uint8Array>();
   for (const f of files) if (f !== jsonFiles[0]) shards.set(baseName(f.path), f.bytes);
-  const wanted = (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+  const manifest: unknown = json?.weightsManifest ?? [];
+  if (!Array.isArray(manifest) || !manifest.every((g) => typeof g === 'object' && g !== null && (g.paths === undefined || (Array.isArray(g.paths) && g.paths.every((p: unknown) => typeof p === 'string'))))) {
+    throw new ModelFormatError(`${jsonFiles[0].path}: weightsManifest must be a list of { paths, weights } groups`);
+  }
+  const wanted = (manifest as { paths?: string[] }[]).flatMap((g) => g.paths ?? []);
   const missing = wanted.filter((p) => !shards.has(baseName(p)));
   if (missing.length) throw new ModelFormatError(`${jsonFiles[0].path}: weight shard(s) ${missing.join(', ')} were not given; pick them together with model.json`);
   const byPath = new Map(wanted.map((p) => [p, shards.get(baseName(p))!]));
-  return modelFromArtifacts(json, byPath);
+  try {
+    return modelFromArtifacts(json, byPath);
+  } catch (error) {
+    if (error instanceof ModelFormatError) throw new ModelFormatError(`${jsonFiles[0].path}: ${error.message}`, error.layer);
+    throw error;
+  }
 }
 
 /** model.json and its shards for `model` (tfjs), or one `<name>.onnx` (onnx). */

@@ -23,6 +23,7 @@ import { ModelFormatError } from '../model-format-error.ts';
 import { ONNX_READERS } from '../onnx-codec-registry.ts';
 import type { FeatureOrder, InitializerValue, OnnxReadContext } from '../onnx-codecs/onnx-codec.ts';
 import { METADATA_KEY, readAomStudioMetadata } from '../tfjs-layers.ts';
+import { parseUntrustedJson } from '../untrusted-json.ts';
 import { attribute, FLOAT, INT64, int64, onnx, type OnnxTypes } from './onnx-proto.ts';
 
 /** Largest .onnx file read (the largest model this tool trains is a few MiB). */
@@ -160,12 +161,11 @@ export function modelFromOnnx(bytes: Uint8Array, file: string): Model {
   let metadata: ReturnType<typeof readAomStudioMetadata> = {};
   if (metadataText !== undefined && metadataText !== null) {
     const where = `${file}: metadata property '${METADATA_KEY}'`;
-    if (metadataText.length > MAX_METADATA_CHARS) throw new ModelFormatError(`${where} is over ${MAX_METADATA_CHARS} characters`);
     let value: unknown;
     try {
-      value = JSON.parse(metadataText);
+      value = parseUntrustedJson(metadataText, where, MAX_METADATA_CHARS);
     } catch (error) {
-      throw new ModelFormatError(`${where} is not valid JSON (${(error as Error).message})`);
+      throw new ModelFormatError((error as Error).message);
     }
     metadata = readAomStudioMetadata(value, channels, where);
   }
