@@ -16,6 +16,7 @@ import { compareAomToInference } from '../../bench/aom-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from '../../bench/harness.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer } from '../../bench/tfjs-peers.ts';
 import { profileTrainStep, type StepProfile } from '../../bench/step-profile.ts';
+import { compareOptimizerPacking } from '../../bench/optimizer-cases.ts';
 import type { GpuContext } from '../../gpu/context.ts';
 import { resolveModel } from '../session.ts';
 import type { CommandIo } from '../command-io.ts';
@@ -81,6 +82,11 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
   const peak = peakFromRows(peakRows);
   // Short cases repeat for about a second (up to 25 pairs with a peer), for a median on a busy machine.
   const rows: BenchRow[] = [...peakRows, ...(await runBench(ctx, cases, { repetitions: values.repetitions, minSeconds: 1, peers, peak, onRow }))];
+  // A means tried for speed, ours against ours: one optimizer dispatch over all parameters (optimizer-cases.ts).
+  for (const r of await compareOptimizerPacking(ctx, { repetitions: values.repetitions, minSeconds: 1, filter: picked })) {
+    rows.push(r);
+    onRow(r);
+  }
   // Maps of every conv layer vs a plain inference pass over the same MNIST test images (aom-cases.ts).
   if (picked('aom maps (all conv)', 'mnist-ref')) {
     const r = await compareAomToInference(ctx, { images: values['aom-images'], repetitions: values.repetitions });
