@@ -84,7 +84,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unknown adapter';
   const ctx = new GpuContext(device, name, wantTimestamps, where === 'node', adapter);
   const override = options.kernels !== undefined
-    ? { text: options.kernels, where: 'the kernels option' }
+    ? { text: options.kernels, where: 'the kernels option (?kernels= in the page)' }
     : where === 'node' && process.env.AOM_KERNELS !== undefined ? { text: process.env.AOM_KERNELS, where: 'AOM_KERNELS' } : null;
   try {
     ctx.gemmVariant = chooseGemmVariant(info, override);

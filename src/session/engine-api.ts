@@ -269,7 +269,8 @@ export type EngineNotice =
 
 export interface EngineApi {
   /** Acquires the GPU, restores the session (or opens MNIST + mnist-ref). */
-  init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number }): Promise<InitResult>;
+  /** `kernels`: the page's ?kernels= (lavapipe or tiled), forcing the conv/dense kernel variant; default from the adapter. */
+  init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number; kernels?: string }): Promise<InitResult>;
   datasetInfo(): Promise<DatasetInfo | null>;
   loadBuiltInDataset(): Promise<DatasetInfo>;
   /** Loads the user's files (IDX/gz, CIFAR tar.gz/.bin, image folder or zip); throws a DatasetError message. */

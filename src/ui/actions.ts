@@ -60,8 +60,12 @@ async function refreshAfterEvaluation(): Promise<void> {
  */
 const plain = <T,>(value: T): T => structuredClone(unwrap(value));
 
+/** The page's `?kernels=` (a forced conv/dense kernel variant), kept for the workers restarted after it. */
+let kernelsRequest: string | undefined;
+
 /** Starts the engine (restoring the saved session) and fills every store. */
-export async function start(options: { render: RenderRequest; fresh: boolean; evaluationLimit?: number }): Promise<void> {
+export async function start(options: { render: RenderRequest; fresh: boolean; evaluationLimit?: number; kernels?: string }): Promise<void> {
+  kernelsRequest = options.kernels;
   if (options.evaluationLimit !== undefined) setTraining('evaluationLimit', options.evaluationLimit);
   setSession('renderRequest', options.render);
   const result = await engine.init(proxy(onNotice), { ...options, evaluationLimit: options.evaluationLimit ?? training.evaluationLimit });
@@ -87,7 +91,7 @@ export async function start(options: { render: RenderRequest; fresh: boolean; ev
 export async function restartInReadback(reason: string): Promise<void> {
   restartEngine();
   setSession({ renderRequest: 'readback', renderMode: null });
-  const result = await engine.init(proxy(onNotice), { render: 'readback', fresh: false, evaluationLimit: training.evaluationLimit });
+  const result = await engine.init(proxy(onNotice), { render: 'readback', fresh: false, evaluationLimit: training.evaluationLimit, kernels: kernelsRequest });
   if (!result.ok) {
     setSession({ status: 'failed', error: result.error });
     return;

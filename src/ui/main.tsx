@@ -2,7 +2,8 @@
  * Page entry. Without WebGPU the page says so and how to enable it (never a blank screen); otherwise it starts
  * the engine worker and renders the studio. URL options: `?render=readback` forces the read-back map path,
  * `?render=present` tries presenting even on a software adapter (which falls back to read-back in a fresh worker),
- * `?fresh` discards the saved session, `?eval-limit=N` evaluates versions on N test images (0: all).
+ * `?fresh` discards the saved session, `?eval-limit=N` evaluates versions on N test images (0: all), `?kernels=lavapipe|tiled`
+ * forces the conv/dense kernel variant (default: from the adapter; src/gpu/kernels/gemm-variant.ts).
  */
 import { render } from 'solid-js/web';
 import 'uplot/dist/uPlot.min.css';
@@ -26,7 +27,7 @@ if (!('gpu' in navigator) || !navigator.gpu) {
   const evaluationLimit = params.has('eval-limit') ? Math.max(0, Number(params.get('eval-limit')) || 0) : undefined;
   const asked = params.get('render');
   const renderRequest = asked === 'readback' || asked === 'present' ? asked : 'auto';
-  start({ render: renderRequest, fresh: params.has('fresh'), evaluationLimit }).catch((error: Error) =>
+  start({ render: renderRequest, fresh: params.has('fresh'), evaluationLimit, kernels: params.get('kernels') ?? undefined }).catch((error: Error) =>
     setSession({ status: 'failed', error: error.message }),
   );
 }

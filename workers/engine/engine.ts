@@ -37,13 +37,16 @@ export class Engine implements EngineApi {
   private grid: HeatmapGrid | null = null;
   private gridKey = '';
   private render: RenderRequest = 'auto';
+  /** The page's ?kernels=, for every device this worker acquires (recovery included). */
+  private kernels: string | undefined;
   /** Set once presenting failed on this worker's device: nothing presents here again. */
   private presentFailed = false;
   private recovering: Promise<void> | null = null;
 
-  async init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number }): Promise<InitResult> {
+  async init(onNotice: (notice: EngineNotice) => void, options: { render: RenderRequest; fresh: boolean; evaluationLimit: number; kernels?: string }): Promise<InitResult> {
     this.notify = onNotice;
     this.render = options.render;
+    this.kernels = options.kernels;
     try {
       await this.acquire();
     } catch (error) {
@@ -86,7 +89,7 @@ export class Engine implements EngineApi {
   }
 
   private async acquire(): Promise<void> {
-    const gpu = await acquireGpu({ timestamps: false });
+    const gpu = await acquireGpu({ timestamps: false, kernels: this.kernels });
     this.gpu = gpu;
     gpu.onDeviceLost((error) => {
       if (this.gpu !== gpu) return;
