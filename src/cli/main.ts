@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Command>> = {
   tune: async () => (await import('./commands/tune.ts')).tuneCommand,
   baselines: async () => (await import('./commands/baselines.ts')).baselinesCommand,
   export: async () => (await import('./commands/export.ts')).exportCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
 };
 
 /** The command names, in the order `aom-studio --help` lists them. */

@@ -25,8 +25,8 @@ function requiredArgs(spec: CommandSpec, except?: string): string[] {
 const isNumber = (o: OptionSpec): o is NumberOption => o.type === 'string' && o.number !== undefined;
 
 describe('aom-studio <command> --help', () => {
-  it('knows the ten commands', () => {
-    expect(COMMAND_NAMES).toEqual(['data', 'train', 'eval', 'predict', 'analyze', 'bench', 'edit', 'tune', 'baselines', 'export']);
+  it('knows the eleven commands', () => {
+    expect(COMMAND_NAMES).toEqual(['data', 'train', 'eval', 'predict', 'analyze', 'bench', 'edit', 'tune', 'baselines', 'export', 'report']);
     for (const { name, command } of commands) expect(command.spec.name).toBe(name);
   });
 
@@ -123,7 +123,7 @@ describe('usage errors exit 2 with the message and a pointer to --help', () => {
     const momentum = await capture((io) => main(['train', '--model', 'mnist-ref', '--dataset', 'mnist', '--out', 'x', '--momentum', '1'], io));
     expect(momentum.err.split('\n')[0]).toBe("aom-studio train: --momentum must be a number in [0, 1), got '1'");
     const none = await capture((io) => main(['tune'], io));
-    expect([none.code, none.err.split('\n')[0]]).toEqual([2, 'aom-studio tune: missing --model PATH, --dataset SPEC and --out DIR (each is required)']);
+    expect([none.code, none.err.split('\n')[0]]).toEqual([2, 'aom-studio tune: missing --dataset SPEC and --out DIR (each is required)']);
   });
 });
 
