@@ -316,6 +316,12 @@ export interface EngineApi {
   redo(): Promise<ModelInfo>;
   checkout(versionId: number): Promise<ModelInfo>;
   compare(a: number, b: number): Promise<VersionComparisonInfo>;
+  /** The whole session (versions, history, analyses, settings) as one .aomproj file (src/session/project-file.ts). */
+  saveProject(): Promise<ModelFiles>;
+  /** Replaces the session by a project file's, once it is read and checked whole; messages for the page. */
+  openProject(file: File): Promise<string[]>;
+  /** The offline HTML report of the session (src/render/tuning-report.ts). */
+  reportHtml(): Promise<ModelFiles>;
   /** Drops the saved session and starts over on MNIST + mnist-ref. */
   resetSession(): Promise<void>;
   /** Test hook: destroys the device as a driver reset would, to exercise recovery. */

@@ -177,17 +177,43 @@ export async function importModel(files: File[]): Promise<void> {
 }
 
 /** Downloads the current version as model.json + shards (one file each: browsers download them side by side). */
-export async function exportModel(): Promise<void> {
+/** Hands files made by the worker to the browser as downloads. */
+function download(files: { name: string; bytes: Uint8Array }[]): void {
+  for (const file of files) {
+    const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>]));
+    const a = Object.assign(document.createElement('a'), { href: url, download: file.name });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+}
+
+export async function exportModel(format: 'tfjs' | 'onnx' = 'tfjs'): Promise<void> {
   try {
-    const { files } = await engine.exportModel();
-    for (const file of files) {
-      const url = URL.createObjectURL(new Blob([file.bytes as Uint8Array<ArrayBuffer>]));
-      const a = Object.assign(document.createElement('a'), { href: url, download: file.name });
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    }
+    download((await engine.exportModel(undefined, format)).files);
   } catch (error) {
     setModel('error', message(error));
+  }
+}
+
+/** Saves the session as a .aomproj, or downloads its HTML report. */
+export async function saveProject(what: 'project' | 'report'): Promise<void> {
+  try {
+    download((what === 'project' ? await engine.saveProject() : await engine.reportHtml()).files);
+  } catch (error) {
+    setModel('error', message(error));
+  }
+}
+
+/** Opens a .aomproj: the worker checks it whole, replaces the session and keeps it; the page then reloads it. */
+export async function openProject(files: File[]): Promise<void> {
+  setModel({ busy: true, error: '' });
+  try {
+    await engine.openProject(files[0]);
+    location.reload();
+  } catch (error) {
+    setModel('error', message(error));
+  } finally {
+    setModel('busy', false);
   }
 }
 

@@ -15,6 +15,8 @@ import { modelFromUserFiles, modelToFiles, type ModelFileFormat } from '../../sr
 import { readUserFiles } from '../../src/session/user-files.ts';
 import { architecturesFor } from '../../src/session/fit-check.ts';
 import { StudioSession } from '../../src/session/studio-session.ts';
+import { decodeProject, encodeProject, MAX_PROJECT_BYTES, ProjectFormatError, type ProjectContents } from '../../src/session/project-file.ts';
+import { tuningReportHtml } from '../../src/render/tuning-report.ts';
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
   InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, RenderRequest, SuggestionInfo, TrainOutcome,
@@ -378,6 +380,35 @@ export class Engine implements EngineApi {
 
   async compare(a: number, b: number): Promise<VersionComparisonInfo> {
     return this.core().compare(a, b);
+  }
+
+  // ---- project files (.aomproj) and the report ---------------------------------------------------------------
+
+  private projectContents(): ProjectContents {
+    const session = this.core();
+    return { state: session.state(), settings: this.settings, dataset: session.dataset?.choice ?? null, savedAt: new Date().toISOString() };
+  }
+
+  async saveProject(): Promise<ModelFiles> {
+    return { files: [{ name: 'session.aomproj', bytes: encodeProject(this.projectContents()) }] };
+  }
+
+  async openProject(file: File): Promise<string[]> {
+    if (file.size > MAX_PROJECT_BYTES) throw new ProjectFormatError(`${file.name}: is larger than the ${MAX_PROJECT_BYTES} bytes a project may have`);
+    // Read and checked whole before anything of the open session is replaced.
+    const project = decodeProject(new Uint8Array(await file.arrayBuffer()), file.name);
+    const messages: string[] = [];
+    if (project.dataset?.kind === 'builtin-mnist' && this.core().dataset?.choice.kind !== 'builtin-mnist') this.setDataset(await loadBuiltIn());
+    else if (project.dataset?.kind === 'files') messages.push(`The project was saved with the dataset ${project.dataset.names.join(', ')}: open those files to evaluate and analyse on it.`);
+    this.core().restore(project.state);
+    this.settings = project.settings;
+    await this.persist();
+    messages.push(`Opened ${file.name} (saved ${project.savedAt}): ${this.core().history.size} version(s), ${Object.keys(project.state.maps).length} analysis result(s).`);
+    return messages;
+  }
+
+  async reportHtml(): Promise<ModelFiles> {
+    return { files: [{ name: 'report.html', bytes: new TextEncoder().encode(tuningReportHtml(this.projectContents())) }] };
   }
 
   async resetSession(): Promise<void> {

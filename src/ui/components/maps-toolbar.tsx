@@ -30,7 +30,7 @@ export function MapsToolbar() {
       </label>
       <label class="field inline">
         images per class
-        <input type="number" min={0} value={analysis.perClass} data-testid="maps-per-class" onChange={(e) => setAnalysis('perClass', Math.max(0, Math.round(Number(e.currentTarget.value) || 0)))} />
+        <input type="number" min={0} value={analysis.perClass} data-testid="maps-per-class" onInput={(e) => setAnalysis("perClass", Math.max(0, Math.round(Number(e.currentTarget.value) || 0)))} />
       </label>
       <span class="hint" data-testid="maps-images">{imagesText()}</span>
       <label class="field inline">
