@@ -1,7 +1,7 @@
 /** Model: the current version's architecture (output shapes, parameters, FLOPs per layer), import and export. */
 import { For, Show, createSignal } from 'solid-js';
 import { model } from '../stores/model-store.ts';
-import { createModel, exportModel, importModel } from '../actions.ts';
+import { createModel, exportModel, importModel, openProject, saveProject } from '../actions.ts';
 import { dataset } from '../stores/dataset-store.ts';
 import { ArchitectureGraph } from './architecture-graph.tsx';
 import { ArchitectureTable } from './architecture-table.tsx';
@@ -14,13 +14,21 @@ export { fmtFlops, fmtInt };
 
 export function ModelPanel() {
   const [view, setView] = createSignal<'graph' | 'table'>('graph');
+  let formatSelect!: HTMLSelectElement;
   return (
     <section class="panel" data-testid="model-panel">
       <h2>Model</h2>
       <div class="toolbar">
         <FileButton label="Import model (model.json + shards, or .onnx)…" multiple accept=".json,.bin,.onnx" testId="model-files"
           buttonTestId="import-model" onFiles={(files) => void importModel(files)} />
-        <button data-testid="export-model" onClick={() => void exportModel()} disabled={!model.info}>Export</button>
+        <select data-testid="export-format" ref={formatSelect} aria-label="export format">
+          <option value="tfjs">TF.js Layers</option>
+          <option value="onnx">ONNX (NCHW)</option>
+        </select>
+        <button data-testid="export-model" onClick={() => void exportModel(formatSelect.value as 'tfjs' | 'onnx')} disabled={!model.info}>Export</button>
+        <button data-testid="save-project" onClick={() => void saveProject('project')} disabled={!model.info}>Save project</button>
+        <FileButton label="Open project…" accept=".aomproj" testId="project-file" buttonTestId="open-project" onFiles={(files) => void openProject(files)} />
+        <button data-testid="report" onClick={() => void saveProject('report')} disabled={!model.info}>Report</button>
         <CreateModel />
       </div>
       <Show when={model.error}><p class="error" data-testid="model-error">{model.error}</p></Show>
