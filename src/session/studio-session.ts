@@ -111,8 +111,14 @@ export class StudioSession {
     return this.versions !== null;
   }
 
+  /** Refuses to swap the dataset under a running training (its batches are gathered from the GPU copy). */
+  assertCanChangeDataset(): void {
+    if (this.control) throw new Error('a training is running on this dataset: stop it (or let it finish) before loading another one');
+  }
+
   /** Replaces the dataset; maps and splits of the old one are dropped, versions are kept. */
   setDataset(data: SessionDataset): void {
+    this.assertCanChangeDataset();
     this.gpuData?.destroy();
     this.gpuData = null;
     this.data = data;

@@ -144,6 +144,17 @@ describe('session core', () => {
     expect(maps.kernels).toBe(6);
   });
 
+  it('refuses another dataset while a training runs on this one', async () => {
+    const session = openSession();
+    session.start(initModel(smallCnn(), 1), 'fresh');
+    const job = session.train({ config: { epochs: 1, batchSize: 8 }, subset: 0 }, () => {});
+    expect(() => session.setDataset({ choice: { kind: 'builtin-mnist' }, dataset: squaresDataset({ train: 100, test: 20 }) })).toThrow(/a training is running/);
+    session.stopTraining();
+    await job;
+    session.setDataset({ choice: { kind: 'builtin-mnist' }, dataset: squaresDataset({ train: 100, test: 20 }) });
+    expect(session.dataset!.dataset.train.count).toBe(100);
+  });
+
   it('yields to the event loop after every training step, so Stop and Pause land within a step', async () => {
     const session = openSession();
     session.start(initModel(smallCnn(), 1), 'fresh');

@@ -210,12 +210,14 @@ export class Engine implements EngineApi {
   }
 
   async loadBuiltInDataset(): Promise<DatasetInfo> {
+    this.core().assertCanChangeDataset();
     this.setDataset(await loadBuiltIn());
     await this.persist();
     return this.core().datasetInfo()!;
   }
 
   async loadDatasetFiles(files: File[]): Promise<DatasetInfo> {
+    this.core().assertCanChangeDataset(); // before the files are read
     const state = await loadFromFiles(files); // throws before anything is replaced
     this.setDataset(state);
     await this.persist();
