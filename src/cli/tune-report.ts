@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../nn/train-config.ts';
 import { describeEdit, type Edit } from '../surgery/edits.ts';
+import { parseUntrustedJson } from '../io/untrusted-json.ts';
 
 export class TuneReportError extends Error {
   override name = 'TuneReportError';
@@ -57,6 +58,9 @@ const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number
 const isAccuracy = (v: unknown): v is number | null => v === null || (typeof v === 'number' && v >= 0 && v <= 1);
 
 /** Reads tune.json at `path`, or `path`/tune.json when `path` is a folder. */
+/** A tune.json of many versions is a few hundred kB; anything far larger is not one. */
+const MAX_TUNE_JSON_CHARS = 64 * 2 ** 20;
+
 export async function readTuneReport(path: string): Promise<TuneReport> {
   const file = (await stat(path)).isDirectory() ? join(path, 'tune.json') : path;
   const text = await readFile(file, 'utf8');
@@ -65,9 +69,10 @@ export async function readTuneReport(path: string): Promise<TuneReport> {
   };
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Named 'it' here: the message below already starts with the file's name.
+    json = parseUntrustedJson(text, 'it', MAX_TUNE_JSON_CHARS);
   } catch (error) {
-    fail(`it is not JSON (${(error as Error).message})`);
+    fail((error as Error).message.replace(/^it: is not valid JSON/, 'it is not JSON').replace(/^it: /, ''));
   }
   if (!isObject(json)) return fail('it is not a JSON object');
   for (const key of ['rows', 'steps', 'config']) if (!(key in json)) fail(`it has no '${key}'`);

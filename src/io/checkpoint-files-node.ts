@@ -9,6 +9,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainCheckpoint } from '../nn/checkpoint.ts';
 import type { ModelWeights } from '../nn/layers.ts';
+import { parseUntrustedJson } from './untrusted-json.ts';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const CHECKPOINT_BIN = 'checkpoint.bin';
@@ -78,9 +79,9 @@ export async function loadCheckpoint(dir: string): Promise<{ checkpoint: TrainCh
   if (size > MAX_JSON_BYTES) throw new CheckpointError(`${jsonPath}: ${size} bytes is not a checkpoint of ours (at most ${MAX_JSON_BYTES})`);
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(jsonPath, 'utf8'));
+    json = parseUntrustedJson(await readFile(jsonPath, 'utf8'), jsonPath, MAX_JSON_BYTES);
   } catch (error) {
-    throw new CheckpointError(`${jsonPath}: is not valid JSON (${(error as Error).message})`);
+    throw new CheckpointError((error as Error).message);
   }
   if (!isObject(json) || json.format !== FORMAT) throw new CheckpointError(`${jsonPath}: is not an aom-studio training checkpoint`);
   if (json.version !== VERSION) throw new CheckpointError(`${jsonPath}: checkpoint version ${String(json.version)} is not ${VERSION}`);
