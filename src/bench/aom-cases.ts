@@ -11,7 +11,7 @@
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { GpuDataset } from '../data/gpu-dataset.ts';
-import { loadDatasetFromSpec } from '../data/node-files.ts';
+import { loadDatasetFromSpec } from '../data/dataset-files-node.ts';
 import { splitDataset } from '../data/splits.ts';
 import { mnistRef } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';

@@ -5,7 +5,7 @@
  * default), refusing a model that does not fit the data (fit-check.ts), and telling the user on stderr what
  * they must know about the split.
  */
-import { loadDatasetFromSpec } from '../data/node-files.ts';
+import { loadDatasetFromSpec } from '../data/dataset-files-node.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
 import { ARCHITECTURES, architectureByName, architectureForClasses } from '../nn/architectures.ts';

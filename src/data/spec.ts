@@ -7,7 +7,7 @@
  *   cifar10:<tar.gz, tar, dir or .bin>      cifar100:<tar.gz, tar, dir or .bin>
  *   folder:<dir or .zip>[@<height>x<width>] one sub-folder per class; the size resizes every image to it
  *
- * Parsing is pure (the page can show a spec); loading reads files and so runs in Node only (node-files.ts's
+ * Parsing is pure (the page can show a spec); loading reads files and so runs in Node only (dataset-files-node.ts's
  * loadDatasetFromSpec).
  */
 import { DatasetError } from './dataset-error.ts';

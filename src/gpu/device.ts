@@ -26,7 +26,7 @@ async function gpuEntryPoint(): Promise<{ gpu: GPU; where: 'node' | 'browser' }>
     if (typeof navigator === 'undefined' || !navigator.gpu) throw new GpuUnavailableError(noAdapterMessage('browser'));
     return { gpu: navigator.gpu, where: 'browser' };
   }
-  const { configureHeadlessVulkan } = await import('./node-env.ts');
+  const { configureHeadlessVulkan } = await import('./vulkan-env-node.ts');
   configureHeadlessVulkan();
   const { useNodeShaderLoader } = await import('./shader-source-node.ts');
   useNodeShaderLoader();

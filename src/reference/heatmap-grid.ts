@@ -1,5 +1,5 @@
 /**
- * CPU reference of shaders/heatmap-grid.wgsl: the colour of every canvas pixel of the maps grid, with plain
+ * CPU reference of shaders/heatmap_grid.wgsl: the colour of every canvas pixel of the maps grid, with plain
  * loops in float64. Pixel (px, py) is sampled at its centre (px + 0.5, py + 0.5), mapped to grid units by the
  * inverse view (g = (p - pan) / zoom), then
  *   col = floor(g.x / (W + GAP)), row = floor(g.y / (H + GAP)), x = floor(g.x - col*(W+GAP)), y likewise;

@@ -1,6 +1,6 @@
 /**
  * Softmax cross-entropy on logits with integer labels, plain-loop reference (oracle of
- * shaders/softmax-cross-entropy.wgsl), forward and backward together as the GPU computes them, in float64.
+ * shaders/softmax_cross_entropy.wgsl), forward and backward together as the GPU computes them, in float64.
  *
  * For row r with logits l[r, 0..C) and label y_r, m = max_j l[r, j] and S = sum_j exp(l[r, j] - m):
  *   loss_r = log(S) + m - l[r, y_r]                      (stable: every exponent is <= 0)

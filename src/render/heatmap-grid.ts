@@ -1,5 +1,5 @@
 /**
- * HeatmapGrid: draws the kernels x classes grid of one layer's maps with WebGPU (shaders/heatmap-grid.wgsl),
+ * HeatmapGrid: draws the kernels x classes grid of one layer's maps with WebGPU (shaders/heatmap_grid.wgsl),
  * in the engine worker, onto an OffscreenCanvas the page transferred. The maps (AOM and CSM, [kernel][class]
  * [y][x]) are uploaded to GPU buffers once per analysis; a frame only rewrites the 96-byte uniform (view
  * transform) and the row order, so zooming and panning never read anything back on a real GPU.
@@ -20,7 +20,7 @@ import type { GridLayout, MapKind, MapView, RenderMode } from '../session/engine
 import { colourTable } from './colormap.ts';
 import { GRID_GAP } from './grid-geometry.ts';
 
-const FILE = 'heatmap-grid.wgsl';
+const FILE = 'heatmap_grid.wgsl';
 const UNIFORM_BYTES = 96; // mat3x3f (3 x 16) + 8 scalars (32) + vec4f background (16)
 /** Background (gaps and outside the grid), RGBA in [0, 1]. */
 export const BACKGROUND = [0.97, 0.97, 0.96, 1];

@@ -1,7 +1,7 @@
 /**
  * Pure helpers of the maps panel: kernel orders for each sort key, the ODM seriation, the initial fit, and
  * the inverse of the grid transform for hover read-outs. The grid geometry is the shader's
- * (shaders/heatmap-grid.wgsl): cells of W x H grid units with GAP units between, canvas = pan + zoom * grid.
+ * (shaders/heatmap_grid.wgsl): cells of W x H grid units with GAP units between, canvas = pan + zoom * grid.
  */
 import type { KernelSort, KernelStats, LayerMaps, MapKind } from '../session/engine-api.ts';
 import { GRID_GAP } from '../render/grid-geometry.ts';

@@ -4,7 +4,7 @@ import { DatasetError } from '../../src/data/dataset-error.ts';
 import { loadIdxDataset, parseIdxHeader, readIdxImages } from '../../src/data/idx.ts';
 import { FASHION_MNIST_CLASS_NAMES, loadMnistFiles } from '../../src/data/mnist.ts';
 import { gunzipFile, gunzipPrefix } from '../../src/data/gzip.ts';
-import { loadDatasetFromSpec } from '../../src/data/node-files.ts';
+import { loadDatasetFromSpec } from '../../src/data/dataset-files-node.ts';
 import { idxFile, patternBytes } from '../helpers/dataset-files.ts';
 
 const images = (count: number, h = 5, w = 3, salt = 0) => idxFile([count, h, w], patternBytes(count, h, w, 1, salt));

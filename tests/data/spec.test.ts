@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync, truncateSync 
 import { join } from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
 import { DatasetError } from '../../src/data/dataset-error.ts';
-import { loadDatasetFromSpec } from '../../src/data/node-files.ts';
+import { loadDatasetFromSpec } from '../../src/data/dataset-files-node.ts';
 import { parseDatasetSpec } from '../../src/data/spec.ts';
 import { cifarRecords, idxFile, patternBytes, pngFile, tarFile, useScratchDir } from '../helpers/dataset-files.ts';
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../../src/data/dataset.ts';
 import { GpuDataset } from '../../src/data/gpu-dataset.ts';
 import { normalisationFrom } from '../../src/data/normalisation.ts';
-import { loadCifarPath } from '../../src/data/node-files.ts';
+import { loadCifarPath } from '../../src/data/dataset-files-node.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { gatherBatchReference } from '../../src/reference/gather-batch.ts';
 import { expectClose, useGpu } from '../helpers/gpu.ts';

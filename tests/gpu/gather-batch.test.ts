@@ -3,7 +3,7 @@ import { GpuDataset } from '../../src/data/gpu-dataset.ts';
 import { shardLayout } from '../../src/data/shard-layout.ts';
 import type { ImageDataset } from '../../src/data/dataset.ts';
 import { normalisationFrom } from '../../src/data/normalisation.ts';
-import { loadBuiltInMnist, loadCifarPath } from '../../src/data/node-files.ts';
+import { loadBuiltInMnist, loadCifarPath } from '../../src/data/dataset-files-node.ts';
 import { GpuLimitError } from '../../src/gpu/errors.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import type { GatherAugmentation, Preprocessing } from '../../src/gpu/kernels/gather-batch-contract.ts';

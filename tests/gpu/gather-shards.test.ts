@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GpuDataset, type BatchGather } from '../../src/data/gpu-dataset.ts';
 import { poolSize, type ImageDataset } from '../../src/data/dataset.ts';
 import { normalisationFrom } from '../../src/data/normalisation.ts';
-import { loadCifarPath } from '../../src/data/node-files.ts';
+import { loadCifarPath } from '../../src/data/dataset-files-node.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { GATHER_SLOTS } from '../../src/gpu/kernels/gather-batch.ts';
 import type { GatherAugmentation, Preprocessing } from '../../src/gpu/kernels/gather-batch-contract.ts';

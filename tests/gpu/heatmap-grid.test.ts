@@ -1,5 +1,5 @@
 /**
- * The maps grid renderer (shaders/heatmap-grid.wgsl through HeatmapGrid.renderPixels, the read-back path the
+ * The maps grid renderer (shaders/heatmap_grid.wgsl through HeatmapGrid.renderPixels, the read-back path the
  * page uses on software drivers) against its CPU reference, on awkward grids: odd kernel/class counts, maps
  * that are not square, a permuted row order, zoom in and out, pan that cuts cells at the canvas edge.
  * Zooms are powers of two and pans integers so that no pixel centre lands on a cell boundary, where the

@@ -196,7 +196,7 @@ describe('InferenceRunner creation that fails', () => {
     const before = ctx.liveBuffers;
     const get = ctx.pipelines.get.bind(ctx.pipelines);
     const broken = vi.spyOn(ctx.pipelines, 'get').mockImplementation((key) =>
-      key.file === 'softmax-cross-entropy.wgsl' ? Promise.reject(new Error('simulated compile failure')) : get(key),
+      key.file === 'softmax_cross_entropy.wgsl' ? Promise.reject(new Error('simulated compile failure')) : get(key),
     );
     await expect(InferenceRunner.create(ctx, randomModel(smallSpec(), 1), data, 8)).rejects.toThrow('simulated compile failure');
     expect(broken).toHaveBeenCalled();

@@ -5,7 +5,7 @@
  */
 import { formatBytes } from '../../gpu/context.ts';
 import { DatasetError } from '../../data/dataset-error.ts';
-import { loadDatasetFromSpec } from '../../data/node-files.ts';
+import { loadDatasetFromSpec } from '../../data/dataset-files-node.ts';
 import { DATASET_SPEC_HELP } from '../../data/spec.ts';
 import { splitDataset } from '../../data/splits.ts';
 import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';

@@ -2,7 +2,7 @@
  * softmax-cross-entropy: per-row loss, dlogits = (softmax - onehot) / rows (the gradient of the mean loss),
  * predicted class and correct flag, plus a single-workgroup kernel that sums loss and correct over the rows into
  * a 2-float `totals` buffer, so a training step reads back two numbers at most (or an epoch, with `accumulate`).
- * shaders/softmax-cross-entropy.wgsl; reference: src/reference/softmax-cross-entropy.ts.
+ * shaders/softmax_cross_entropy.wgsl; reference: src/reference/softmax-cross-entropy.ts.
  *
  * Buffers: logits f32 [rows, classes]; labels u32 [rows] (must be < classes; a bad label gives a NaN loss);
  * loss f32 [rows]; dlogits f32 [rows, classes]; predicted and correct u32 [rows]; totals f32 [2] =
@@ -74,7 +74,7 @@ export function planSoftmaxCrossEntropy(ctx: GpuContext, args: SoftmaxCrossEntro
   requireDistinct(label, { logits, labels, loss, dlogits, predicted, correct });
   return makeKernelCall(ctx, {
     label,
-    file: 'softmax-cross-entropy.wgsl',
+    file: 'softmax_cross_entropy.wgsl',
     entryPoint: 'rows_main',
     constants: { WG: threadsPerRow(classes) },
     uniforms: u32s(rows, classes, 0),
@@ -94,7 +94,7 @@ export function planSoftmaxCrossEntropyInference(ctx: GpuContext, args: SoftmaxC
   requireDistinct(label, { logits, labels, valid, loss, predicted, correct });
   return makeKernelCall(ctx, {
     label,
-    file: 'softmax-cross-entropy.wgsl',
+    file: 'softmax_cross_entropy.wgsl',
     entryPoint: 'infer_main',
     constants: { WG: threadsPerRow(classes) },
     uniforms: u32s(rows, classes, 0),
@@ -112,7 +112,7 @@ export function planLossTotals(ctx: GpuContext, { loss, correct, totals, rows, a
   requireDistinct(label, { loss, correct, totals });
   return makeKernelCall(ctx, {
     label,
-    file: 'softmax-cross-entropy.wgsl',
+    file: 'softmax_cross_entropy.wgsl',
     entryPoint: 'totals_main',
     constants: { WG: TOTALS_WG },
     uniforms: u32s(rows, 0, accumulate ? 1 : 0),

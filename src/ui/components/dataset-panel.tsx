@@ -19,6 +19,7 @@ export function DatasetPanel() {
       <h2>Dataset</h2>
       <div
         class="drop-zone"
+        data-testid="drop-zone"
         classList={{ over: over() }}
         onDragOver={(e) => (e.preventDefault(), setOver(true))}
         onDragLeave={() => setOver(false)}

@@ -28,8 +28,8 @@ export function EditsPanel() {
         <span class="hint">(Net2WiderNet, same function)</span>
       </div>
       <div class="toolbar">
-        <button disabled={busy() || !(insertAfter() || analysis.layer)} onClick={() => void applyEdit({ kind: 'insert', after: insertAfter() || analysis.layer })}>Insert 3×3 conv after</button>
-        <select value={insertAfter() || analysis.layer} onChange={(e) => setInsertAfter(e.currentTarget.value)}>
+        <button data-testid="insert-layer" disabled={busy() || !(insertAfter() || analysis.layer)} onClick={() => void applyEdit({ kind: 'insert', after: insertAfter() || analysis.layer })}>Insert 3×3 conv after</button>
+        <select data-testid="insert-after" value={insertAfter() || analysis.layer} onChange={(e) => setInsertAfter(e.currentTarget.value)}>
           <For each={convs()}>{(name) => <option value={name}>{name}</option>}</For>
         </select>
         <span class="hint">(identity init)</span>
