@@ -131,7 +131,7 @@ async function preparePeerRun(loadedTf: Loaded, backend: string, work: PeerWork,
 
 /**
  * TF.js's WebGPU backend on its own device on our adapter (requested from the same entry point with the limits
- * and features TF.js's own factory asks for). Null when TF.js is not installed.
+ * and features TF.js's own factory asks for). A message instead when TF.js is not installed or finds no adapter.
  */
 export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
   let loadedTf: Loaded;
@@ -182,7 +182,10 @@ export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
   };
 }
 
-/** TF.js's wasm backend (XNNPACK, SIMD; single-threaded in Node) for conv forward only. */
+/**
+ * TF.js's wasm backend (XNNPACK, SIMD; single-threaded in Node, where it finds no threads support) for conv forward
+ * only: it has no Conv2DBackpropFilter, so it cannot train a CNN. A message instead when it cannot load.
+ */
 export async function tfjsWasmPeer(): Promise<BenchPeer | string> {
   let loadedTf: Loaded;
   try {
