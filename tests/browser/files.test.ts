@@ -4,7 +4,7 @@
  * session as a project file and open it again. Workloads are tiny (the software driver runs a few hundred
  * MFLOP/s); screenshots go to test-results/browser/.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,7 +135,14 @@ describe('files, drag-and-drop, insert and pause in Chromium', () => {
       await page.goto(`${server.url}?fresh&eval-limit=100`);
       await page.getByTestId('studio').waitFor({ state: 'visible', timeout: 90_000 });
       expect(await historyRows()).toBe(1);
-      await page.getByTestId('project-file').setInputFiles(join(dir, name));
+      // Dropped onto the page (the Open project button takes the same path through openProject).
+      const bytes = [...readFileSync(join(dir, name))];
+      const transfer = await page.evaluateHandle(([bytes, name]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes as number[])], name as string));
+        return dt;
+      }, [bytes, name] as const);
+      await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
       await page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length === n, rows, { timeout: 90_000 });
       await screenshot(page, 'files-project-opened');
     });

@@ -1,7 +1,7 @@
 /** Dataset: built-in MNIST or the user's files (picker, folder picker, drag-and-drop), counts, samples per class. */
 import { For, Show, createSignal } from 'solid-js';
 import { dataset } from '../stores/dataset-store.ts';
-import { loadBuiltIn, loadFiles } from '../actions.ts';
+import { loadBuiltIn, loadFiles, openProject } from '../actions.ts';
 import { ImageCanvas } from './image-canvas.tsx';
 import { FileButton } from './file-button.tsx';
 
@@ -11,7 +11,9 @@ export function DatasetPanel() {
     event.preventDefault();
     setOver(false);
     const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length) void loadFiles(files);
+    // A dropped project file opens the whole session; anything else is a dataset.
+    if (files.length === 1 && files[0].name.toLowerCase().endsWith('.aomproj')) void openProject(files);
+    else if (files.length) void loadFiles(files);
   };
   const info = () => dataset.info;
   return (
@@ -28,7 +30,7 @@ export function DatasetPanel() {
         <button onClick={() => void loadBuiltIn()} disabled={dataset.loading}>Built-in MNIST</button>
         <FileButton label="Files…" multiple testId="dataset-files" buttonTestId="dataset-files-button" onFiles={(files) => void loadFiles(files)} />
         <FileButton label="Folder…" directory testId="dataset-folder" buttonTestId="dataset-folder-button" onFiles={(files) => void loadFiles(files)} />
-        <span class="hint">or drop IDX (.gz), CIFAR .tar.gz/.bin, a .zip or a folder of class folders here</span>
+        <span class="hint">or drop IDX (.gz), CIFAR .tar.gz/.bin, a .zip or a folder of class folders here (or an .aomproj project)</span>
       </div>
       <Show when={dataset.loading}><p class="busy">Loading…</p></Show>
       <Show when={dataset.error}><p class="error" data-testid="dataset-error">{dataset.error}</p></Show>
