@@ -196,7 +196,8 @@ describe('versions, graph and guided mode in Chromium', () => {
     await withLog('reload', async () => {
       await page.goto(server.url);
       await byTestId('studio').waitFor({ state: 'visible', timeout: 90_000 });
-      expect(await page.getByTestId('history-row').count()).toBe(5);
+      // The history arrives from the worker just after the studio shows.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=history-row]').length === 5, null, { timeout: 30_000 });
       expect(await page.locator('[data-testid=history-row] .tree-prefix').allTextContents()).toEqual(TREE);
       await byTestId('pick-v3').check();
       await waitText('comparison', /v3 retrain → v4 widen conv1 \+4/, 30_000);
