@@ -12,7 +12,7 @@ import { model, setModel } from './stores/model-store.ts';
 import { curves, setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history, setHistory } from './stores/history-store.ts';
-import { applySettings, currentSettings } from './settings.ts';
+import { applySettings, currentSettings, savedComparison } from './settings.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** Comlink rebuilds a worker's Error with its name, so a cancellation is recognised on this side too. */
@@ -73,7 +73,8 @@ export async function start(options: { render: RenderRequest; fresh: boolean; ev
     setSession({ status: 'failed', error: result.error });
     return;
   }
-  applySettings(await engine.loadSettings());
+  const saved = await engine.loadSettings();
+  applySettings(saved);
   const [datasetInfo, modelInfo] = await Promise.all([engine.datasetInfo(), engine.modelInfo()]);
   batch(() => {
     setSession({ status: 'ready', adapter: result.adapter, renderMode: result.renderMode, messages: result.restored.messages });
@@ -81,6 +82,9 @@ export async function start(options: { render: RenderRequest; fresh: boolean; ev
   });
   await afterModelChange(modelInfo);
   setModel('fitting', await engine.fittingArchitectures());
+  // The comparison on screen when the page was left comes back too.
+  const pair = savedComparison(saved);
+  if (pair && pair.every((id) => history.info.versions.some((v) => v.id === id))) await compare(pair[0], pair[1]);
 }
 
 /**

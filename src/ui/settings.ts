@@ -7,6 +7,7 @@ import { createEffect, on } from 'solid-js';
 import { engine } from './engine-client.ts';
 import { setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
+import { history } from './stores/history-store.ts';
 
 const TRAINING_FIELDS = ['epochs', 'batchSize', 'optimizer', 'lr', 'subset', 'evaluationLimit'] as const;
 const ANALYSIS_FIELDS = ['layer', 'kind', 'sort', 'perClass', 'ablation', 'odmClustered'] as const;
@@ -15,7 +16,14 @@ export function currentSettings(): Record<string, unknown> {
   return {
     training: Object.fromEntries(TRAINING_FIELDS.map((k) => [k, training[k]])),
     analysis: Object.fromEntries(ANALYSIS_FIELDS.map((k) => [k, analysis[k]])),
+    comparison: history.comparison ? [history.comparison.a, history.comparison.b] : null,
   };
+}
+
+/** The pair of versions compared when the settings were saved, if any (checked: a save may be old or edited). */
+export function savedComparison(saved: Record<string, unknown>): [number, number] | null {
+  const c = saved.comparison;
+  return Array.isArray(c) && c.length === 2 && c.every((id) => Number.isInteger(id)) ? [c[0] as number, c[1] as number] : null;
 }
 
 /** Puts saved settings back into the stores; a field of the wrong type (an old or hand-edited save) is ignored. */

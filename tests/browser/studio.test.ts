@@ -130,6 +130,9 @@ describe('studio page in Chromium', () => {
       expect(await text('restore-messages')).toMatch(/Restored the session .* 3 model version/);
       expect(await historyRows()).toBe(3);
       expect(await page.locator('tr.current td:nth-child(2)').innerText()).toBe('1');
+      // The comparison that was on screen comes back, and so do the form's settings.
+      await page.waitForFunction(() => /v0 → v2/.test(document.querySelector('[data-testid=comparison]')?.textContent ?? ''), null, { timeout: 30_000 });
+      expect(await page.getByTestId('eval-limit').inputValue()).toBe('200');
       await screenshot(page, '03-restored');
     });
   }, 180_000);
