@@ -4,6 +4,7 @@
  */
 import { DATASET_SPEC_HELP } from '../data/spec.ts';
 import { DEFAULT_SPLIT_SEED } from '../data/splits.ts';
+import { DEFAULT_GPU_BUDGET_BYTES } from '../data/gpu-dataset.ts';
 
 export const DATASET_OPTION = { type: 'string', value: 'SPEC', required: true, description: DATASET_SPEC_HELP } as const;
 
@@ -19,5 +20,14 @@ export const SPLIT_SEED_OPTION = {
 export const SPLIT_OPTION = {
   type: 'string', choices: ['train', 'validation', 'test'], default: 'test', value: 'NAME', description: 'the split to work on',
 } as const;
+
+/** GPU memory for a dataset's images; beyond it, batches stream from CPU memory (src/data/gpu-dataset.ts). */
+export const GPU_BUDGET_OPTION = {
+  type: 'string', number: 'real', above: 0, default: DEFAULT_GPU_BUDGET_BYTES / 2 ** 20, value: 'MIB',
+  description: "GPU memory for the dataset's images, in MiB; a larger dataset streams its batches from CPU memory (double-buffered)",
+} as const;
+
+/** The upload option of `--gpu-budget` (MiB) in bytes. */
+export const gpuBudget = (mib: number): { budgetBytes: number } => ({ budgetBytes: Math.floor(mib * 2 ** 20) });
 
 export const JSON_OPTION = { type: 'boolean', description: 'print JSON instead of text' } as const;

@@ -74,6 +74,12 @@ describe('aom-studio train, eval, predict', () => {
     expect(report.confusion).toHaveLength(4);
     expect(report.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(40);
 
+    // With a GPU budget below the images' size the batches stream from CPU memory: the same figures.
+    const streamed = await run(['eval', '--model', join(out, 'model.json'), '--dataset', spec, '--json', '--gpu-budget', '0.001']);
+    expect(streamed.code, streamed.err).toBe(0);
+    expect(JSON.parse(streamed.out).accuracy).toBe(report.accuracy);
+    expect(JSON.parse(streamed.out).loss).toBeCloseTo(report.loss, 6);
+
     // The split belongs to the model: train recorded it, and eval on the validation split uses the same images as
     // train's last validation (so the same figures), with no warning; another --split-seed warns, naming both seeds.
     expect(model.spec.split?.seed).toBe(1);

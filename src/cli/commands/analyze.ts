@@ -25,7 +25,7 @@ import { encodeAtlasPng } from '../../analysis/atlas.ts';
 import type { Suggestion } from '../../analysis/suggestions.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, GPU_BUDGET_OPTION, gpuBudget, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
 import { UsageError } from '../usage-error.ts';
 import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, saveProjectFile, VERSION_OPTION } from '../project-option.ts';
 import { layerMapsOf } from '../../session/analyse-layer.ts';
@@ -43,6 +43,7 @@ const ANALYZE = {
     'per-class': { type: 'string', number: 'integer', min: 1, value: 'N', defaultText: 'the whole split', description: 'a seeded class-balanced subset of N images per class' },
     layer: { type: 'string', multiple: true, value: 'NAME', defaultText: 'every conv layer', description: 'a conv layer to analyse' },
     tau: { type: 'string', number: 'real', default: 0, value: 'X', description: 'occurrence threshold: an activation counts when > X' },
+    'gpu-budget': GPU_BUDGET_OPTION,
     json: { ...JSON_OPTION, description: 'print one JSON document instead of tables' },
   },
   notes: [
@@ -139,7 +140,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
   const set = selectAnalysisSet(dataset, split, { perClass: args.perClass, seed: 0 });
   const ctx = await acquireGpu();
   let analysis: ModelAnalysis;
-  const data = GpuDataset.upload(ctx, dataset, { indices: set.indices }); // the images analysed, no others
+  const data = GpuDataset.upload(ctx, dataset, { indices: set.indices, ...gpuBudget(values['gpu-budget']) }); // the images analysed, no others
   const started = performance.now();
   try {
     analysis = await analyzeModel(ctx, model, data, set.indices, { layers: args.layers, tau: args.tau });

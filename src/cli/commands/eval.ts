@@ -7,7 +7,7 @@ import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, JSON_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, GPU_BUDGET_OPTION, gpuBudget, JSON_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
 import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const EVAL = {
@@ -19,6 +19,7 @@ const EVAL = {
     split: { ...SPLIT_OPTION, description: 'the split to evaluate' },
     batch: { type: 'string', number: 'integer', min: 1, default: 256, value: 'B', description: 'images per GPU batch' },
     'split-seed': SPLIT_SEED_OPTION,
+    'gpu-budget': GPU_BUDGET_OPTION,
     json: JSON_OPTION,
   },
   examples: ['aom-studio eval --model runs/mnist-ref/model.json --dataset mnist', 'aom-studio eval --model src/models/mnist-ref/model.json --dataset mnist --split validation --json'],
@@ -33,7 +34,7 @@ async function runEval({ values }: CommandLine<typeof EVAL.options>, io: Command
   const { model, split } = await loadModelAndSplit({ model: modelArg, dataset: datasetArg, seed: 1, choice: { seed: values['split-seed'] } }, io);
   const indices = splitIndices(split, splitName);
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset, { indices }); // the images evaluated, no others
+  const data = GpuDataset.upload(ctx, split.dataset, { indices, ...gpuBudget(values['gpu-budget']) }); // the images evaluated, no others
   const evaluator = await InferenceRunner.create(ctx, model, data, values.batch);
   const result = await evaluator.evaluate(indices);
   evaluator.destroy();

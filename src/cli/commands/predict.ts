@@ -10,7 +10,7 @@ import { encodeNpy } from '../../io/npy.ts';
 import { InferenceRunner } from '../../nn/inference-runner.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, SPLIT_OPTION, SPLIT_SEED_OPTION, GPU_BUDGET_OPTION, gpuBudget } from '../shared-options.ts';
 import { loadModelAndSplit, splitIndices } from '../session.ts';
 
 const PREDICT = {
@@ -24,6 +24,7 @@ const PREDICT = {
     out: { type: 'string', value: 'FILE', required: true, description: 'the .npy file to write' },
     batch: { type: 'string', number: 'integer', min: 1, default: 256, value: 'B', description: 'images per GPU batch' },
     'split-seed': SPLIT_SEED_OPTION,
+    'gpu-budget': GPU_BUDGET_OPTION,
     json: { type: 'boolean', description: 'print a one-line JSON summary instead of text' },
   },
   examples: ['aom-studio predict --model runs/mnist-ref/model.json --dataset mnist --limit 100 --out logits.npy'],
@@ -40,7 +41,7 @@ async function runPredict({ values }: CommandLine<typeof PREDICT.options>, io: C
   const limit = values.limit ?? all.length;
   const indices = all.subarray(0, Math.min(limit, all.length));
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset, { indices }); // the images predicted, no others
+  const data = GpuDataset.upload(ctx, split.dataset, { indices, ...gpuBudget(values['gpu-budget']) }); // the images predicted, no others
   const evaluator = await InferenceRunner.create(ctx, model, data, Math.min(values.batch, indices.length));
   const classes = evaluator.network.classCount;
   const logits = new Float32Array(indices.length * classes);

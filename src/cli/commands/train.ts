@@ -20,7 +20,7 @@ import { ARCHITECTURES } from '../../nn/architectures.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
-import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, SPLIT_SEED_OPTION, GPU_BUDGET_OPTION, gpuBudget } from '../shared-options.ts';
 import { loadDataset, loadModelAndSplit } from '../session.ts';
 import { splitForModel, withSplitRecord } from '../../session/split-policy.ts';
 import { CheckpointError, loadCheckpoint, saveCheckpoint } from '../../io/checkpoint-files-node.ts';
@@ -53,6 +53,7 @@ const TRAIN = {
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
     'max-steps': { type: 'string', number: 'integer', min: 0, default: D.maxSteps, value: 'N', description: 'stop after the first epoch that reaches N steps (0: whole epochs)' },
     'log-every': { type: 'string', number: 'integer', min: 1, default: D.logEvery, value: 'N', description: 'report loss and accuracy every N steps' },
+    'gpu-budget': GPU_BUDGET_OPTION,
     json: { type: 'boolean', description: 'one JSON object per line (start, step, epoch, done) instead of a progress bar' },
   },
   notes: [
@@ -99,7 +100,7 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
     { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
     io,
   );
-  return runTraining({ model, split, config, datasetSpec: datasetArg, out, json, argv, resume: undefined }, io);
+  return runTraining({ model, split, config, datasetSpec: datasetArg, out, json, argv, resume: undefined, gpuBudget: values['gpu-budget'] }, io);
 }
 
 /** `--resume DIR`: the model, data, split and settings come from DIR's checkpoint; only --epochs may change. */
@@ -117,7 +118,7 @@ async function resumeTrain(dir: string, values: CommandLine<typeof TRAIN.options
   checkTrainConfig(config);
   const model = { spec: checkpoint.spec, weights: checkpoint.weights };
   io.stdout(`resuming ${checkpoint.spec.name} from ${dir}: after ${checkpoint.step} steps (epoch ${checkpoint.epoch + 1}, step ${checkpoint.stepInEpoch}) of ${config.epochs} epoch(s)\n`);
-  return runTraining({ model, split, config, datasetSpec, out: values.out ?? dir, json: values.json, argv, resume: checkpoint }, io);
+  return runTraining({ model, split, config, datasetSpec, out: values.out ?? dir, json: values.json, argv, resume: checkpoint, gpuBudget: values['gpu-budget'] }, io);
 }
 
 interface TrainingRun {
@@ -129,6 +130,8 @@ interface TrainingRun {
   json: boolean | undefined;
   argv: readonly string[];
   resume: TrainCheckpoint | undefined;
+  /** --gpu-budget, MiB. */
+  gpuBudget: number;
 }
 
 async function runTraining(run: TrainingRun, io: CommandIo): Promise<number> {
@@ -136,7 +139,7 @@ async function runTraining(run: TrainingRun, io: CommandIo): Promise<number> {
   await mkdir(out, { recursive: true });
   const summary = summarizeModel(model.spec);
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset);
+  const data = GpuDataset.upload(ctx, split.dataset, gpuBudget(run.gpuBudget));
   const emit = (record: object) => io.stdout(JSON.stringify(record) + '\n');
   const tty = !json && process.stdout.isTTY;
   if (json) emit({ type: 'start', adapter: ctx.adapterName, model: model.spec.name, params: summary.totalParams, dataset: split.dataset.name, train: split.train.length, validation: split.validation.length, test: split.test.length, config });

@@ -33,7 +33,7 @@ import { ModelHistory } from '../../surgery/history.ts';
 import { SurgeryError } from '../../surgery/surgery-error.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, SPLIT_SEED_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, SPLIT_SEED_OPTION, GPU_BUDGET_OPTION, gpuBudget } from '../shared-options.ts';
 import { loadModelAndSplit } from '../session.ts';
 import { withSplitRecord } from '../../session/split-policy.ts';
 import { layerMapsOf } from '../../session/analyse-layer.ts';
@@ -141,6 +141,7 @@ const TUNE = {
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set and the retraining' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
+    'gpu-budget': GPU_BUDGET_OPTION,
     json: { type: 'boolean', description: 'print the tune.json report instead of text' },
   },
   notes: [
@@ -184,7 +185,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   };
 
   const ctx = await acquireGpu();
-  const data = GpuDataset.upload(ctx, split.dataset);
+  const data = GpuDataset.upload(ctx, split.dataset, gpuBudget(values['gpu-budget']));
   try {
     await mkdir(out, { recursive: true });
     const history = opened ? opened.history : ModelHistory.start(model, { note: modelArg });
