@@ -14,10 +14,13 @@ export function shortEdit(edit: Edit): string {
   }
 }
 
-/** A retrained copy (no edit, and the parent's architecture) is "retrain"; a root, import or new model keeps its note. */
+/**
+ * A retrained copy (no edit, a note that says it was retrained) is "retrain"; a root, an import or a new model keeps
+ * its note (an imported copy of the same architecture is not a retrain).
+ */
 export function versionLabel(version: Version, parent: Version | null): string {
   if (version.edit) return `v${version.id} ${shortEdit(version.edit)}`;
-  if (parent && sameArchitecture(version, parent)) return `v${version.id} retrain`;
+  if (parent && version.note.startsWith('retrained') && sameArchitecture(version, parent)) return `v${version.id} retrain`;
   return `v${version.id} ${version.note}`;
 }
 

@@ -213,7 +213,10 @@ export async function openProject(files: File[]): Promise<void> {
   setModel({ busy: true, error: '' });
   try {
     await engine.openProject(files[0]);
-    location.reload();
+    // Reload without `?fresh`, which would throw the opened session away again.
+    const url = new URL(location.href);
+    url.searchParams.delete('fresh');
+    location.assign(url);
   } catch (error) {
     setModel('error', message(error));
   } finally {

@@ -95,6 +95,9 @@ describe('files, drag-and-drop, insert and pause in Chromium', () => {
 
   it('inserts a layer after conv1 (identity, the same function)', async () => {
     await withLog('insert', async () => {
+      // On the pre-trained version (its conv1 has a fused ReLU; the ONNX import's relu is a layer of its own).
+      await page.getByTestId('checkout-v0').click();
+      await page.waitForFunction(() => document.querySelector('tr.current td:nth-child(2)')?.textContent === '0', null, { timeout: 30_000 });
       const rows = await historyRows();
       await page.getByTestId('insert-after').selectOption('conv1');
       await page.getByTestId('insert-layer').click();

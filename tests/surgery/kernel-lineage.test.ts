@@ -53,6 +53,9 @@ describe('versionLabel', () => {
     expect([0, 1, 2, 3, 4, 5].map(label)).toEqual([
       'v0 pre-trained', 'v1 drop conv1 k1', 'v2 widen conv1 +2', 'v3 retrain', 'v4 insert after conv1', 'v5 drop conv1 k0, 3',
     ]);
+    // An imported copy of the same architecture is not a retrain: it keeps its note.
+    const imported = h.commit(h.get(0).model, { note: 'imported model.json (tiny)', from: 0 });
+    expect(label(imported.id)).toBe(`v${imported.id} imported model.json (tiny)`);
   });
 });
 
