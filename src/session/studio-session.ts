@@ -14,7 +14,7 @@ import type { GpuContext } from '../gpu/context.ts';
 import { GpuDataset } from '../data/gpu-dataset.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import { shuffleIndices, type SplitDataset } from '../data/splits.ts';
-import type { Model } from '../nn/layers.ts';
+import type { Model, ModelSpec } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { InferenceRunner } from '../nn/inference-runner.ts';
 import { train, TrainingControl, type TrainCheckpoint, type TrainEvent } from '../nn/trainer.ts';
@@ -176,8 +176,12 @@ export class StudioSession {
 
   /** The split of `versionId`'s model on the loaded dataset (split-policy.ts). */
   splitOf(versionId = this.history.current): ModelSplit {
+    return this.splitOfSpec(this.history.get(versionId).model.spec);
+  }
+
+  /** The split of any model (a version's, or one just trained), cached by its recorded split. */
+  private splitOfSpec(spec: ModelSpec): ModelSplit {
     const { dataset } = this.requireData();
-    const spec = this.history.get(versionId).model.spec;
     const key = spec.split ? `${spec.split.seed}:${spec.split.validationFraction}:${spec.split.testFraction}:${spec.split.dataset.hash}` : 'default';
     let split = this.splits.get(key);
     if (!split) {
@@ -385,7 +389,7 @@ export class StudioSession {
   /** Evaluates `model` on the current split's test (or validation) images; cancellable between batches. */
   private async evaluateModel(model: Model, which: 'test' | 'validation', limit: number, signal?: AbortSignal): Promise<EvaluationSummary> {
     checkModelFitsDataset(model.spec, this.requireData().dataset);
-    const { split } = splitForModelCached(this, model);
+    const { split } = this.splitOfSpec(model.spec);
     const set = evaluationSet(split, which, limit);
     const evaluator = await InferenceRunner.create(this.gpu(), model, this.gpuDataset(), Math.min(256, Math.max(1, set.indices.length)));
     try {
@@ -484,15 +488,6 @@ export class StudioSession {
     if (!version) throw new Error(`nothing to ${what}`);
     return this.describe(version);
   }
-}
-
-/** The split of any model (not only a committed version), through the session's cache of splits. */
-function splitForModelCached(session: StudioSession, model: Model): ModelSplit {
-  const current = session.splitOf();
-  const a = current.split;
-  const record = model.spec.split;
-  if (!record || (record.seed === a.seed && record.validationFraction === a.validationFraction)) return current;
-  return splitForModel(session.dataset!.dataset, model.spec);
 }
 
 /** The split with its training part cut to a seeded subset of `n` images (0: unchanged); validation cut to match. */
