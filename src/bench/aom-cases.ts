@@ -11,7 +11,7 @@
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { GpuDataset } from '../data/gpu-dataset.ts';
-import { loadDatasetFromSpec } from '../data/dataset-files-node.ts';
+import type { ImageDataset } from '../data/dataset.ts';
 import { splitDataset } from '../data/splits.ts';
 import { mnistRef } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
@@ -22,6 +22,11 @@ import { countOccurrences } from '../analysis/occurrence-pass.ts';
 import type { BenchRow } from './harness.ts';
 
 export interface AomBenchOptions {
+  /**
+   * MNIST, loaded by the caller: the CLI reads it from node_modules (dataset-files-node.ts), the bench page fetches
+   * the bundled files (builtin-mnist.ts), so this file runs in both.
+   */
+  dataset: ImageDataset;
   /** MNIST test images to analyse (default the whole test set, 10,000). */
   images?: number;
   batchSize?: number;
@@ -34,13 +39,13 @@ export interface AomBenchOptions {
  * Alternating matters on a shared machine, where the load changes from second to second: both medians see
  * the same mix of it.
  */
-export async function compareAomToInference(ctx: GpuContext, options: AomBenchOptions & { repetitions?: number } = {}): Promise<BenchRow> {
+export async function compareAomToInference(ctx: GpuContext, options: AomBenchOptions & { repetitions?: number }): Promise<BenchRow> {
   const batchSize = options.batchSize ?? 128;
   const repetitions = options.repetitions ?? 3;
   const spec = mnistRef();
   const model = initModel(spec, 1);
   const sources = convLayerNames(spec).map((name) => mapSource(spec, name));
-  const dataset = await loadDatasetFromSpec('mnist');
+  const dataset = options.dataset;
   const test = splitDataset(dataset).test;
   const indices = test.subarray(0, Math.min(options.images ?? 10_000, test.length));
   const data = GpuDataset.upload(ctx, dataset);

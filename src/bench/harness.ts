@@ -13,26 +13,10 @@ import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { DenseShape } from '../gpu/kernels/dense.ts';
 import type { Model } from '../nn/layers.ts';
 import type { StepOptimizer } from '../nn/train-step.ts';
+import type { AdapterPeak, BenchRow } from '../session/bench-api.ts';
 
-export interface BenchRow {
-  name: string;
-  shape: string;
-  unit: string;
-  ours: number;
-  /** Milliseconds per repetition (median, wall clock from submit to queue idle), for readers who prefer time. */
-  oursMs: number;
-  /** GPU milliseconds per repetition from timestamp queries (median), where the adapter has them. */
-  gpuMs?: number;
-  /** Our share of the adapter's measured ceiling (fma-peak.ts): GFLOP/s over the FMA loop's, GB/s over the copy's. */
-  peakShare?: number;
-  peer?: number;
-  peerMs?: number;
-  peerName?: string;
-  /** The peer's share of the same ceiling. */
-  peerPeakShare?: number;
-  /** peer ms / our ms, measured alternately in the same run: > 1 means ours is faster. */
-  ratio?: number;
-}
+// The rows and the ceilings are the report's facts, shared with the bench page (src/session/bench-api.ts).
+export type { AdapterPeak, BenchRow };
 
 /**
  * What a case computes, in terms another library can reproduce: the peers (tfjs-peers.ts) build the same work
@@ -73,17 +57,13 @@ export interface BenchPeer {
   prepare(work: PeerWork): Promise<PeerRun | null>;
 }
 
-/** The adapter's measured ceilings, for every row's share of peak. */
-export interface AdapterPeak {
-  gflops: number;
-  gbps: number;
-}
-
 export interface BenchOptions {
   repetitions?: number;
   minSeconds?: number;
   peers?: readonly BenchPeer[];
   peak?: AdapterPeak;
+  /** Called as case `index` (0-based) of `count` starts, before its warm-up (the page shows what is running). */
+  onCase?: (benchCase: BenchCase, index: number, count: number) => void;
   onRow?: (row: BenchRow) => void;
 }
 
@@ -158,7 +138,8 @@ export async function runBench(ctx: GpuContext, cases: BenchCase[], options: Ben
     rows.push(row);
     options.onRow?.(row);
   };
-  for (const c of cases) {
+  for (const [index, c] of cases.entries()) {
+    options.onCase?.(c, index, cases.length);
     try {
       const perSecond = (millis: number) => (c.unit === 'images/s' ? c.work : c.work / 1e9) / (millis / 1000);
       const share = (millis: number) => peakShare(c, millis, options.peak);

@@ -183,14 +183,17 @@ export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
 }
 
 /**
- * TF.js's wasm backend (XNNPACK, SIMD; single-threaded in Node, where it finds no threads support) for conv forward
- * only: it has no Conv2DBackpropFilter, so it cannot train a CNN. A message instead when it cannot load.
+ * TF.js's wasm backend (XNNPACK, SIMD; single-threaded in Node, where it finds no threads support, and in a page
+ * that is not cross-origin isolated) for conv forward only: it has no Conv2DBackpropFilter, so it cannot train a
+ * CNN. In Node it finds its .wasm files beside its own script; a bundled page passes their URLs as `wasmPaths`
+ * (file name -> URL, all three binaries; setWasmPaths). A message instead when it cannot load.
  */
-export async function tfjsWasmPeer(): Promise<BenchPeer | string> {
+export async function tfjsWasmPeer(options: { wasmPaths?: Record<string, string> } = {}): Promise<BenchPeer | string> {
   let loadedTf: Loaded;
   try {
     loadedTf = await loadTf();
-    await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
   } catch (error) {
     return `TF.js wasm peer unavailable (npm dev dependencies not installed?): ${(error as Error).message}`;
   }

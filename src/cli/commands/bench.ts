@@ -4,25 +4,22 @@
  * backend on the same adapter; its wasm backend for conv forward) with the ratio peer ms / our ms (> 1: ours is
  * faster), and the share of the adapter's measured ceiling; the cost of the activation maps against inference over
  * the first N MNIST test images (default 1,024; 10000 is the whole test set; aom-cases.ts). With --json, one
- * document: { adapter, peak, rows: [{ name, shape, unit, ours, oursMs, gpuMs?, peakShare?, peer?, peerMs?,
- * peerName?, peerPeakShare?, ratio? }] }.
+ * document, a BenchReport (src/session/bench-api.ts; the bench page saves the same): { adapter, kernels, peak,
+ * rows: [{ name, shape, unit, ours, oursMs, gpuMs?, peakShare?, peer?, peerMs?, peerName?, peerPeakShare?, ratio? }] }.
+ * The cases and their order are bench-suite.ts's, shared with the page.
  */
 import { acquireGpu } from '../../gpu/device.ts';
-import { convBenchCases } from '../../bench/conv-cases.ts';
-import { denseBenchCases } from '../../bench/dense-cases.ts';
-import { trainStepCases } from '../../bench/train-cases.ts';
-import { peakCases, peakFromRows } from '../../bench/peak-cases.ts';
-import { compareAomToInference } from '../../bench/aom-cases.ts';
-import { runBench, type BenchPeer, type BenchRow } from '../../bench/harness.ts';
-import { tfjsWasmPeer, tfjsWebgpuPeer } from '../../bench/tfjs-peers.ts';
+import { loadDatasetFromSpec } from '../../data/dataset-files-node.ts';
+import { runBenchSuite } from '../../bench/bench-suite.ts';
+import type { BenchRow } from '../../bench/harness.ts';
+import type { BenchPeerChoice } from '../../session/bench-api.ts';
 import { profileTrainStep, type StepProfile } from '../../bench/step-profile.ts';
-import { compareOptimizerPacking } from '../../bench/optimizer-cases.ts';
 import type { GpuContext } from '../../gpu/context.ts';
 import { resolveModel } from '../session.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 
-const PEERS = ['all', 'webgpu', 'wasm', 'none'] as const;
+const PEERS = ['all', 'webgpu', 'wasm', 'none'] as const satisfies readonly BenchPeerChoice[];
 
 const BENCH = {
   name: 'bench',
@@ -52,50 +49,40 @@ const percent = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x)
 
 async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, io: CommandIo): Promise<number> {
   const json = values.json;
-  const filter = values.filter;
-  const picked = (name: string, shape: string) => !filter || `${name} ${shape}`.includes(filter);
   const ctx = await acquireGpu();
   if (values.profile) return printProfile(ctx, values.profile, values.batch, values.repetitions, json, io);
-  const peers: BenchPeer[] = [];
-  if (values.peers !== 'none') {
-    for (const [name, make] of [['webgpu', tfjsWebgpuPeer], ['wasm', tfjsWasmPeer]] as const) {
-      if (values.peers !== 'all' && values.peers !== name) continue;
-      const peer = await make();
-      if (typeof peer === 'string') io.stderr(`aom-studio bench: ${peer}; those rows are measured without it\n`);
-      else peers.push(peer);
+  const printRow = (r: BenchRow) => {
+    if (r.name === 'aom maps (all conv)') {
+      io.stdout(`${r.name} (${r.shape}): ${r.ours.toFixed(0)} ${r.unit}, ${r.oursMs.toFixed(0)} ms; ${r.peerName} ${r.peer!.toFixed(0)} ${r.unit}; time maps / inference ${(1 / r.ratio!).toFixed(3)}\n`);
+      return;
     }
-  }
-  const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
-  if (!json) {
-    io.stdout(`adapter: ${ctx.adapterName}; conv/dense kernels: ${ctx.gemmVariant} (AOM_KERNELS=lavapipe|tiled overrides)\n`);
-    io.stdout(`${'case'.padEnd(18)} ${'shape'.padEnd(30)} ${'ours'.padStart(9)} ${'unit'.padEnd(9)} ${'ms'.padStart(9)} ${'peak'.padStart(6)}  ${'peer'.padEnd(18)} ${'peer'.padStart(9)} ${'ms'.padStart(9)} ${'ratio'.padStart(6)}\n`);
-  }
-  const onRow = (r: BenchRow) => {
-    if (json) return;
     io.stdout(
       `${r.name.padEnd(18)} ${r.shape.padEnd(30)} ${fixed(r.ours, 2).padStart(9)} ${r.unit.padEnd(9)} ${fixed(r.oursMs, 1).padStart(9)} ${percent(r.peakShare).padStart(6)}  ` +
         `${(r.peerName ?? '-').padEnd(18)} ${fixed(r.peer, 2).padStart(9)} ${fixed(r.peerMs, 1).padStart(9)} ${fixed(r.ratio, 2).padStart(6)}\n`,
     );
   };
-  // The adapter's ceilings first, always: every other row's share of peak divides by them (peak-cases.ts).
-  const peakRows = await runBench(ctx, Object.values(peakCases(ctx)), { repetitions: values.repetitions, minSeconds: 1, onRow });
-  const peak = peakFromRows(peakRows);
+  // The cases, their order and the repetition rules are the suite's (bench-suite.ts), shared with the bench page.
   // Short cases repeat for about a second (up to 25 pairs with a peer), for a median on a busy machine.
-  const rows: BenchRow[] = [...peakRows, ...(await runBench(ctx, cases, { repetitions: values.repetitions, minSeconds: 1, peers, peak, onRow }))];
-  // A means tried for speed, ours against ours: one optimizer dispatch over all parameters (optimizer-cases.ts).
-  for (const r of await compareOptimizerPacking(ctx, { repetitions: values.repetitions, minSeconds: 1, filter: picked })) {
-    rows.push(r);
-    onRow(r);
-  }
-  // Maps of every conv layer vs a plain inference pass over the same MNIST test images (aom-cases.ts).
-  if (picked('aom maps (all conv)', 'mnist-ref')) {
-    const r = await compareAomToInference(ctx, { images: values['aom-images'], repetitions: values.repetitions });
-    rows.push(r);
-    if (!json) io.stdout(`${r.name} (${r.shape}): ${r.ours.toFixed(0)} ${r.unit}, ${r.oursMs.toFixed(0)} ms; ${r.peerName} ${r.peer!.toFixed(0)} ${r.unit}; time maps / inference ${(1 / r.ratio!).toFixed(3)}\n`);
-  }
+  const report = await runBenchSuite(ctx, {
+    filter: values.filter,
+    repetitions: values.repetitions,
+    minSeconds: 1,
+    peers: values.peers,
+    aomImages: values['aom-images'],
+    loadMnist: () => loadDatasetFromSpec('mnist'),
+    onEvent: (event) => {
+      if (event.kind === 'note') io.stderr(`aom-studio bench: ${event.message}\n`);
+      if (json) return;
+      if (event.kind === 'adapter') {
+        io.stdout(`adapter: ${event.adapter}; conv/dense kernels: ${event.kernels} (AOM_KERNELS=lavapipe|tiled overrides)\n`);
+        io.stdout(`${'case'.padEnd(18)} ${'shape'.padEnd(30)} ${'ours'.padStart(9)} ${'unit'.padEnd(9)} ${'ms'.padStart(9)} ${'peak'.padStart(6)}  ${'peer'.padEnd(18)} ${'peer'.padStart(9)} ${'ms'.padStart(9)} ${'ratio'.padStart(6)}\n`);
+      }
+      if (event.kind === 'row') printRow(event.row);
+    },
+  });
   if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster)\n');
   if (!json) io.stdout('peak = share of the adapter fma peak (GFLOP/s; training steps: 3x forward FLOPs) or of the copy peak (GB/s)\n');
-  if (json) io.stdout(JSON.stringify({ adapter: ctx.adapterName, kernels: ctx.gemmVariant, peak, rows }, null, 2) + '\n');
+  if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   ctx.destroy();
   return 0;
 }

@@ -1,0 +1,49 @@
+/**
+ * The suite that `aom-studio bench` and the bench page share (src/bench/bench-suite.ts): its events come in the
+ * order the page relies on (the adapter, then each case before its rows, the ceilings once measured), the filter
+ * picks cases by 'name shape' while the ceilings always run, and the report is `bench --json`'s document with the
+ * same rows the events carried. One small dense case without peers, one repetition (times are the machine's).
+ */
+import { describe, expect, it } from 'vitest';
+import { useGpu } from '../helpers/gpu.ts';
+import { runBenchSuite } from '../../src/bench/bench-suite.ts';
+import type { BenchEvent } from '../../src/session/bench-api.ts';
+
+const gpu = useGpu();
+
+describe('bench suite', () => {
+  it('runs the ceilings and the filtered cases, telling each case before its rows, and reports them', async () => {
+    const ctx = gpu();
+    const events: BenchEvent[] = [];
+    const report = await runBenchSuite(ctx, {
+      filter: 'dense forward 64x1568',
+      repetitions: 1,
+      minSeconds: 0,
+      peers: 'none',
+      aomImages: 1,
+      loadMnist: () => Promise.reject(new Error('the maps case is not picked: MNIST must not be loaded')),
+      onEvent: (e) => events.push(e),
+    });
+    const shape = (e: BenchEvent) => (e.kind === 'case' ? `case ${e.index}/${e.count} ${e.name}` : e.kind === 'row' ? `row ${e.row.name}` : e.kind);
+    expect(events.map(shape)).toEqual([
+      'adapter',
+      'case 0/3 adapter fma peak',
+      'row adapter fma peak',
+      'case 1/3 adapter copy peak',
+      'row adapter copy peak',
+      'peak',
+      'case 2/3 dense forward',
+      'row dense forward',
+    ]);
+    expect(Object.keys(report)).toEqual(['adapter', 'kernels', 'peak', 'rows']);
+    expect(report.adapter).toBe(ctx.adapterName);
+    expect(report.kernels).toBe(ctx.gemmVariant);
+    expect(report.rows).toEqual(events.flatMap((e) => (e.kind === 'row' ? [e.row] : [])));
+    expect(report.peak).toEqual({ gflops: report.rows[0].ours, gbps: report.rows[1].ours });
+    const dense = report.rows[2];
+    expect(dense.shape).toBe('64x1568 -> 128');
+    expect(dense.ours).toBeGreaterThan(0);
+    expect(dense.peakShare).toBeGreaterThan(0);
+    expect(dense.peerName).toBeUndefined();
+  });
+});
