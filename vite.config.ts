@@ -30,7 +30,12 @@ export default defineConfig({
   plugins: [solid(), rawMnistInDev()],
   base: './', // dist/ works from any static host and any sub-path
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // Two pages in one static build: the studio, and the bench (our kernels beside TF.js on the user's GPU).
+    rolldownOptions: { input: { studio: 'index.html', bench: 'bench.html' } },
+  },
   server: { host: '127.0.0.1' },
   test: {
     include: ['tests/**/*.test.ts'],

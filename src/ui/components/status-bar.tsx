@@ -3,6 +3,12 @@ import { For, Show } from 'solid-js';
 import { session, setSession } from '../stores/session-store.ts';
 import { resetSession } from '../actions.ts';
 
+/** The bench page gets the studio's ?kernels= (the same kernel variant override). */
+const benchQuery = () => {
+  const kernels = new URLSearchParams(location.search).get('kernels');
+  return kernels ? `?kernels=${encodeURIComponent(kernels)}` : '';
+};
+
 export function StatusBar() {
   return (
     <header class="status-bar">
@@ -16,6 +22,7 @@ export function StatusBar() {
           maps: {session.renderMode === 'present' ? 'WebGPU canvas' : 'WebGPU → texture → 2D canvas (read-back)'}
         </span>
       </Show>
+      <a class="link" href={`./bench.html${benchQuery()}`} title="our kernels beside TF.js on this GPU (bench.html)" data-testid="bench-link">Bench</a>
       <button class="link" onClick={() => setSession('guideOpen', !session.guideOpen)}>{session.guideOpen ? 'Hide guide' : 'Guided mode'}</button>
       <button class="link" onClick={() => confirm('Forget the saved session and start over?') && void resetSession()}>Start over</button>
       <Show when={session.messages.length > 0}>
