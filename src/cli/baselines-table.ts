@@ -1,59 +1,13 @@
 /**
  * The results of `aom-studio baselines` as rows (one per pruned and retrained model, plus the unedited model and
- * the AOM-guided tune), and the three forms they are written in: baselines.csv, the text the command prints, and
- * the plot of test accuracy against parameters (one marker shape and colour per method, scatter-plot.ts).
+ * the AOM-guided tune; src/session/baseline-rows.ts), and two of the forms they are written in: baselines.csv and
+ * the text the command prints (the plot is src/render/baselines-plot.ts).
  */
-import type { SplitAccuracy } from '../session/pruning-run.ts';
-import type { MarkerShape, PlotSeries, ScatterPlotSpec } from '../render/scatter-plot.ts';
+import type { BaselineRow } from '../session/baseline-rows.ts';
 
-export type BaselineMethodName = 'unedited' | 'aom-guided' | 'l1-norm' | 'apoz' | 'random';
-
-/** The methods in the order the table, the legend and the plot list them, with their plot style. */
-export const METHOD_STYLES: Readonly<Record<BaselineMethodName, { label: string; marker: MarkerShape; colour: string }>> = {
-  unedited: { label: 'unedited', marker: 'star', colour: '#222222' },
-  'aom-guided': { label: 'AOM-guided (tune)', marker: 'diamond', colour: '#d62728' },
-  'l1-norm': { label: 'L1 norm (Li 2017)', marker: 'circle', colour: '#1f77b4' },
-  apoz: { label: 'APoZ (Hu 2016)', marker: 'square', colour: '#2ca02c' },
-  random: { label: 'random', marker: 'triangle', colour: '#ff7f0e' },
-};
-
-/** One layer of one row: what was dropped there and the accuracy before and after the retraining that followed. */
-export interface BaselineRowStep {
-  layer: string;
-  /** Indices of the layer before the drop. */
-  kernels: number[];
-  /** The criterion's score of every kernel (L1 norm, APoZ); null for random and the AOM-guided run. */
-  scores: number[] | null;
-  parameters: number;
-  flops: number;
-  /** null when unknown (the AOM-guided version it was applied to is not beside tune.json). */
-  afterDrop: SplitAccuracy | null;
-  afterRetrain: SplitAccuracy;
-  training?: { ended: string; steps: number; seconds: number; message: string };
-}
-
-export interface BaselineRow {
-  method: BaselineMethodName;
-  /** The random baseline's seed; null for the others. */
-  seed: number | null;
-  /** 'start': the unedited model; 'matched': the AOM-guided run's kernel counts (or --kernels); 'sweep': a fraction of every layer. */
-  run: 'start' | 'matched' | 'sweep';
-  fraction: number | null;
-  /** Kernels dropped and kept per conv layer of the starting model. */
-  dropped: Record<string, number>;
-  kernels: Record<string, number>;
-  convKernels: number;
-  parameters: number;
-  flops: number;
-  /** After the last layer's drop, before its retraining (null for the unedited model, or when unknown). */
-  dropValidationAccuracy: number | null;
-  dropTestAccuracy: number | null;
-  /** After the last retraining. */
-  validationAccuracy: number | null;
-  testAccuracy: number | null;
-  steps: BaselineRowStep[];
-  notes: string[];
-}
+// The rows are the session core's (shared with the page), the plot the render layer's; re-exported for the command.
+export type { BaselineMethodName, BaselineRow, BaselineRowStep } from '../session/baseline-rows.ts';
+export { METHOD_STYLES, baselinesPlot } from '../render/baselines-plot.ts';
 
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -94,15 +48,4 @@ export function formatBaselineRow(r: BaselineRow, start: BaselineRow): string {
     `, validation / test${after} ${percent(r.validationAccuracy)} / ${percent(r.testAccuracy)}` +
     `${r.notes.map((n) => `\n    note: ${n}`).join('')}\n`
   );
-}
-
-/** The plot of test accuracy (%) against parameters: one series per method present, in METHOD_STYLES order. */
-export function baselinesPlot(rows: readonly BaselineRow[], title: string): ScatterPlotSpec {
-  const series: PlotSeries[] = [];
-  for (const [method, style] of Object.entries(METHOD_STYLES) as [BaselineMethodName, (typeof METHOD_STYLES)[BaselineMethodName]][]) {
-    const mine = rows.filter((r) => r.method === method && r.testAccuracy !== null);
-    if (mine.length === 0) continue;
-    series.push({ name: style.label, marker: style.marker, colour: style.colour, points: mine.map((r) => ({ x: r.parameters, y: 100 * r.testAccuracy! })) });
-  }
-  return { title, xLabel: 'parameters', yLabel: 'test accuracy (%)', series };
 }

@@ -69,6 +69,10 @@ const curves: Check = optional(object({
   validationLoss: list(optional(num)), validationAccuracy: list(optional(num)),
 }));
 
+const training: Check = optional(object({
+  config: object({ epochs: int, batchSize: int, optimizer: str, lr: num, seed: int, maxSteps: int }), subset: int,
+}));
+
 const metrics: Check = object({
   params: optional(num), flops: optional(num), accuracy: optional(num), loss: optional(num), validationAccuracy: optional(num),
   validationLoss: optional(num), inferenceMs: optional(num), testCount: optional(int), evaluatedOn: optional(str), inheritedFrom: optional(int),
@@ -93,7 +97,7 @@ const history: Check = object({
   versions: list(object({
     id: int, parent: optional(int), redoChild: optional(int), spec,
     weights: record(record(object({ shape: list(int), blob: str }))),
-    edit, metrics, curves, note: str, createdAt: str,
+    edit, metrics, curves, training, note: str, createdAt: str,
   })),
 });
 

@@ -21,7 +21,8 @@ import { InferenceRunner } from '../nn/inference-runner.ts';
 import type { Model } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import type { TrainConfig } from '../nn/train-config.ts';
-import { train, type TrainResult } from '../nn/trainer.ts';
+import { train, TrainingControl, type TrainEvent, type TrainResult } from '../nn/trainer.ts';
+import { CancelledError } from '../nn/cancellation.ts';
 import { dropKernels } from '../surgery/drop-kernels.ts';
 import { withSplitRecord } from './split-policy.ts';
 
@@ -39,6 +40,10 @@ export interface PruningEnvironment {
   config: TrainConfig;
   /** Images per batch of analysis and evaluation. */
   batchSize: number;
+  /** Stops the run (analysis and evaluation between batches, a retraining after its step) with a CancelledError. */
+  signal?: AbortSignal;
+  /** Hears every retraining's events (the page's progress). */
+  onTrainEvent?: (event: TrainEvent) => void;
 }
 
 /** Accuracy on the split's validation and test images (null for an empty split). */
@@ -78,8 +83,9 @@ export function describeMethod(method: PruningMethod): string {
 export async function evaluateOnSplit(env: PruningEnvironment, model: Model): Promise<SplitAccuracy> {
   const runner = await InferenceRunner.create(env.ctx, model, env.data, env.batchSize);
   try {
-    const validation = env.split.validation.length > 0 ? (await runner.evaluate(env.split.validation, { label: 'validation' })).accuracy : null;
-    const test = env.split.test.length > 0 ? (await runner.evaluate(env.split.test, { label: 'test' })).accuracy : null;
+    const { signal } = env;
+    const validation = env.split.validation.length > 0 ? (await runner.evaluate(env.split.validation, { label: 'validation', signal })).accuracy : null;
+    const test = env.split.test.length > 0 ? (await runner.evaluate(env.split.test, { label: 'test', signal })).accuracy : null;
     return { validation, test };
   } finally {
     runner.destroy();
@@ -93,13 +99,28 @@ async function chooseKernels(env: PruningEnvironment, model: Model, layer: strin
       return { kernels: pickByL1Norm(model, layer, count), scores: filterL1Norms(model, layer) };
     case 'apoz': {
       // The same GPU occurrence counts as the maps (after the layer's ReLU, tau = 0); no ablation needed.
-      const analysis = await analyzeModel(env.ctx, model, env.data, env.analysisIndices, { layers: [layer], ablation: false, tau: 0, batchSize: env.batchSize });
+      const analysis = await analyzeModel(env.ctx, model, env.data, env.analysisIndices, { layers: [layer], ablation: false, tau: 0, batchSize: env.batchSize, signal: env.signal });
       const { counts, shape } = analysis.layers[0];
       const apoz = apozFromCounts(counts, analysis.classCounts, shape, layer);
       return { kernels: pickByApoz(layer, apoz, count), scores: apoz };
     }
     case 'random':
       return { kernels: pickAtRandom(layer, requireConvLayer(model.spec, layer).filters, count, method.seed), scores: null };
+  }
+}
+
+/** Trains `model` with the environment's budget; the signal stops it after its step, with a CancelledError. */
+async function retrain(env: PruningEnvironment, model: Model, what: string): Promise<TrainResult> {
+  const control = new TrainingControl();
+  const stop = () => control.stop();
+  env.signal?.addEventListener('abort', stop);
+  try {
+    if (env.signal?.aborted) throw new CancelledError(`${what} was cancelled before it started`);
+    const result = await train(env.ctx, model, env.data, env.split, env.config, env.onTrainEvent, control);
+    if (env.signal?.aborted) throw new CancelledError(`${what} was cancelled after ${result.steps} steps`);
+    return result;
+  } finally {
+    env.signal?.removeEventListener('abort', stop);
   }
 }
 
@@ -121,7 +142,7 @@ export async function runPruning(
     const { kernels, scores } = await chooseKernels(env, model, layer, count, method);
     const pruned = dropKernels(model, layer, kernels);
     const afterDrop = await evaluateOnSplit(env, pruned);
-    const result = await train(env.ctx, pruned, env.data, env.split, env.config);
+    const result = await retrain(env, pruned, `${describeMethod(method)}: the retraining after the drop in ${layer}`);
     model = withSplitRecord({ spec: pruned.spec, weights: result.weights }, env.split);
     const afterRetrain = await evaluateOnSplit(env, model);
     const summary = summarizeModel(model.spec);

@@ -13,7 +13,6 @@
 import type { GpuContext } from '../gpu/context.ts';
 import { GpuDataset } from '../data/gpu-dataset.ts';
 import type { ImageDataset } from '../data/dataset.ts';
-import { shuffleIndices, type SplitDataset } from '../data/splits.ts';
 import type { Model, ModelSpec } from '../nn/layers.ts';
 import { summarizeModel } from '../nn/shapes.ts';
 import { InferenceRunner } from '../nn/inference-runner.ts';
@@ -33,6 +32,10 @@ import { checkModelFitsDataset, fitProblem, ModelDatasetMismatchError } from './
 import { CancelledError } from '../nn/cancellation.ts';
 import { evaluationSet, evaluationSetKey } from './evaluation-set.ts';
 import { describeSplit, splitForModel, withSplitRecord, type ModelSplit } from './split-policy.ts';
+import { subsetSplit } from './training-subset.ts';
+import { baselinePlan, runVersionBaselines, type BaselinePlan, type BaselinesProgress, type BaselinesReport, type BaselinesRequest } from './version-baselines.ts';
+import { datasetAdvice } from './dataset-advice.ts';
+import { datasetFingerprint, type DatasetFingerprint } from '../data/fingerprint.ts';
 import type {
   AnalyseRequest, DatasetChoice, DatasetInfo, EngineNotice, EvaluationSummary, HistoryInfo, LayerMaps, ModelInfo,
   SuggestionInfo, TrainOutcome, TrainRequest, VersionComparisonInfo,
@@ -82,6 +85,8 @@ export class StudioSession {
   private readonly maps = new Map<string, LayerMaps>();
   /** Splits by their parameters (versions of one session share one, unless an imported model brings its own). */
   private readonly splits = new Map<string, ModelSplit>();
+  /** The loaded dataset's fingerprint, taken once per dataset (the advice of every described version compares with it). */
+  private fingerprint: DatasetFingerprint | null = null;
   private control: TrainingControl | null = null;
   private pending: PendingTraining | null = null;
   /** Aborted by `cancel`: the running job's signal (a new one per job). */
@@ -122,6 +127,7 @@ export class StudioSession {
     this.gpuData?.destroy();
     this.gpuData = null;
     this.data = data;
+    this.fingerprint = null;
     this.splits.clear();
     this.maps.clear();
   }
@@ -250,6 +256,7 @@ export class StudioSession {
       fitProblem: this.fitProblem(version.id),
       split: split ? describeSplit(split) : null,
       splitWarnings: split ? split.warnings : [],
+      datasetAdvice: this.data ? datasetAdvice(version.model.spec, (this.fingerprint ??= datasetFingerprint(this.data.dataset))) : null,
       accuracy: m.accuracy ?? null,
       testCount: m.testCount ?? null,
       accuracyInterval: m.accuracy !== undefined && m.testCount ? accuracyInterval(m.accuracy, m.testCount) : null,
@@ -356,6 +363,7 @@ export class StudioSession {
           from: from.id,
           note: `retrained ${result.epochs.length} epoch(s) on ${images} (${result.ended})`,
           curves,
+          training: { config, subset: request.subset },
           metrics: {
             accuracy: evaluation.accuracy, loss: evaluation.loss, testCount: evaluation.count, evaluatedOn: evaluation.evaluatedOn,
             ...(last && last.validationAccuracy !== null && last.validationLoss !== null
@@ -448,6 +456,34 @@ export class StudioSession {
     });
   }
 
+  // ---- baselines -----------------------------------------------------------------------------------------
+
+  /** The baselines comparison `versionId` (default current) would run, or null when its history drops no kernel. */
+  baselinePlan(versionId = this.history.current): BaselinePlan | null {
+    return baselinePlan(this.history, versionId);
+  }
+
+  /**
+   * L1 norm, APoZ and random drops matched to the kernels the version's history dropped, each retrained with the
+   * AOM-guided budget (or the smaller one asked for), beside the version's own row (version-baselines.ts).
+   * Cancellable like the other long jobs (`cancel`); nothing of the session changes.
+   */
+  compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void = () => {}): Promise<BaselinesReport> {
+    const versionId = request.versionId ?? this.history.current;
+    const plan = this.baselinePlan(versionId);
+    if (!plan) return Promise.reject(new Error(`v${versionId}'s history drops no kernel: there is nothing for the baselines to match (drop kernels, retrain, then compare)`));
+    const mismatch = this.fitProblem(plan.start);
+    if (mismatch) return Promise.reject(new ModelDatasetMismatchError(mismatch));
+    return this.exclusive(async () => {
+      const signal = this.beginJob();
+      const context = {
+        ctx: this.gpu(), data: this.gpuDataset(), split: this.splitOf(plan.start).split, history: this.history,
+        evaluationLimit: this.evaluationLimit, signal, onProgress,
+      };
+      return runVersionBaselines(context, plan, request);
+    });
+  }
+
   // ---- edits ---------------------------------------------------------------------------------------------
 
   /**
@@ -488,13 +524,4 @@ export class StudioSession {
     if (!version) throw new Error(`nothing to ${what}`);
     return this.describe(version);
   }
-}
-
-/** The split with its training part cut to a seeded subset of `n` images (0: unchanged); validation cut to match. */
-function subsetSplit(split: SplitDataset, n: number, seed: number): SplitDataset {
-  if (!(n > 0) || n >= split.train.length) return split;
-  const train = shuffleIndices(split.train, seed).slice(0, n).sort();
-  const validationCount = Math.min(split.validation.length, Math.max(256, Math.round(n / 4)));
-  const validation = shuffleIndices(split.validation, seed + 1).slice(0, validationCount).sort();
-  return { ...split, train, validation };
 }

@@ -16,6 +16,7 @@ import type { LayerSpec, Model, ModelSpec, ModelWeights } from '../nn/layers.ts'
 import { summarizeModel, type LayerSummary } from '../nn/shapes.ts';
 import { modelToArtifacts, type ModelArtifacts, type SaveOptions } from '../io/tfjs-layers.ts';
 import type { TrainingCurves } from '../nn/training-curves.ts';
+import type { TrainConfig } from '../nn/train-config.ts';
 import { applyEdit, type Edit } from './edits.ts';
 
 /** What is known about a version; params and flops always, the rest once evaluated. */
@@ -56,10 +57,18 @@ export interface Version {
   readonly metrics: VersionMetrics;
   /** The curves of the training run that made this version (a retrained copy), or null. */
   readonly curves: TrainingCurves | null;
+  /** The budget of the training run that made this version (a retrained copy), or null (also in older histories). */
+  readonly training: TrainingRecord | null;
   /** A free-text note ("retrained 3 epochs", "imported"). */
   readonly note: string;
   /** ISO 8601 time of creation. */
   readonly createdAt: string;
+}
+
+/** How a retrained copy was trained: the whole configuration, and the training images used (0: the whole training split). */
+export interface TrainingRecord {
+  config: TrainConfig;
+  subset: number;
 }
 
 export interface CommitInfo {
@@ -67,6 +76,7 @@ export interface CommitInfo {
   suggestion?: unknown;
   metrics?: Partial<Omit<VersionMetrics, 'params' | 'flops'>>;
   curves?: TrainingCurves | null;
+  training?: TrainingRecord | null;
   note?: string;
   /** The parent; default the current version. */
   from?: number;
@@ -128,6 +138,8 @@ export interface HistoryJson {
     metrics: VersionMetrics;
     /** Absent in histories saved before versions kept their training curves. */
     curves?: TrainingCurves | null;
+    /** Absent in histories saved before versions kept their training budget. */
+    training?: TrainingRecord | null;
     note: string;
     createdAt: string;
   }[];
@@ -174,6 +186,7 @@ export class ModelHistory {
       suggestion: info.suggestion ?? null,
       metrics: { ...info.metrics, ...countMetrics(model) },
       curves: info.curves ?? null,
+      training: info.training ?? null,
       note: info.note ?? '',
       createdAt: new Date().toISOString(),
     };
@@ -333,7 +346,8 @@ export class ModelHistory {
       return {
         id: v.id, parent: v.parent, redoChild, spec: structuredClone(v.model.spec), weights,
         edit: v.edit === null ? null : structuredClone(v.edit), suggestion: structuredClone(v.suggestion),
-        metrics: { ...v.metrics }, curves: v.curves === null ? null : structuredClone(v.curves), note: v.note, createdAt: v.createdAt,
+        metrics: { ...v.metrics }, curves: v.curves === null ? null : structuredClone(v.curves),
+        training: v.training === null ? null : structuredClone(v.training), note: v.note, createdAt: v.createdAt,
       };
     });
     return { json: { format: 'aom-studio-history', formatVersion: 1, current: this.currentId, versions }, blobs };
@@ -367,7 +381,7 @@ export class ModelHistory {
       const model: Model = { spec: v.spec, weights };
       const version: Version = {
         id: i, parent: v.parent, model, edit: v.edit, suggestion: v.suggestion, metrics: { ...v.metrics, ...countMetrics(model) },
-        curves: v.curves ?? null, note: v.note ?? '', createdAt: v.createdAt,
+        curves: v.curves ?? null, training: v.training ?? null, note: v.note ?? '', createdAt: v.createdAt,
       };
       history.nodes.push({ version, children: [], redoChild: null });
       if (v.parent !== null) history.nodes[v.parent].children.push(i);

@@ -33,8 +33,9 @@ import { plotPng } from '../../render/plot-png.ts';
 import { plotSvg } from '../../render/plot-svg.ts';
 import { scatterPlot } from '../../render/scatter-plot.ts';
 import { applyEdit, formatKernelList } from '../../surgery/edits.ts';
-import { describeMethod, evaluateOnSplit, runPruning, type PruningEnvironment, type PruningMethod, type PruningRun, type SplitAccuracy } from '../../session/pruning-run.ts';
+import { describeMethod, evaluateOnSplit, runPruning, type PruningEnvironment, type PruningMethod, type SplitAccuracy } from '../../session/pruning-run.ts';
 import { describeSplit } from '../../session/split-policy.ts';
+import { kernelsPerLayer, modelFields, runRow, startRow } from '../../session/baseline-rows.ts';
 import { baselinesCsv, baselinesPlot, formatBaselineRow, type BaselineRow, type BaselineRowStep } from '../baselines-table.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
@@ -116,40 +117,6 @@ function retrainConfig(values: CommandLine<typeof BASELINES.options>['values'], 
   }
   checkTrainConfig(config);
   return config;
-}
-
-/** Kernels per conv layer of `model` (0 for a layer of `layers` it no longer has). */
-function kernelsPerLayer(model: Model, layers: readonly string[]): Record<string, number> {
-  return Object.fromEntries(layers.map((l) => {
-    const layer = model.spec.layers.find((x) => x.name === l);
-    return [l, layer?.kind === 'conv2d' ? layer.filters : 0];
-  }));
-}
-
-/** The fields every row computes the same way from the starting and the final model. */
-function modelFields(start: Model, final: Model, layers: readonly string[]) {
-  const before = kernelsPerLayer(start, layers);
-  const kernels = kernelsPerLayer(final, layers);
-  const summary = summarizeModel(final.spec);
-  return {
-    dropped: Object.fromEntries(layers.map((l) => [l, Math.max(0, before[l] - kernels[l])])),
-    kernels,
-    convKernels: final.spec.layers.reduce((n, l) => n + (l.kind === 'conv2d' ? l.filters : 0), 0),
-    parameters: summary.totalParams,
-    flops: summary.totalFlops,
-  };
-}
-
-function runRow(start: Model, layers: readonly string[], result: PruningRun, run: 'matched' | 'sweep', fraction: number | null): BaselineRow {
-  const last = result.steps[result.steps.length - 1];
-  const notes = result.steps.filter((s) => s.training.ended !== 'completed').map((s) => `${s.layer}: ${s.training.message}`);
-  return {
-    method: result.method.kind, seed: result.method.kind === 'random' ? result.method.seed : null, run, fraction,
-    ...modelFields(start, result.model, layers),
-    dropValidationAccuracy: last.afterDrop.validation, dropTestAccuracy: last.afterDrop.test,
-    validationAccuracy: last.afterRetrain.validation, testAccuracy: last.afterRetrain.test,
-    steps: result.steps, notes,
-  };
 }
 
 /**
@@ -254,19 +221,16 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
     say(`retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr}, batch ${config.batchSize}, seed ${config.seed}; APoZ over ${analysisSet.indices.length} training images\n`);
 
     const startAccuracy = await evaluateOnSplit(env, start);
-    const startRow: BaselineRow = {
-      method: 'unedited', seed: null, run: 'start', fraction: null, ...modelFields(start, start, layers),
-      dropValidationAccuracy: null, dropTestAccuracy: null, validationAccuracy: startAccuracy.validation, testAccuracy: startAccuracy.test, steps: [], notes: [],
-    };
+    const unedited = startRow(start, layers, startAccuracy);
     if (tune && (tune.rows[0].validationAccuracy !== startAccuracy.validation || tune.rows[0].testAccuracy !== startAccuracy.test)) {
-      startRow.notes.push(`the tune measured ${tune.rows[0].validationAccuracy} / ${tune.rows[0].testAccuracy} (validation / test) for this model, here ${startAccuracy.validation} / ${startAccuracy.test}: the splits differ`);
+      unedited.notes.push(`the tune measured ${tune.rows[0].validationAccuracy} / ${tune.rows[0].testAccuracy} (validation / test) for this model, here ${startAccuracy.validation} / ${startAccuracy.test}: the splits differ`);
     }
-    const rows: BaselineRow[] = [startRow];
+    const rows: BaselineRow[] = [unedited];
     const add = (row: BaselineRow) => {
       rows.push(row);
-      say(formatBaselineRow(row, startRow));
+      say(formatBaselineRow(row, unedited));
     };
-    say(formatBaselineRow(startRow, startRow));
+    say(formatBaselineRow(unedited, unedited));
     if (tune) add(await aomGuidedRow(env, tune, start, layers));
 
     for (const { run, fraction, plan } of plans) {
