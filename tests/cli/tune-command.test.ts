@@ -48,17 +48,20 @@ function tinyModel(): Model {
 }
 
 describe('aom-studio tune', () => {
-  it('--auto: analyses conv1 then conv2, drops the dead kernel, retrains, and writes tune.json, tune.csv and every version', async () => {
+  it('--auto: analyses conv1 then conv2, drops the dead kernel, retrains (the schedule and step cap given), and writes tune.json, tune.csv and every version', async () => {
     const spec = await squaresSpec();
     await saveModelDir(tinyModel(), join(scratch(), 'tiny'));
     const out = join(scratch(), 'tuned');
     let text = '';
     const code = await tuneCommand(
-      ['--model', join(scratch(), 'tiny', 'model.json'), '--dataset', spec, '--auto', '--retrain-epochs', '1', '--batch', '16', '--per-class', '8', '--out', out],
+      ['--model', join(scratch(), 'tiny', 'model.json'), '--dataset', spec, '--auto', '--retrain-epochs', '1', '--schedule', 'cosine', '--max-steps', '3', '--batch', '16', '--per-class', '8', '--out', out],
       { stdout: (s) => (text += s), stderr: (s) => (text += s) },
     );
     expect(code, text).toBe(0);
     const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    // The retraining configuration travels in tune.json, which `baselines --from-tune` retrains with.
+    expect(report.config).toMatchObject({ epochs: 1, schedule: 'cosine', maxSteps: 3, batchSize: 16 });
+    expect(text).toContain('(at most 3 steps) after each layer, lr 0.001 cosine');
     expect(report.rows.map((r: { layer: string | null }) => r.layer)).toEqual([null, 'conv1', 'conv2']);
     const [start, conv1] = report.rows;
     expect(start.version).toBe(0);

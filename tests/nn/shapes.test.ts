@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { architectureByName, architectureForClasses, cifarRef, mnistRef } from '../../src/nn/architectures.ts';
+import { architectureByName, architectureForClasses, cifarRef, cifarSmall, mnistRef } from '../../src/nn/architectures.ts';
 import type { LayerSpec, ModelSpec } from '../../src/nn/layers.ts';
 import { unitScalePreprocessing } from '../../src/nn/preprocessing.ts';
 import { ModelSpecError, describeModel, summarizeModel } from '../../src/nn/shapes.ts';
@@ -41,6 +41,14 @@ describe('reference architectures', () => {
     expect(s.totalParams).toBe(1_116_970);
     expect(spec.layers.filter((l) => l.kind === 'conv2d').every((l) => l.kind === 'conv2d' && l.activation === 'relu' && l.padding === 'same')).toBe(true);
     expect(spec.preprocessing).toEqual({ scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] });
+  });
+
+  it('cifar-small: one conv per resolution, 620,362 parameters, 40% of cifar-ref\'s forward FLOPs', () => {
+    const s = summarizeModel(cifarSmall());
+    expect(s.layers.filter((l) => l.kind === 'conv2d').map((l) => l.outputShape)).toEqual([[32, 32, 32], [16, 16, 64], [8, 8, 128]]);
+    expect(s.layers.map((l) => l.params)).toEqual([896, 0, 18_496, 0, 73_856, 0, 0, 0, 524_544, 2_570]);
+    expect(s.totalParams).toBe(620_362);
+    expect(s.totalFlops / summarizeModel(cifarRef()).totalFlops).toBeCloseTo(0.4, 1);
   });
 
   it('are found by name, and unknown names list the known ones', () => {

@@ -138,6 +138,8 @@ const TUNE = {
     'per-class': { type: 'string', number: 'integer', min: 1, default: 100, value: 'N', description: 'training images per class in the analysis set (seeded)' },
     batch: { type: 'string', number: 'integer', min: 1, default: DEFAULT_TRAIN_CONFIG.batchSize, value: 'B', description: 'images per step, for analysis, retraining and evaluation' },
     lr: { type: 'string', number: 'real', above: 0, default: DEFAULT_TRAIN_CONFIG.lr, value: 'X', description: 'learning rate of the retraining' },
+    schedule: { type: 'string', choices: ['constant', 'step', 'cosine'], default: DEFAULT_TRAIN_CONFIG.schedule, value: 'NAME', description: 'learning-rate schedule of each retraining (cosine: from --lr down to 0 over the retraining)' },
+    'max-steps': { type: 'string', number: 'integer', min: 0, default: 0, value: 'N', description: 'end each retraining after the first epoch that reaches this many steps (0: whole epochs)' },
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set and the retraining' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
@@ -171,6 +173,8 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     epochs: values['retrain-epochs'],
     batchSize: values.batch,
     lr: values.lr,
+    schedule: values.schedule,
+    maxSteps: values['max-steps'],
     seed,
   };
   checkTrainConfig(config);
@@ -200,7 +204,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     await save(start);
     const rows: TuneRow[] = [rowOf(history, start, null, '', [])];
     const steps: { layer: string; suggestions: Suggestion[]; edits: Edit[]; skipped: string[] }[] = [];
-    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s) after each layer\n`);
+    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}\n`);
     say(formatRow(rows[0], rows[0]));
 
     const layers = convLayerNames(model.spec);
