@@ -1,14 +1,23 @@
 /**
- * The bench harness's bookkeeping, with a stub context and stub work (no GPU, no timing claims): ours and a peer
+ * The bench harness's bookkeeping, with a stub context, stub work and a stub clock (no GPU, no real timing): ours and a peer
  * alternate (A B B A ...) after one warm-up each, each peer that does a case's work gets its own row with
  * ratio = peer ms / our ms, a case no peer does is measured alone, and shares of peak follow the unit.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GpuContext } from '../../src/gpu/context.ts';
 import { runBench, type BenchCase, type BenchPeer } from '../../src/bench/harness.ts';
 
 const stubCtx = { hasTimestamps: false, sync: async () => {} } as unknown as GpuContext;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// A clock that only the stub work moves: every figure below is exact, whatever the machine's load.
+let clock = 0;
+const sleep = async (ms: number) => {
+  clock += ms;
+};
+beforeEach(() => {
+  clock = 0;
+  vi.spyOn(performance, 'now').mockImplementation(() => clock);
+});
+afterEach(() => vi.restoreAllMocks());
 
 function stubCase(log: string[], unit: BenchCase['unit'] = 'GFLOP/s'): BenchCase {
   return {
@@ -37,9 +46,8 @@ describe('bench harness', () => {
     expect(rows).toHaveLength(1);
     const [row] = rows;
     expect(row.peerName).toBe('slow');
-    expect(row.ratio).toBeCloseTo(row.peerMs! / row.oursMs, 2);
-    expect(row.ratio).toBeGreaterThan(2); // 40 ms against 10 ms, with generous room for a busy machine
-    expect(row.ours).toBeCloseTo(2 / (row.oursMs / 1000), 1);
+    expect(row).toMatchObject({ oursMs: 10, peerMs: 40, ratio: 4 }); // 40 ms against 10 ms
+    expect(row.ours).toBe(200); // 2 GFLOP in 10 ms
   });
 
   it('measures a case alone when no peer does its work, and reports shares of the measured peak', async () => {
@@ -48,9 +56,9 @@ describe('bench harness', () => {
     const [flopRow] = await runBench(stubCtx, [stubCase(log)], { repetitions: 1, peers: [stubPeer('none', log, null)], peak });
     expect(log).toEqual(['ours', 'ours']);
     expect(flopRow.peer).toBeUndefined();
-    expect(flopRow.peakShare).toBeCloseTo(flopRow.ours / 100, 3);
+    expect(flopRow).toMatchObject({ ours: 200, peakShare: 2 }); // 200 GFLOP/s of a 100 GFLOP/s peak
     const [imageRow] = await runBench(stubCtx, [stubCase(log, 'images/s')], { repetitions: 1, peak });
     // images/s rows take their share from `flops` (6e9 per repetition).
-    expect(imageRow.peakShare).toBeCloseTo(6 / (imageRow.oursMs / 1000) / 100, 3);
+    expect(imageRow).toMatchObject({ oursMs: 10, peakShare: 6 }); // 6 GFLOP in 10 ms = 600 GFLOP/s of 100
   });
 });
