@@ -15,6 +15,8 @@ import type { TopImage } from '../analysis/top-images.ts';
 import type { AccuracyInterval } from './accuracy-interval.ts';
 import type { TrainingCurves } from '../nn/training-curves.ts';
 import type { KernelCorrespondence } from '../surgery/kernel-lineage.ts';
+import type { BaselinePlan, BaselinesProgress, BaselinesReport, BaselinesRequest } from './version-baselines.ts';
+import type { BaselineRow } from './baseline-rows.ts';
 
 /** What `init` found: the adapter, how maps reach the screen, and what the session restore did. */
 export type InitResult =
@@ -83,6 +85,8 @@ export interface ModelInfo {
   split: string | null;
   /** Warnings about the split (another dataset than the one the model was trained on, ...). */
   splitWarnings: string[];
+  /** When the model was trained on another dataset than the loaded one: how to open that dataset (dataset-advice.ts). */
+  datasetAdvice: string | null;
   /** Test accuracy, the images it was measured on and its 95% interval, once evaluated. */
   accuracy: number | null;
   testCount: number | null;
@@ -252,6 +256,9 @@ export interface HistoryInfo {
   canRedo: boolean;
 }
 
+/** The baselines comparison of a version (version-baselines.ts): its plan, what the user may choose, progress and result. */
+export type { BaselinePlan, BaselinesProgress, BaselinesReport, BaselinesRequest, BaselineRow };
+
 /** A model as files: model.json and its shards (the TF.js Layers format), or one .onnx file. */
 export interface ModelFiles {
   files: { name: string; bytes: Uint8Array }[];
@@ -278,6 +285,10 @@ export interface EngineApi {
   modelInfo(): Promise<ModelInfo | null>;
   /** Imports model.json + shards, or one .onnx file, as a new version. */
   importModel(files: File[]): Promise<ModelInfo>;
+  /** The pre-trained references this build ships (src/models/<name>/: mnist-ref, fashion-ref, ...). */
+  references(): Promise<string[]>;
+  /** Adds a shipped reference (its pre-trained weights) as a new version, as importModel does with files. */
+  openReference(name: string): Promise<ModelInfo>;
   /** A version (default current) as files: TF.js Layers (default) or one .onnx (NCHW input, opset 13). */
   exportModel(versionId?: number, format?: 'tfjs' | 'onnx'): Promise<ModelFiles>;
   train(request: TrainRequest, onEvent: (event: TrainEvent) => void): Promise<TrainOutcome>;
@@ -316,6 +327,10 @@ export interface EngineApi {
   redo(): Promise<ModelInfo>;
   checkout(versionId: number): Promise<ModelInfo>;
   compare(a: number, b: number): Promise<VersionComparisonInfo>;
+  /** What "Compare with baselines" would run for the current version, or null when its history drops no kernel. */
+  baselinePlan(): Promise<BaselinePlan | null>;
+  /** Runs L1 norm, APoZ and random drops matched to the version's, retrained alike; `cancel` stops it. */
+  compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void): Promise<BaselinesReport>;
   /** The whole session (versions, history, analyses, settings) as one .aomproj file (src/session/project-file.ts). */
   saveProject(): Promise<ModelFiles>;
   /** Replaces the session by a project file's, once it is read and checked whole; messages for the page. */

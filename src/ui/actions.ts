@@ -13,6 +13,7 @@ import { curves, setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history, setHistory } from './stores/history-store.ts';
 import { applySettings, currentSettings, savedComparison } from './settings.ts';
+import { refreshBaselinePlan } from './baselines-actions.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** Comlink rebuilds a worker's Error with its name, so a cancellation is recognised on this side too. */
@@ -81,7 +82,7 @@ export async function start(options: { render: RenderRequest; fresh: boolean; ev
     setDataset('info', datasetInfo);
   });
   await afterModelChange(modelInfo);
-  setModel('fitting', await engine.fittingArchitectures());
+  setModel({ fitting: await engine.fittingArchitectures(), references: await engine.references() });
   // The comparison on screen when the page was left comes back too.
   const pair = savedComparison(saved);
   if (pair && pair.every((id) => history.info.versions.some((v) => v.id === id))) await compare(pair[0], pair[1]);
@@ -122,6 +123,7 @@ async function afterModelChange(info: ModelInfo | null): Promise<void> {
     if (!layers.includes(analysis.layer) && layers.length) setAnalysis('layer', layers[0]);
     setAnalysis({ maps, selected: [], detail: null, hover: null });
   });
+  await refreshBaselinePlan();
 }
 
 export async function loadBuiltIn(): Promise<void> {
@@ -162,6 +164,18 @@ export async function createModel(architecture: string): Promise<void> {
   setModel({ busy: true, error: '' });
   try {
     await afterModelChange(await engine.createModel(architecture));
+  } catch (error) {
+    setModel('error', message(error));
+  } finally {
+    setModel('busy', false);
+  }
+}
+
+/** Opens a shipped pre-trained reference (mnist-ref, fashion-ref) as a new version. */
+export async function openReference(name: string): Promise<void> {
+  setModel({ busy: true, error: '' });
+  try {
+    await afterModelChange(await engine.openReference(name));
   } catch (error) {
     setModel('error', message(error));
   } finally {

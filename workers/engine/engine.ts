@@ -20,11 +20,11 @@ import { tuningReportHtml } from '../../src/render/tuning-report.ts';
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
   InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, RenderRequest, SuggestionInfo, TrainOutcome,
-  AttachResult,
+  AttachResult, BaselinePlan, BaselinesProgress, BaselinesReport, BaselinesRequest,
   TrainRequest, VersionComparisonInfo,
 } from '../../src/session/engine-api.ts';
 import { loadBuiltIn, loadFromFiles, type PageDataset } from './dataset-state.ts';
-import { fetchPretrainedMnistRef } from './pretrained.ts';
+import { fetchReference, shippedReferences } from './pretrained.ts';
 import { clearSession, loadSession, saveSession, type SavedSession } from './persistence.ts';
 
 const UNTRAINED_NOTE = 'untrained mnist-ref (random init; the pre-trained file is not in this build)';
@@ -132,7 +132,7 @@ export class Engine implements EngineApi {
 
   private async startFresh(messages: string[]): Promise<void> {
     this.setDataset(await loadBuiltIn());
-    const pretrained = await fetchPretrainedMnistRef().catch((error: Error) => {
+    const pretrained = await fetchReference('mnist-ref').catch((error: Error) => {
       messages.push(`The pre-trained mnist-ref could not be loaded (${error.message}).`);
       return null;
     });
@@ -253,6 +253,26 @@ export class Engine implements EngineApi {
     const version = this.core().add(model, note);
     await this.persist();
     return this.core().describe(version);
+  }
+
+  async references(): Promise<string[]> {
+    return shippedReferences();
+  }
+
+  /**
+   * A shipped pre-trained reference as a new version, as an imported file is (nothing of the session is lost).
+   * On the dataset it was trained on it is evaluated in the background, as the pre-trained mnist-ref is on start;
+   * on another one its figures would not be its held-out ones, and the model panel says how to open its own.
+   */
+  async openReference(name: string): Promise<ModelInfo> {
+    const model = await fetchReference(name);
+    if (!model) throw new Error(`the pre-trained '${name}' is not in this build (shipped: ${shippedReferences().join(', ') || 'none'})`);
+    const session = this.core();
+    session.add(model, `pre-trained ${name}`);
+    const info = session.describe();
+    if (!info.datasetAdvice && !info.fitProblem && info.splitWarnings.length === 0) this.evaluateInBackground();
+    await this.persist();
+    return info;
   }
 
   async exportModel(versionId?: number, format: ModelFileFormat = 'tfjs'): Promise<ModelFiles> {
@@ -382,6 +402,14 @@ export class Engine implements EngineApi {
 
   async compare(a: number, b: number): Promise<VersionComparisonInfo> {
     return this.core().compare(a, b);
+  }
+
+  async baselinePlan(): Promise<BaselinePlan | null> {
+    return this.session?.hasModel ? this.session.baselinePlan() : null;
+  }
+
+  async compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void): Promise<BaselinesReport> {
+    return (await this.ready()).compareBaselines(request, onProgress);
   }
 
   // ---- project files (.aomproj) and the report ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 /**
- * The pre-trained mnist-ref that ships in src/models/mnist-ref/, bundled by Vite as asset URLs (the glob is empty
- * in a build without it, and the caller then builds an untrained mnist-ref instead).
+ * The pre-trained references that ship in src/models/<name>/ (mnist-ref, fashion-ref, ...), bundled by Vite as
+ * asset URLs: one folder per reference, its model.json and the shards its manifest lists. A build without a
+ * folder simply does not offer that reference (without mnist-ref the caller builds an untrained one instead).
  */
 import { ModelFormatError, type ModelJson } from '../../src/io/tfjs-layers.ts';
 import type { Model } from '../../src/nn/layers.ts';
@@ -9,24 +10,31 @@ import type { UserFile } from '../../src/session/user-files.ts';
 
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** The pre-trained mnist-ref's files as asset URLs by file name (empty until the model ships). */
-const PRETRAINED: Record<string, string> = Object.fromEntries(
-  Object.entries(import.meta.glob('../../src/models/mnist-ref/*', { query: '?url', import: 'default', eager: true }) as Record<string, string>).map(
-    ([path, url]) => [baseName(path), url],
-  ),
-);
+/** '../../src/models/fashion-ref/model.json' -> 'fashion-ref'. */
+const folderName = (path: string) => {
+  const parts = path.split('/');
+  return parts[parts.length - 2];
+};
 
-export const hasPretrainedMnistRef = (): boolean => 'model.json' in PRETRAINED;
+/** Reference name -> its files' asset URLs by file name. */
+const SHIPPED: Record<string, Record<string, string>> = {};
+for (const [path, url] of Object.entries(import.meta.glob('../../src/models/*/*', { query: '?url', import: 'default', eager: true }) as Record<string, string>)) {
+  (SHIPPED[folderName(path)] ??= {})[baseName(path)] = url;
+}
 
-/** Fetches and loads the shipped pre-trained mnist-ref, or returns null when it does not ship (yet). */
-export async function fetchPretrainedMnistRef(): Promise<Model | null> {
-  if (!hasPretrainedMnistRef()) return null;
-  const fetchBytes = async (name: string): Promise<UserFile> => {
-    const url = PRETRAINED[name];
-    if (!url) throw new ModelFormatError(`src/models/mnist-ref/${name} is listed in model.json but not bundled`);
+/** The references this build ships (those with a model.json), in name order. */
+export const shippedReferences = (): string[] => Object.keys(SHIPPED).filter((name) => 'model.json' in SHIPPED[name]).sort();
+
+/** Fetches and loads the shipped reference `name`, or returns null when this build does not ship it. */
+export async function fetchReference(name: string): Promise<Model | null> {
+  const files = SHIPPED[name];
+  if (!files || !('model.json' in files)) return null;
+  const fetchBytes = async (file: string): Promise<UserFile> => {
+    const url = files[file];
+    if (!url) throw new ModelFormatError(`src/models/${name}/${file} is listed in model.json but not bundled`);
     const response = await fetch(url);
-    if (!response.ok) throw new ModelFormatError(`src/models/mnist-ref/${name}: HTTP ${response.status} fetching ${url}`);
-    return { path: name, bytes: new Uint8Array(await response.arrayBuffer()) };
+    if (!response.ok) throw new ModelFormatError(`src/models/${name}/${file}: HTTP ${response.status} fetching ${url}`);
+    return { path: file, bytes: new Uint8Array(await response.arrayBuffer()) };
   };
   const json = await fetchBytes('model.json');
   const manifest = (parseJson(json) as ModelJson).weightsManifest ?? [];

@@ -1,6 +1,7 @@
 /**
  * History: the versions as a tree, undo/redo (buttons, Ctrl+Z / Ctrl+Shift+Z), the training curves of the
- * compared versions, accuracy against parameters, and the comparison of the two versions picked.
+ * compared versions, accuracy against parameters, the comparison of the two versions picked, and the current
+ * version against the pruning baselines.
  */
 import { Show, onCleanup, onMount } from 'solid-js';
 import { history } from '../stores/history-store.ts';
@@ -11,6 +12,7 @@ import { HistoryChart } from './history-chart.tsx';
 import { VersionTree } from './version-tree.tsx';
 import { VersionCurvesChart } from './version-curves-chart.tsx';
 import { ComparisonView } from './comparison-view.tsx';
+import { BaselinesPanel } from './baselines-panel.tsx';
 
 export function HistoryPanel() {
   onMount(() => document.addEventListener('keydown', onUndoRedoKey));
@@ -32,6 +34,7 @@ export function HistoryPanel() {
         </div>
       </div>
       <Show when={history.comparison}>{(c) => <ComparisonView comparison={c()} />}</Show>
+      <BaselinesPanel />
       <Show when={history.error}><p class="error">{history.error}</p></Show>
     </section>
   );

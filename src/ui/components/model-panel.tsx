@@ -6,6 +6,7 @@ import { dataset } from '../stores/dataset-store.ts';
 import { ArchitectureGraph } from './architecture-graph.tsx';
 import { ArchitectureTable } from './architecture-table.tsx';
 import { CreateModel } from './create-model.tsx';
+import { ReferencePicker } from './reference-picker.tsx';
 import { FileButton } from './file-button.tsx';
 import { fmtFlops, fmtInt } from '../format.ts';
 
@@ -29,6 +30,7 @@ export function ModelPanel() {
         <button data-testid="save-project" onClick={() => void saveProject('project')} disabled={!model.info}>Save project</button>
         <FileButton label="Open project…" accept=".aomproj" testId="project-file" buttonTestId="open-project" onFiles={(files) => void openProject(files)} />
         <button data-testid="report" onClick={() => void saveProject('report')} disabled={!model.info}>Report</button>
+        <ReferencePicker />
         <CreateModel />
       </div>
       <Show when={model.error}><p class="error" data-testid="model-error">{model.error}</p></Show>
@@ -47,6 +49,7 @@ export function ModelPanel() {
             </p>
             <Show when={m().split}><p class="hint" data-testid="model-split">split: {m().split}</p></Show>
             <For each={m().splitWarnings}>{(w) => <p class="warning" data-testid="split-warning">{w}</p>}</For>
+            <Show when={m().datasetAdvice}><p class="warning" data-testid="dataset-advice">{m().datasetAdvice}</p></Show>
             <Show when={m().fitProblem}>
               <div class="error" data-testid="fit-problem">
                 <p>{m().fitProblem}</p>

@@ -1,0 +1,66 @@
+/**
+ * "Compare with baselines" for the current version, when its history drops kernels: the kernels per layer the
+ * baselines will match, the retraining budget (the AOM-guided one, or a smaller one), progress with Stop, and
+ * the result (baselines-result.tsx).
+ */
+import { Show } from 'solid-js';
+import { baselines, setBaselines } from '../stores/baselines-store.ts';
+import { history } from '../stores/history-store.ts';
+import { training } from '../stores/training-store.ts';
+import { compareWithBaselines, stopBaselines } from '../baselines-actions.ts';
+import { fmtInt } from '../format.ts';
+import { ProgressBar } from './progress-bar.tsx';
+import { BaselinesResult } from './baselines-result.tsx';
+
+/** A whole-number field of the budget; an empty or bad entry keeps the last good value. */
+function BudgetField(props: { label: string; testId: string; value: number; min: number; title: string; onValue: (v: number) => void }) {
+  return (
+    <label title={props.title}>
+      {props.label}{' '}
+      <input type="number" data-testid={props.testId} min={props.min} step="1" value={props.value} disabled={baselines.running}
+        onInput={(e) => {
+          const v = Number(e.currentTarget.value);
+          if (e.currentTarget.value !== '' && Number.isInteger(v) && v >= props.min) props.onValue(v);
+        }} />
+    </label>
+  );
+}
+
+export function BaselinesPanel() {
+  const busy = () => baselines.running || history.busy || training.running;
+  return (
+    <div class="baselines" data-testid="baselines">
+      <Show when={baselines.plan}>
+        {(plan) => (
+          <>
+            <h3>Baselines</h3>
+            <p class="hint" data-testid="baselines-plan">
+              v{plan().version} dropped, from v{plan().start}: {plan().drops.map((d) => `${d.layer} ${d.count}`).join(', ')} kernel(s). The same counts are
+              dropped by L1 norm, APoZ and at random (seeds 1, 2, 3), layer by layer, each retrained
+              {plan().recorded ? ` as the AOM-guided versions were (${plan().budget.config.epochs} epoch(s) on ${plan().budget.subset > 0 ? `${fmtInt(plan().budget.subset)} images` : 'the whole training split'}, batch ${plan().budget.config.batchSize})` : ''}.
+            </p>
+            <div class="toolbar">
+              <BudgetField label="epochs" testId="baselines-epochs" min={1} value={baselines.epochs} onValue={(v) => setBaselines('epochs', v)}
+                title="epochs of each retraining (after each layer's drop)" />
+              <BudgetField label="max steps" testId="baselines-max-steps" min={0} value={baselines.maxSteps} onValue={(v) => setBaselines('maxSteps', v)}
+                title="end each retraining after the first epoch that reaches this many steps (0: whole epochs)" />
+              <BudgetField label="training images" testId="baselines-subset" min={0} value={baselines.subset} onValue={(v) => setBaselines('subset', v)}
+                title="training images of each retraining (0: the whole training split)" />
+              <Show when={baselines.running} fallback={
+                <button data-testid="compare-baselines" disabled={busy()} onClick={() => void compareWithBaselines()}>Compare with baselines</button>
+              }>
+                <button data-testid="stop-baselines" onClick={stopBaselines}>Stop</button>
+              </Show>
+            </div>
+            <Show when={baselines.running}>
+              <ProgressBar testId="baselines-progress" fraction={baselines.progress?.fraction ?? 0}
+                label={baselines.progress ? `${baselines.progress.stage} · ${baselines.progress.done} of ${baselines.progress.total} retrainings` : 'starting…'} />
+            </Show>
+          </>
+        )}
+      </Show>
+      <Show when={baselines.error}><p class="error" data-testid="baselines-error">{baselines.error}</p></Show>
+      <Show when={baselines.report}>{(r) => <BaselinesResult report={r()} />}</Show>
+    </div>
+  );
+}
