@@ -14,12 +14,17 @@ import { denseBenchCases } from './dense-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from './harness.ts';
 import { compareOptimizerPacking } from './optimizer-cases.ts';
 import { peakCases, peakFromRows } from './peak-cases.ts';
-import { tfjsWasmPeer, tfjsWebgpuPeer } from './tfjs-peers.ts';
+import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-cases.ts';
+import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
+import { initModel } from '../nn/init.ts';
+import { architectureByName } from '../nn/architectures.ts';
 
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
+/** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
+const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
 export interface BenchSuiteOptions extends BenchRequest {
   /** Loads MNIST for the maps-vs-inference case (called only when that case is picked). */
@@ -55,7 +60,8 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
 
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
   const extras = [OPTIMIZER_CASE, AOM_CASE].filter((c) => picked(c.name, c.shape));
-  const count = 2 + cases.length + extras.length;
+  const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
+  const count = 2 + cases.length + extras.length + memoryModels.length;
   let started = 0;
   const onCase = (c: { name: string; shape: string }) => emit({ kind: 'case', index: started++, count, name: c.name, shape: c.shape });
   const onRow = (row: BenchRow) => emit({ kind: 'row', row });
@@ -71,6 +77,22 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   for (const row of await compareOptimizerPacking(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
     rows.push(row);
     onRow(row);
+  }
+  // Peak GPU memory of a training step, ours and TF.js WebGPU's, each from an empty start (memory-cases.ts).
+  if (memoryModels.length) {
+    const memoryPeers: StepMemoryPeer[] = [];
+    if (options.peers === 'all' || options.peers === 'webgpu') {
+      const peer = await tfjsWebgpuStepMemoryPeer();
+      if (typeof peer === 'string') emit({ kind: 'note', message: `${peer}; the memory rows are measured without it` });
+      else memoryPeers.push(peer);
+    }
+    for (const name of memoryModels) {
+      onCase({ name: STEP_MEMORY_CASE, shape: `${name}, batch 64` });
+      for (const row of await stepMemoryRows(ctx, [initModel(architectureByName(name), 1)], memoryPeers)) {
+        rows.push(row);
+        onRow(row);
+      }
+    }
   }
   // Maps of every conv layer vs a plain inference pass over the same MNIST test images (aom-cases.ts).
   if (extras.includes(AOM_CASE)) {

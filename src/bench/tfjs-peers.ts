@@ -17,6 +17,8 @@ import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuEntryPoint } from '../gpu/device.ts';
 import { modelToArtifacts } from '../io/tfjs-layers.ts';
 import type { BenchPeer, PeerRun, PeerWork } from './harness.ts';
+import type { StepMemoryPeer } from './memory-cases.ts';
+import { BENCH_OPTIMIZER } from './train-cases.ts';
 
 type Tf = typeof TfCore;
 
@@ -129,21 +131,8 @@ async function preparePeerRun(loadedTf: Loaded, backend: string, work: PeerWork,
   };
 }
 
-/**
- * TF.js's WebGPU backend on its own device on our adapter (requested from the same entry point with the limits
- * and features TF.js's own factory asks for). A message instead when TF.js is not installed or finds no adapter.
- */
-export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
-  let loadedTf: Loaded;
-  let Backend: typeof WebGPUBackend;
-  try {
-    loadedTf = await loadTf();
-    ({ WebGPUBackend: Backend } = await import('@tensorflow/tfjs-backend-webgpu'));
-  } catch (error) {
-    return `TF.js WebGPU peer unavailable (npm dev dependencies not installed?): ${(error as Error).message}`;
-  }
-  const { tf } = loadedTf;
-  const gpu = await webgpuEntryPoint();
+/** A WebGPU backend of TF.js on a new device of our adapter, with the limits and features TF.js's own factory asks for. */
+async function newWebgpuBackend(Backend: typeof WebGPUBackend, gpu: GPU, wrapDevice: (device: GPUDevice) => void = () => {}): Promise<{ backend: WebGPUBackend; device: GPUDevice } | string> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return 'TF.js WebGPU peer unavailable: no adapter';
   const l = adapter.limits;
@@ -159,16 +148,17 @@ export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
       maxComputeInvocationsPerWorkgroup: l.maxComputeInvocationsPerWorkgroup,
     },
   });
+  wrapDevice(device);
   // The backend checks navigator.gpu when made; Node has no navigator (20) or none with a gpu (22): give it ours.
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (!nav) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (!nav.gpu) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  const backend = new Backend(device, adapter.info as never);
-  // The backend registers itself only where navigator.gpu exists at import (not Node 20): register ours.
-  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', () => backend, 1);
-  const finish = async () => {
-    // TF.js batches dispatches in an open pass; close it and submit (what its own read-backs do) before waiting.
+  return { backend: new Backend(device, adapter.info as never), device };
+}
+
+/** TF.js batches dispatches in an open pass; close it and submit (what its own read-backs do), then wait for the device. */
+function finisher(backend: WebGPUBackend, device: GPUDevice): () => Promise<void> {
+  return async () => {
     const b = backend as unknown as { commandEncoder: unknown; endComputePassEncoder(): void; submitQueue(): void };
     if (b.commandEncoder) {
       b.endComputePassEncoder();
@@ -176,9 +166,96 @@ export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
     }
     await device.queue.onSubmittedWorkDone();
   };
+}
+
+async function loadWebgpu(): Promise<{ loadedTf: Loaded; Backend: typeof WebGPUBackend } | string> {
+  try {
+    const loadedTf = await loadTf();
+    const { WebGPUBackend: Backend } = await import('@tensorflow/tfjs-backend-webgpu');
+    return { loadedTf, Backend };
+  } catch (error) {
+    return `TF.js WebGPU peer unavailable (npm dev dependencies not installed?): ${(error as Error).message}`;
+  }
+}
+
+/**
+ * TF.js's WebGPU backend on its own device on our adapter (requested from the same entry point with the limits
+ * and features TF.js's own factory asks for). A message instead when TF.js is not installed or finds no adapter.
+ */
+export async function tfjsWebgpuPeer(): Promise<BenchPeer | string> {
+  const loaded = await loadWebgpu();
+  if (typeof loaded === 'string') return loaded;
+  const { loadedTf, Backend } = loaded;
+  const { tf } = loadedTf;
+  const made = await newWebgpuBackend(Backend, await webgpuEntryPoint());
+  if (typeof made === 'string') return made;
+  const { backend, device } = made;
+  // The backend registers itself only where navigator.gpu exists at import (not Node 20): register ours.
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => backend, 1);
+  const finish = finisher(backend, device);
   return {
     name: 'TF.js 4.22 WebGPU',
     prepare: (work) => preparePeerRun(loadedTf, 'webgpu', work, finish),
+  };
+}
+
+/**
+ * TF.js WebGPU's peak GPU memory for a training step (memory-cases.ts says how it is measured): each measurement
+ * makes a fresh backend on a fresh device whose createBuffer and destroy are counted, loads the model, runs two
+ * trainOnBatch calls (the second timed), reads the highest total of live bytes, then removes the backend.
+ */
+export async function tfjsWebgpuStepMemoryPeer(): Promise<StepMemoryPeer | string> {
+  const loaded = await loadWebgpu();
+  if (typeof loaded === 'string') return loaded;
+  const { loadedTf, Backend } = loaded;
+  const { tf } = loadedTf;
+  const gpu = await webgpuEntryPoint();
+  // TF.js finds kernels by backend name; the fresh backends go by one name of their own, with WebGPU's kernels.
+  const name = 'webgpu-memory';
+  if (tf.getKernelsForBackend(name).length === 0) {
+    for (const kernel of tf.getKernelsForBackend('webgpu')) tf.registerKernel({ ...kernel, backendName: name });
+  }
+  return {
+    name: 'TF.js 4.22 WebGPU',
+    async stepMemory(model, batch) {
+      let live = 0;
+      let peak = 0;
+      const made = await newWebgpuBackend(Backend, gpu, (device) => {
+        const create = device.createBuffer.bind(device);
+        device.createBuffer = (descriptor: GPUBufferDescriptor) => {
+          const buffer = create(descriptor);
+          live += buffer.size;
+          peak = Math.max(peak, live);
+          const destroy = buffer.destroy.bind(buffer);
+          let destroyed = false;
+          buffer.destroy = () => {
+            if (!destroyed) live -= buffer.size;
+            destroyed = true;
+            destroy();
+          };
+          return buffer;
+        };
+      });
+      if (typeof made === 'string') throw new Error(made);
+      const previous = tf.getBackend();
+      tf.registerBackend(name, () => made.backend, 0);
+      try {
+        const run = await preparePeerRun(loadedTf, name, { kind: 'train step', model, batch, optimizer: BENCH_OPTIMIZER }, finisher(made.backend, made.device));
+        try {
+          await run.run();
+          const t0 = performance.now();
+          await run.run();
+          return { bytes: peak, ms: performance.now() - t0 };
+        } finally {
+          run.dispose();
+        }
+      } finally {
+        tf.removeBackend(name);
+        made.device.destroy();
+        if (previous && previous !== name && tf.findBackend(previous)) await tf.setBackend(previous);
+      }
+    },
   };
 }
 

@@ -66,15 +66,36 @@ export class GpuContext {
     return this.live;
   }
 
+  /** Bytes of the buffers counted by liveBuffers (what this context holds on the device now). */
+  get liveBytes(): number {
+    return this.bytes;
+  }
+
+  /** The most liveBytes has been since the last resetPeakBytes() (the benchmarks' peak memory of a step). */
+  get peakBytes(): number {
+    return this.peak;
+  }
+
+  resetPeakBytes(): void {
+    this.peak = this.bytes;
+  }
+
+  private bytes = 0;
+  private peak = 0;
+
   /** Counts `buffer` as live until its first destroy() (a second destroy, legal in WebGPU, is not counted twice). */
   private track(buffer: GPUBuffer): GPUBuffer {
     this.live++;
+    const size = buffer.size;
+    this.bytes += size;
+    this.peak = Math.max(this.peak, this.bytes);
     const destroy = buffer.destroy.bind(buffer);
     let destroyed = false;
     buffer.destroy = () => {
       if (!destroyed) {
         destroyed = true;
         this.live--;
+        this.bytes -= size;
       }
       destroy();
     };

@@ -80,7 +80,7 @@ async function benchmarkKernels({ values }: CommandLine<typeof BENCH.options>, i
       if (event.kind === 'row') printRow(event.row);
     },
   });
-  if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster)\n');
+  if (!json) io.stdout('ratio = peer ms / our ms, timed alternately in this run (> 1: ours is faster); train step memory: peer MiB / our MiB (> 1: ours needs less)\n');
   if (!json) io.stdout('peak = share of the adapter fma peak (GFLOP/s; training steps: 3x forward FLOPs) or of the copy peak (GB/s)\n');
   if (json) io.stdout(JSON.stringify(report, null, 2) + '\n');
   ctx.destroy();

@@ -66,7 +66,7 @@ export function BenchPage() {
           </Show>
           <BenchTable />
           <p class="hint">
-            ratio = peer ms / our ms, timed alternately in this run (A B B A …, medians; &gt; 1: ours is faster). peak = share of the adapter's
+            ratio = peer ms / our ms, timed alternately in this run (A B B A …, medians; &gt; 1: ours is faster); train step memory: peer MiB / our MiB (&gt; 1: ours needs less). peak = share of the adapter's
             FMA ceiling (GFLOP/s; training steps: 3× forward FLOPs) or of its copy ceiling (GB/s). The cases are those of <code>npm run bench</code>;
             the TF.js peers run in the same worker, WebGPU on its own device on the same adapter, wasm (XNNPACK, SIMD, one thread: this page is
             not cross-origin isolated) for conv forward. Save JSON writes <code>aom-studio bench --json</code>'s document.
