@@ -2,7 +2,7 @@
  * The user's dropped or picked files, recognised by name and content and handed to the data layer's pure
  * loaders (the same ones the CLI uses on disk):
  *   - IDX files (raw or .gz): images and labels paired by name (train/t10k), MNIST class names when the
- *     official MNIST names are used;
+ *     official MNIST names are used, or Fashion-MNIST's name and class names when the content is Fashion-MNIST's;
  *   - CIFAR: a .tar/.tar.gz archive, or loose data_batch_N.bin / test_batch.bin / train.bin (CIFAR-100);
  *   - image folders: loose .png/.jpg files with their folder paths (a dropped or picked directory), or a .zip.
  * Anything else is a DatasetError that names the file and says what was expected, so the page can show it
@@ -15,7 +15,8 @@ import { loadIdxDataset, parseIdxHeader } from '../data/idx.ts';
 import { loadCifarArchive, loadCifarFiles, cifarMemberNames } from '../data/cifar.ts';
 import { isTarHeader } from '../data/tar.ts';
 import { isImagePath, loadImageFolder, unzipFolder, folderDatasetName } from '../data/image-folder.ts';
-import { MNIST_CLASS_NAMES } from '../data/mnist.ts';
+import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from '../data/mnist.ts';
+import { datasetFingerprint } from '../data/fingerprint.ts';
 import { formatBytes } from '../gpu/context.ts';
 
 /** A user file: its path (with folders, for a dropped directory) and bytes. */
@@ -148,8 +149,17 @@ function idxDataset(files: readonly UserFile[]): ImageDataset {
     throw new DatasetError((testImages[0] ?? testLabels[0]).name, 'is a test file without its partner (test images and test labels go together)');
   }
   const official = /train-images-idx3-ubyte/.test(trainImages[0].name);
-  return loadIdxDataset(
+  const dataset = loadIdxDataset(
     { train: { images: trainImages[0], labels: trainLabels[0] }, test: testImages[0] ? { images: testImages[0], labels: testLabels[0] } : undefined },
     { name: `idx:${baseName(trainImages[0].name)}`, classNames: official ? MNIST_CLASS_NAMES : undefined },
   );
+  // MNIST and Fashion-MNIST ship under the same file names; only the content tells them apart. The fingerprint
+  // does not hash class names, so renaming keeps it (and the split a model records) unchanged.
+  if (official && datasetFingerprint(dataset).hash === FASHION_MNIST_HASH) {
+    return { ...dataset, name: 'fashion-mnist', classNames: [...FASHION_MNIST_CLASS_NAMES] };
+  }
+  return dataset;
 }
+
+/** The content fingerprint (src/data/fingerprint.ts) of the official Fashion-MNIST, as fashion-ref records it. */
+const FASHION_MNIST_HASH = '317a9122';

@@ -37,5 +37,8 @@ describe('dataset advice', () => {
     const fashion = datasetFromUserFiles(files);
     expect(datasetAdvice(fashionRef.spec, datasetFingerprint(fashion))).toBeNull();
     expect(splitForModel(fashion, fashionRef.spec).warnings).toEqual([]);
+    // Same file names as MNIST's, but the content says Fashion-MNIST: its own name and class names.
+    expect(fashion.name).toBe('fashion-mnist');
+    expect(fashion.classNames.slice(0, 2)).toEqual(['T-shirt/top', 'Trouser']);
   });
 });
