@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
@@ -77,6 +78,11 @@ describe('aom-studio analyze', () => {
     const report = JSON.parse(stdout);
     expect(report.images).toBe(20);
     expect(report.layers.map((l: { layer: string; mapLayer: string }) => [l.layer, l.mapLayer])).toEqual([['conv1', 'conv1'], ['conv2', 'relu2']]);
+    // 20 images resolve 5-point accuracy changes: every rule that reads the ablation says so (as the page does).
+    const ablationRules = report.suggestions.filter((s: Suggestion) => ['low-impact', 'redundant', 'widen'].includes(s.rule));
+    expect(ablationRules.length).toBeGreaterThan(0); // this model's fixture gives low-impact drops
+    for (const s of ablationRules) expect(s.caveat).toMatch(/^20 analysis images resolve accuracy changes of 5\.00 points/);
+    for (const s of report.suggestions.filter((s: Suggestion) => s.rule === 'dead')) expect(s.caveat).toBeNull();
 
     const expectedShapes: Record<string, [number, number, number]> = { conv1: [12, 12, 6], conv2: [6, 6, 8] };
     for (const [layer, [H, W, K]] of Object.entries(expectedShapes)) {

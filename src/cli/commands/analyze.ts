@@ -23,6 +23,7 @@ import { analyzeModel, type LayerAnalysis, type ModelAnalysis } from '../../anal
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
 import { encodeAtlasPng } from '../../analysis/atlas.ts';
 import type { Suggestion } from '../../analysis/suggestions.ts';
+import { resolutionCaveat } from '../../session/analyse-layer.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { DATASET_OPTION, GPU_BUDGET_OPTION, gpuBudget, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
@@ -123,9 +124,11 @@ function formatLayer(layer: LayerAnalysis, classNames: string[]): string {
   return lines.join('\n');
 }
 
-function formatSuggestion(s: Suggestion): string {
+/** A suggestion in one line, and under it, as the page shows it, the caveat when the analysis set is too small to trust its rule. */
+function formatSuggestion(s: Suggestion, images: number): string {
   const target = s.kind === 'drop' ? `drop ${s.layer} kernels ${s.kernels.join(', ')}` : s.kind === 'widen' ? `widen ${s.layer} by ${s.by}` : `deepen after ${s.after}`;
-  return `  ${target} [${s.rule}]: ${s.reason}`;
+  const caveat = resolutionCaveat(s, images);
+  return `  ${target} [${s.rule}]: ${s.reason}${caveat ? `\n    caveat: ${caveat}` : ''}`;
 }
 
 async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: CommandIo): Promise<number> {
@@ -162,7 +165,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
     written.push(project.path);
   }
   if (args.json) {
-    io.stdout(`${JSON.stringify({ ...context, model: analysis.model, images: analysis.images, accuracy: analysis.accuracy, notes: set.notes, layers, suggestions: analysis.suggestions, files: written }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...context, model: analysis.model, images: analysis.images, accuracy: analysis.accuracy, notes: set.notes, layers, suggestions: analysis.suggestions.map((s) => ({ ...s, caveat: resolutionCaveat(s, analysis.images) })), files: written }, null, 2)}\n`);
     return 0;
   }
   const out = [
@@ -171,7 +174,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
     '',
     ...analysis.layers.flatMap((l) => [formatLayer(l, analysis.classNames), '']),
     analysis.suggestions.length ? 'suggestions:' : 'suggestions: none',
-    ...analysis.suggestions.map(formatSuggestion),
+    ...analysis.suggestions.map((s) => formatSuggestion(s, analysis.images)),
     '',
     `wrote ${written.length} files under ${args.out}`,
     '',
