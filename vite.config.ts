@@ -46,5 +46,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['tests/setup-env.ts'],
+    // The browser tests' page build, made once per run by the first file that needs it (tests/browser/harness.ts).
+    globalSetup: ['tests/browser/global-setup.ts'],
   },
 });

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { readFileSync, rmSync } from 'node:fs';
-import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { readFileSync } from 'node:fs';
+import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
 
 interface SavedRow {
   name: string;
@@ -23,24 +23,17 @@ interface SavedRow {
 }
 
 describe('bench page in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1300, height: 760 }, acceptDownloads: true });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1300, height: 760 }, acceptDownloads: true }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await closeBrowserPage({ server, browser });
   });
 
   const withLog = async (what: string, step: () => Promise<void>) => {

@@ -9,29 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
-import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
 import { idxFile } from '../helpers/dataset-files.ts';
 
 describe('files, drag-and-drop, insert and pause in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
   const downloads = mkdtempSync(join(tmpdir(), 'aom-downloads-'));
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await closeBrowserPage({ server, browser });
     rmSync(downloads, { recursive: true, force: true });
   });
 

@@ -4,11 +4,12 @@
  * Chromium with playwright-core on the lavapipe software Vulkan driver (flags from shared/WEBGPU-HEADLESS.md).
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { inject } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const RESULTS = join(ROOT, 'test-results', 'browser');
@@ -23,11 +24,55 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** `vite build` of the page into a fresh folder (not dist/, so parallel runs and `npm run build` never collide). */
+/**
+ * The page built with `vite build`, once per test run: into the run's folder from global-setup.ts (not dist/, so
+ * `npm run build` never collides), by the first file that asks; later files find its index.html. A lock folder
+ * makes a second file that asks while the first builds wait for it (files run one at a time in `npm test`, but a
+ * plain `vitest run tests/browser` runs them side by side). Without the global setup: a fresh folder of its own.
+ */
 export async function buildPage(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'aom-studio-dist-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  const outDir = (inject('pageBuildDir') as string | undefined) ?? mkdtempSync(join(tmpdir(), 'aom-studio-dist-'));
+  const done = join(outDir, 'index.html');
+  const lock = join(outDir, '.building');
+  for (;;) {
+    if (existsSync(done) && !existsSync(lock)) return outDir;
+    try {
+      mkdirSync(lock); // atomic: exactly one file builds
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (!existsSync(done)) {
+      await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: false } });
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   return outDir;
+}
+
+/** What a browser test file drives: the served build, Chromium, one page and its recorded console. */
+export interface BrowserPage {
+  server: { url: string; close: () => Promise<void> };
+  browser: Browser;
+  page: Page;
+  log: string[];
+}
+
+/** The shared page build served, Chromium on lavapipe launched, and one page opened with its console recorded. */
+export async function openBrowserPage(options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {}): Promise<BrowserPage> {
+  const server = await serve(await buildPage());
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1400, height: 1000 }, acceptDownloads: options.acceptDownloads });
+  return { server, browser, page, log: recordConsole(page) };
+}
+
+/** Closes what openBrowserPage opened (whatever of it was opened); the build stays for the run's other files. */
+export async function closeBrowserPage(opened: Partial<BrowserPage>): Promise<void> {
+  await opened.browser?.close();
+  await opened.server?.close();
 }
 
 /** Serves `dir` on 127.0.0.1 at a free port. */

@@ -7,34 +7,26 @@
  * presenting forced on an adapter that cannot present, which must end up showing the maps by read-back.
  * Workloads are tiny (10 images per class, no ablation, 200 test images); screenshots go to test-results/browser/.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decode } from 'fast-png';
-import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, openBrowserPage, recordConsole, screenshot } from './harness.ts';
 
 /** BACKGROUND of src/render/heatmap-grid.ts in 8 bits (the gaps between cells) and the box behind the frame. */
 const isBackground = (r: number, g: number, b: number) => Math.abs(r - 247) <= 2 && Math.abs(g - 247) <= 2 && Math.abs(b - 245) <= 2;
 
 describe('maps views in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1400, height: 1000 } }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await closeBrowserPage({ server, browser });
   });
 
   const text = (testId: string) => page.getByTestId(testId).first().innerText();

@@ -6,31 +6,23 @@
  * APoZ, 3 random seeds) and the plot. Workloads are tiny (10 images per class, 128 training images, 100 test
  * images, 2 steps per baseline retraining): SwiftShader on a busy 2-core machine runs a few hundred MFLOP/s.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { RESULTS, buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, openBrowserPage, RESULTS, screenshot } from './harness.ts';
 
 describe('shipped references and baselines in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1400, height: 1000 } }));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await closeBrowserPage({ server, browser });
   });
 
   const byTestId = (id: string) => page.getByTestId(id).first();

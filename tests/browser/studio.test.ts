@@ -7,29 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildPage, launchChromium, recordConsole, ROOT, screenshot, serve } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, launchChromium, openBrowserPage, ROOT, screenshot } from './harness.ts';
 
 describe('studio page in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1400, height: 1000 } }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true }); // the build holds MNIST: 55 MB
+    await closeBrowserPage({ server, browser });
   });
 
   const visible = (testId: string, timeout = 60_000) => page.getByTestId(testId).first().waitFor({ state: 'visible', timeout });

@@ -6,33 +6,25 @@
  * that keeps the curves. Workloads are tiny (10 images per class, no ablation, 128 training images, 200 test
  * images): the software driver runs a few hundred MFLOP/s. Screenshots go to test-results/browser/.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildPage, launchChromium, recordConsole, screenshot, serve } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
 
 /** v0 -> v1 widen -> v2 drop (the guided step) -> v3 retrain; v0 -> v4 widen (a branch). */
 const TREE = ['', '├─ ', '│  └─ ', '│     └─ ', '└─ '];
 
 describe('versions, graph and guided mode in Chromium', () => {
-  let server: { url: string; close: () => Promise<void> };
+  let server: BrowserPage['server'];
   let browser: Browser;
   let page: Page;
   let log: string[];
-  let dist = '';
 
   beforeAll(async () => {
-    dist = await buildPage();
-    server = await serve(dist);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    log = recordConsole(page);
+    ({ server, browser, page, log } = await openBrowserPage({ viewport: { width: 1400, height: 1000 } }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    await closeBrowserPage({ server, browser });
   });
 
   const byTestId = (id: string) => page.getByTestId(id).first();
