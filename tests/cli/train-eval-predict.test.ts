@@ -101,6 +101,29 @@ describe('aom-studio train, eval, predict', () => {
     expect(logits.data).toBeInstanceOf(Float32Array);
   });
 
+  it('--fresh-weights trains the file\'s architecture from weights drawn from --seed, not from the file\'s', async () => {
+    const dir = scratch();
+    const spec = await squaresSpec(dir);
+    const tiny = {
+      name: 'tiny', inputShape: [12, 12, 1] as [number, number, number], preprocessing: { scale: 1 / 255, mean: [0.3], std: [0.25] },
+      layers: [
+        { kind: 'conv2d' as const, name: 'conv1', filters: 3, kernelSize: [3, 3] as [number, number], strides: [1, 1] as [number, number], padding: 'same' as const, useBias: true, activation: 'relu' as const },
+        { kind: 'flatten' as const, name: 'flatten' },
+        { kind: 'dense' as const, name: 'dense1', units: 4, useBias: true, activation: 'linear' as const },
+      ],
+    };
+    const file = initModel(tiny, 11);
+    await saveModelDir(file, join(dir, 'file'));
+    // A learning rate so small that one step leaves the weights where they started (to float32 precision).
+    const args = ['--dataset', spec, '--epochs', '1', '--max-steps', '1', '--batch', '16', '--lr', '1e-30', '--seed', '5'];
+    expect((await run(['train', '--model', join(dir, 'file', 'model.json'), '--fresh-weights', ...args, '--out', join(dir, 'fresh')])).code).toBe(0);
+    const fresh = await loadModelDir(join(dir, 'fresh'));
+    const expected = initModel(tiny, 5);
+    expect(fresh.spec.layers.map((l) => l.name)).toEqual(['conv1', 'flatten', 'dense1']);
+    expect(Array.from(fresh.weights.conv1.kernel.data)).toEqual(Array.from(expected.weights.conv1.kernel.data));
+    expect(Array.from(fresh.weights.conv1.kernel.data)).not.toEqual(Array.from(file.weights.conv1.kernel.data));
+  });
+
   it('refuses a model that does not fit the dataset, naming both', async () => {
     const dir = scratch();
     const spec = await squaresSpec(dir);

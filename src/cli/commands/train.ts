@@ -17,6 +17,7 @@ import { describeModel, summarizeModel } from '../../nn/shapes.ts';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../../nn/train-config.ts';
 import { train, TrainingControl, type TrainEvent } from '../../nn/trainer.ts';
 import { ARCHITECTURES } from '../../nn/architectures.ts';
+import { initModel } from '../../nn/init.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
 import { formatSeconds, progressBar } from '../progress.ts';
@@ -48,6 +49,7 @@ const TRAIN = {
     'weight-decay': { type: 'string', number: 'real', min: 0, default: D.weightDecay, value: 'W', description: 'weight decay (SGD: L2 in the gradient; Adam: decoupled)' },
     schedule: { type: 'string', choices: ['constant', 'step', 'cosine'], default: D.schedule, value: 'NAME', description: `learning-rate schedule (step: x${D.stepGamma} every ${D.stepEpochs} epochs)` },
     augment: { type: 'boolean', description: 'random crop (zero padding) and horizontal flip, for CIFAR-style data' },
+    'fresh-weights': { type: 'boolean', description: "train the --model file's architecture from fresh (seeded) weights instead of its own: the control run beside a Net2Net widen or deepen" },
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: D.seed, value: 'S', description: 'seed of initialisation, shuffling, dropout and augmentation' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
@@ -66,6 +68,7 @@ const TRAIN = {
     'aom-studio train --model mnist-ref --dataset mnist --epochs 3 --out runs/mnist-ref',
     'aom-studio train --model cifar-ref --dataset cifar10:cifar-10-binary.tar.gz --epochs 30 --augment --schedule cosine --out runs/cifar-ref',
     'aom-studio train --resume runs/cifar-ref',
+    'aom-studio train --model runs/widened/model.json --fresh-weights --dataset mnist --epochs 3 --out runs/widened-from-scratch',
   ],
 } as const satisfies CommandSpec;
 
@@ -96,10 +99,13 @@ async function runTrain({ values, argv }: CommandLine<typeof TRAIN.options>, io:
   };
   checkTrainConfig(config);
 
-  const { model, split } = await loadModelAndSplit(
+  const loaded = await loadModelAndSplit(
     { model: modelArg, dataset: datasetArg, seed: config.seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
     io,
   );
+  const { split } = loaded;
+  // Same architecture and split record, weights drawn as a built-in architecture's are (He-uniform from --seed).
+  const model = values['fresh-weights'] ? { spec: loaded.model.spec, weights: initModel(loaded.model.spec, config.seed).weights } : loaded.model;
   return runTraining({ model, split, config, datasetSpec: datasetArg, out, json, argv, resume: undefined, gpuBudget: values['gpu-budget'] }, io);
 }
 
