@@ -7,7 +7,7 @@ import { formatBytes } from '../../gpu/context.ts';
 import { DatasetError } from '../../data/dataset-error.ts';
 import { loadDatasetFromSpec } from '../../data/dataset-files-node.ts';
 import { DATASET_SPEC_HELP } from '../../data/spec.ts';
-import { splitDataset } from '../../data/splits.ts';
+import { splitDataset, DEFAULT_SPLIT_SEED } from '../../data/splits.ts';
 import { summariseSplits, type DatasetSummary } from '../../data/summary.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
@@ -18,7 +18,7 @@ const DATA = {
   positionals: [{ name: 'spec', description: DATASET_SPEC_HELP }],
   options: {
     json: { type: 'boolean', description: 'print JSON instead of a table' },
-    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: 0, value: 'S', description: 'split seed' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_SPLIT_SEED, value: 'S', description: 'split seed (the default is the one every other command uses for a model that records none)' },
     validation: { type: 'string', number: 'real', min: 0, below: 1, value: 'F', defaultText: '0.1', description: 'fraction of the training images held out for validation' },
     test: { type: 'string', number: 'real', min: 0, below: 1, value: 'F', defaultText: '0.1', description: 'fraction carved out for test when the source has no test split' },
   },
