@@ -78,6 +78,8 @@ describe('aom-studio baselines', () => {
     expect(run.code, run.text).toBe(0);
     expect(run.err).toBe(''); // same budget, split and analysis set as the tune: nothing to warn about
     const report = JSON.parse(await readFile(join(out, 'baselines.json'), 'utf8'));
+    // Rewritten after every row; the last write says the run finished.
+    expect(report.complete).toBe(true);
     const rows: BaselineRow[] = report.rows;
     expect(rows.map((r) => [r.method, r.seed, r.run])).toEqual([
       ['unedited', null, 'start'], ['aom-guided', null, 'matched'], ['l1-norm', null, 'matched'], ['apoz', null, 'matched'],

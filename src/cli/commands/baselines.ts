@@ -15,7 +15,7 @@
  * comes from tune.json (its last version's numbers), with the accuracy right after each of its drops measured here
  * on the versions tune saved beside it. --sweep adds the three criteria at fractions of every layer's kernels.
  *
- * Writes baselines.json (every row with its per-layer steps, the chosen kernels and their scores), baselines.csv
+ * Writes (again after every finished row, so a stopped run keeps them) baselines.json (every row with its per-layer steps, the chosen kernels and their scores), baselines.csv
  * and the plot of test accuracy against parameters as baselines.png and baselines.svg.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -226,34 +226,42 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
       unedited.notes.push(`the tune measured ${tune.rows[0].validationAccuracy} / ${tune.rows[0].testAccuracy} (validation / test) for this model, here ${startAccuracy.validation} / ${startAccuracy.test}: the splits differ`);
     }
     const rows: BaselineRow[] = [unedited];
-    const add = (row: BaselineRow) => {
+    const title = `test accuracy against parameters: ${start.spec.name} on ${split.dataset.name}`;
+    const files = ['baselines.json', 'baselines.csv', 'baselines.png', 'baselines.svg'].map((f) => join(values.out, f));
+    const total = 1 + (tune ? 1 : 0) + plans.length * methods.length;
+    const report = () => ({
+      model: values.model, dataset: split.dataset.name, split: describeSplit(modelSplit), fromTune: tune?.path ?? null,
+      kernels: values.kernels ?? null, sweep, seeds, config, analysisImages: analysisSet.indices.length, layers,
+      complete: rows.length === total, rows, files,
+    });
+    // The files are rewritten after every row: a run of hours that is stopped keeps every row it finished
+    // (`complete: false` in baselines.json until the last one).
+    const writeFiles = async () => {
+      const scene = scatterPlot(baselinesPlot(rows, title));
+      await writeFile(files[0], `${JSON.stringify(report(), null, 2)}\n`);
+      await writeFile(files[1], baselinesCsv(rows, layers));
+      await writeFile(files[2], plotPng(scene, title));
+      await writeFile(files[3], plotSvg(scene, title));
+    };
+    const add = async (row: BaselineRow) => {
       rows.push(row);
       say(formatBaselineRow(row, unedited));
+      await writeFiles();
     };
     say(formatBaselineRow(unedited, unedited));
-    if (tune) add(await aomGuidedRow(env, tune, start, layers));
+    if (tune) await add(await aomGuidedRow(env, tune, start, layers));
 
     for (const { run, fraction, plan } of plans) {
       for (const method of methods) {
         const result = await runPruning(env, start, plan, method, (step) =>
           say(`  ${describeMethod(method)}${fraction === null ? '' : ` at ${fraction}`}: ${step.layer} drop ${step.kernels.length} (${formatKernelList(step.kernels)}), test ${percent(step.afterDrop.test)} after the drop, ${percent(step.afterRetrain.test)} retrained\n`),
         );
-        add(runRow(start, layers, result, run, fraction));
+        await add(runRow(start, layers, result, run, fraction));
       }
     }
 
-    const title = `test accuracy against parameters: ${start.spec.name} on ${split.dataset.name}`;
-    const scene = scatterPlot(baselinesPlot(rows, title));
-    const files = ['baselines.json', 'baselines.csv', 'baselines.png', 'baselines.svg'].map((f) => join(values.out, f));
-    const report = {
-      model: values.model, dataset: split.dataset.name, split: describeSplit(modelSplit), fromTune: tune?.path ?? null,
-      kernels: values.kernels ?? null, sweep, seeds, config, analysisImages: analysisSet.indices.length, layers, rows, files,
-    };
-    await writeFile(files[0], `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(files[1], baselinesCsv(rows, layers));
-    await writeFile(files[2], plotPng(scene, title));
-    await writeFile(files[3], plotSvg(scene, title));
-    if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    if (rows.length === 1) await writeFiles(); // no tune row and no plan: the unedited row alone
+    if (json) io.stdout(`${JSON.stringify(report(), null, 2)}\n`);
     else say(`wrote ${files.join(', ')}\n`);
     return 0;
   } finally {
