@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, loggedSteps, openBrowserPage, screenshot } from './harness.ts';
 
 interface SavedRow {
   name: string;
@@ -36,14 +36,7 @@ describe('bench page in Chromium', () => {
     await closeBrowserPage({ server, browser });
   });
 
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `failed-bench-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'failed-bench-');
   const cells = (testId: string) => page.getByTestId(testId).allInnerTexts();
 
   it('runs a filtered bench beside TF.js WebGPU and wasm, shows the rows and saves the CLI JSON', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
-import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, loggedSteps, openBrowserPage, screenshot } from './harness.ts';
 import { idxFile } from '../helpers/dataset-files.ts';
 
 describe('files, drag-and-drop, insert and pause in Chromium', () => {
@@ -31,14 +31,7 @@ describe('files, drag-and-drop, insert and pause in Chromium', () => {
   const text = (id: string) => page.getByTestId(id).first().innerText();
   const historyRows = () => page.getByTestId('history-row').count();
   const waitRows = (n: number) => page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length === n, n, { timeout: 60_000 });
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `failed-files-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'failed-files-');
   /** Clicks `testId` and saves the `count` downloads it starts into `dir`; returns their file names. */
   const clickAndSave = async (testId: string, count: number, dir: string): Promise<string[]> => {
     const got: Download[] = [];

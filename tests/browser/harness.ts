@@ -130,6 +130,23 @@ export function recordConsole(page: Page): string[] {
   return lines;
 }
 
+/**
+ * A test step that, when it fails, saves a screenshot named `${prefix}${what}` and rethrows with the page's console,
+ * so a failure on CI says what the page said. `opened` reads the file's page and log when the step runs (they are
+ * assigned in beforeAll).
+ */
+export function loggedSteps(opened: () => { page: Page; log: string[] }, prefix: string) {
+  return async (what: string, step: () => Promise<void>): Promise<void> => {
+    try {
+      await step();
+    } catch (error) {
+      const { page, log } = opened();
+      await screenshot(page, `${prefix}${what}`);
+      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
+    }
+  };
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS, { recursive: true });
   const path = join(RESULTS, `${name}.png`);

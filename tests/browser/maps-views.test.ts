@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { decode } from 'fast-png';
-import { type BrowserPage, closeBrowserPage, openBrowserPage, recordConsole, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, loggedSteps, openBrowserPage, recordConsole, screenshot } from './harness.ts';
 
 /** BACKGROUND of src/render/heatmap-grid.ts in 8 bits (the gaps between cells) and the box behind the frame. */
 const isBackground = (r: number, g: number, b: number) => Math.abs(r - 247) <= 2 && Math.abs(g - 247) <= 2 && Math.abs(b - 245) <= 2;
@@ -30,14 +30,7 @@ describe('maps views in Chromium', () => {
   });
 
   const text = (testId: string) => page.getByTestId(testId).first().innerText();
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `maps-views-failed-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'maps-views-failed-');
   const computeSmallMaps = async (p: Page = page) => {
     await p.getByTestId('maps-per-class').fill('10');
     await p.getByTestId('maps-ablation').uncheck();

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { type BrowserPage, closeBrowserPage, openBrowserPage, RESULTS, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, loggedSteps, openBrowserPage, RESULTS, screenshot } from './harness.ts';
 
 describe('shipped references and baselines in Chromium', () => {
   let server: BrowserPage['server'];
@@ -29,14 +29,7 @@ describe('shipped references and baselines in Chromium', () => {
   const waitText = (id: string, pattern: RegExp, timeout = 120_000) =>
     page.waitForFunction(([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [id, pattern.source] as const, { timeout });
   const waitRows = (n: number, timeout = 60_000) => page.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length === n, n, { timeout });
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `failed-references-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'failed-references-');
 
   it('offers fashion-ref beside mnist-ref; on MNIST it says to open Fashion-MNIST and names the mismatch, keeping the session', async () => {
     await withLog('reference', async () => {

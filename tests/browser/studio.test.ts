@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrowserPage, closeBrowserPage, launchChromium, openBrowserPage, ROOT, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, launchChromium, loggedSteps, openBrowserPage, ROOT, screenshot } from './harness.ts';
 
 describe('studio page in Chromium', () => {
   let server: BrowserPage['server'];
@@ -34,14 +34,7 @@ describe('studio page in Chromium', () => {
     await page.locator('[data-testid=maps-panel] input[type=checkbox]').first().uncheck();
     await page.getByTestId('compute-maps').click();
   };
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `failed-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'failed-');
 
   it('opens on MNIST with mnist-ref and draws the maps of conv1', async () => {
     await withLog('open', async () => {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { type BrowserPage, closeBrowserPage, openBrowserPage, screenshot } from './harness.ts';
+import { type BrowserPage, closeBrowserPage, loggedSteps, openBrowserPage, screenshot } from './harness.ts';
 
 /** v0 -> v1 widen -> v2 drop (the guided step) -> v3 retrain; v0 -> v4 widen (a branch). */
 const TREE = ['', '├─ ', '│  └─ ', '│     └─ ', '└─ '];
@@ -42,14 +42,7 @@ describe('versions, graph and guided mode in Chromium', () => {
       return summary !== '' && summary !== before && !/Computing/.test(document.querySelector('[data-testid=compute-maps]')?.textContent ?? '');
     }, before, { timeout: 120_000 });
   };
-  const withLog = async (what: string, step: () => Promise<void>) => {
-    try {
-      await step();
-    } catch (error) {
-      await screenshot(page, `failed-versions-${what}`);
-      throw new Error(`${what}: ${(error as Error).message}\npage console:\n${log.join('\n')}`);
-    }
-  };
+  const withLog = loggedSteps(() => ({ page, log }), 'failed-versions-');
 
   it('draws the architecture as a graph, offers the architectures that fit, and chooses a layer by a click', async () => {
     await withLog('graph', async () => {
