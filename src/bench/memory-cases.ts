@@ -13,10 +13,8 @@
  */
 import type { GpuContext } from '../gpu/context.ts';
 import type { Model } from '../nn/layers.ts';
-import { TrainStep } from '../nn/train-step.ts';
-import { summarizeModel } from '../nn/shapes.ts';
 import type { BenchRow } from './harness.ts';
-import { BENCH_OPTIMIZER } from './train-cases.ts';
+import { fixedBatchTrainStep, runFixedBatchStep } from './train-cases.ts';
 
 /** A step's peak GPU bytes and the wall time of the second (measured) step. */
 export interface StepMemory {
@@ -37,19 +35,12 @@ export async function ourStepMemory(ctx: GpuContext, model: Model, batch: number
   await ctx.sync();
   ctx.resetPeakBytes();
   const before = ctx.liveBytes;
-  const step = await TrainStep.create(ctx, model, batch, BENCH_OPTIMIZER);
+  const step = await fixedBatchTrainStep(ctx, model, batch);
   try {
-    const inputs = new Float32Array(batch * summarizeModel(model.spec).inputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
-    ctx.write(step.network.input, inputs);
-    ctx.write(step.labels, new Uint32Array(batch).map((_, i) => i % step.network.classCount));
     let ms = 0;
     for (let n = 1; n <= 2; n++) {
       const t0 = performance.now();
-      step.setStep(BENCH_OPTIMIZER.lr, n);
-      const encoder = ctx.device.createCommandEncoder({ label: 'memory bench train step' });
-      step.encode(encoder, { accumulate: false });
-      ctx.device.queue.submit([encoder.finish()]);
-      await ctx.readFloat32(step.totals, 2);
+      await runFixedBatchStep(ctx, step, n);
       ms = performance.now() - t0;
     }
     return { bytes: ctx.peakBytes - before, ms };

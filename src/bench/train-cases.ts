@@ -17,17 +17,28 @@ import type { BenchCase } from './harness.ts';
 /** Adam without weight decay: what tf.train.adam does, so the peer's update is the same work. */
 export const BENCH_OPTIMIZER: StepOptimizer = { optimizer: 'adam', lr: 1e-3, momentum: 0, weightDecay: 0 };
 
+/** Our training step of `model` at `batch` on a fixed batch (inputs sin(i), labels i mod classes), written once. */
+export async function fixedBatchTrainStep(ctx: GpuContext, model: Model, batch: number): Promise<TrainStep> {
+  const s = await TrainStep.create(ctx, model, batch, BENCH_OPTIMIZER);
+  const inputs = new Float32Array(batch * summarizeModel(model.spec).inputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
+  ctx.write(s.network.input, inputs);
+  ctx.write(s.labels, new Uint32Array(batch).map((_, i) => i % s.network.classCount));
+  return s;
+}
+
+/** One step (the `n`-th, 1-based, for Adam's bias correction) in one submit, ending with the loss read back. */
+export async function runFixedBatchStep(ctx: GpuContext, s: TrainStep, n: number): Promise<void> {
+  s.setStep(BENCH_OPTIMIZER.lr, n);
+  const encoder = ctx.device.createCommandEncoder({ label: 'bench train step' });
+  s.encode(encoder, { accumulate: false });
+  ctx.device.queue.submit([encoder.finish()]);
+  await ctx.readFloat32(s.totals, 2); // the loss, as trainOnBatch returns it
+}
+
 export function trainStepCase(ctx: GpuContext, model: Model, batch = 64): BenchCase {
   let step: TrainStep | null = null;
   let n = 0;
   const summary = summarizeModel(model.spec);
-  const prepare = async () => {
-    const s = await TrainStep.create(ctx, model, batch, BENCH_OPTIMIZER);
-    const inputs = new Float32Array(batch * summary.inputShape.reduce((a, b) => a * b, 1)).map((_, i) => Math.sin(i));
-    ctx.write(s.network.input, inputs);
-    ctx.write(s.labels, new Uint32Array(batch).map((_, i) => i % s.network.classCount));
-    step = s;
-  };
   return {
     name: 'train step',
     shape: `${model.spec.name}, batch ${batch}`,
@@ -35,13 +46,8 @@ export function trainStepCase(ctx: GpuContext, model: Model, batch = 64): BenchC
     work: batch,
     flops: 3 * batch * summary.totalFlops,
     async run() {
-      if (!step) await prepare();
-      const s = step!;
-      s.setStep(BENCH_OPTIMIZER.lr, ++n);
-      const encoder = ctx.device.createCommandEncoder({ label: 'bench train step' });
-      s.encode(encoder, { accumulate: false });
-      ctx.device.queue.submit([encoder.finish()]);
-      await ctx.readFloat32(s.totals, 2); // the loss, as trainOnBatch returns it
+      step ??= await fixedBatchTrainStep(ctx, model, batch);
+      await runFixedBatchStep(ctx, step, ++n);
     },
     calls: () => step?.calls() ?? [],
     peerWork: { kind: 'train step', model, batch, optimizer: BENCH_OPTIMIZER },
