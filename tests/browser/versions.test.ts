@@ -162,6 +162,8 @@ describe('versions, graph and guided mode in Chromium', () => {
       await page.locator('[data-testid=history-panel] h2').click();
       await page.keyboard.press('Control+z');
       await waitCurrent(0);
+      // The shortcut is ignored while the history is busy, as the Redo button is disabled then: wait, as a user would, until it is enabled.
+      await page.waitForFunction(() => (document.querySelector('[data-testid=redo]') as HTMLButtonElement | null)?.disabled === false, null, { timeout: 30_000 });
       await page.keyboard.press('Control+Shift+Z');
       await waitCurrent(4);
       await byTestId('epochs').focus();
