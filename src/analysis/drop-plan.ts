@@ -27,6 +27,21 @@ export function dropPlan(spec: ModelSpec, counts: ReadonlyMap<string, number>): 
 }
 
 /**
+ * A plan of drops in a given order, a layer possibly more than once (a `tune --auto --passes N` run drops from a
+ * layer on each pass, retraining in between): checked like dropPlan, on the kernels left after the earlier
+ * drops, so that a layer keeps at least one kernel in the end.
+ */
+export function sequencePlan(spec: ModelSpec, steps: readonly LayerDrop[]): LayerDrop[] {
+  const left = new Map<string, number>();
+  for (const { layer, count } of steps) {
+    const kernels = left.get(layer) ?? requireConvLayer(spec, layer).filters;
+    checkDropCount(layer, count, kernels);
+    left.set(layer, kernels - count);
+  }
+  return steps.filter((s) => s.count > 0).map((s) => ({ ...s }));
+}
+
+/**
  * The plan that drops `fraction` of every conv layer's kernels: round(fraction * K) of a layer of K kernels, at
  * most K - 1 (one must stay); a layer where that rounds to 0 is left as it is.
  */

@@ -5,6 +5,7 @@
 import { DATASET_SPEC_HELP } from '../data/spec.ts';
 import { DEFAULT_SPLIT_SEED } from '../data/splits.ts';
 import { DEFAULT_GPU_BUDGET_BYTES } from '../data/gpu-dataset.ts';
+import { DEFAULT_THRESHOLDS, type SuggestionThresholds } from '../analysis/suggestions.ts';
 
 export const DATASET_OPTION = { type: 'string', value: 'SPEC', required: true, description: DATASET_SPEC_HELP } as const;
 
@@ -31,3 +32,28 @@ export const GPU_BUDGET_OPTION = {
 export const gpuBudget = (mib: number): { budgetBytes: number } => ({ budgetBytes: Math.floor(mib * 2 ** 20) });
 
 export const JSON_OPTION = { type: 'boolean', description: 'print JSON instead of text' } as const;
+
+/**
+ * The drop rules' thresholds (src/analysis/suggestions.ts), for `analyze` and `tune`: the defaults are starting
+ * points, and a designer who wants a smaller model (or a safer one) moves them. Only the drop rules' three: the
+ * widen and deepen thresholds stay the library's.
+ */
+export const SUGGESTION_THRESHOLD_OPTIONS = {
+  'min-impact': {
+    type: 'string', number: 'real', min: 0, max: 1, default: DEFAULT_THRESHOLDS.minImpact, value: 'X',
+    description: 'low-impact rule: drop a kernel whose zeroing costs less than X accuracy (a fraction: 0.001 = 0.1 points) over the analysis set',
+  },
+  delta: {
+    type: 'string', number: 'real', min: 0, max: 1, default: DEFAULT_THRESHOLDS.delta, value: 'X',
+    description: 'redundant rule: a pair of kernels whose Occurrence Difference Map averages below X is one kernel twice',
+  },
+  eps: {
+    type: 'string', number: 'real', min: 0, below: 0.5, default: DEFAULT_THRESHOLDS.eps, value: 'X',
+    description: 'dead / saturated rules: occurrence below X (or above 1 - X) for every class',
+  },
+} as const;
+
+/** The thresholds the three options above give. */
+export function suggestionThresholds(values: { 'min-impact': number; delta: number; eps: number }): Partial<SuggestionThresholds> {
+  return { minImpact: values['min-impact'], delta: values.delta, eps: values.eps };
+}

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { DEFAULT_TRAIN_CONFIG, checkTrainConfig, type TrainConfig } from '../nn/train-config.ts';
 import { describeEdit, type Edit } from '../surgery/edits.ts';
 import { parseUntrustedJson } from '../io/untrusted-json.ts';
+import type { LayerDrop } from '../analysis/drop-plan.ts';
 
 export class TuneReportError extends Error {
   override name = 'TuneReportError';
@@ -48,6 +49,11 @@ export interface TuneReport {
   steps: TuneReportStep[];
   /** Kernels dropped per conv layer, over all steps. */
   dropped: Map<string, number>;
+  /**
+   * The drops in the order tune made them, one per step that dropped (a layer appears once per pass that dropped
+   * from it): the baselines drop and retrain in the same order, so they get the same number of retrainings.
+   */
+  dropSteps: LayerDrop[];
   /** The edits that are not drops (widen, insert), in words: the baselines only drop, so they differ there. */
   otherEdits: string[];
 }
@@ -97,14 +103,18 @@ export async function readTuneReport(path: string): Promise<TuneReport> {
   });
 
   const dropped = new Map<string, number>();
+  const dropSteps: LayerDrop[] = [];
   const otherEdits: string[] = [];
   const steps = rawSteps.map((s, i): TuneReportStep => {
     if (!isObject(s) || typeof s.layer !== 'string' || !Array.isArray(s.edits)) return fail(`steps[${i}] needs a 'layer' name and an 'edits' array`);
     if (rows[i + 1].layer !== s.layer) fail(`steps[${i}] is layer '${s.layer}' but rows[${i + 1}] is layer '${rows[i + 1].layer}'`);
     const edits = (s.edits as unknown[]).map((e, j) => readEdit(e, `steps[${i}].edits[${j}]`, fail));
     for (const edit of edits) {
-      if (edit.kind === 'drop') dropped.set(edit.layer, (dropped.get(edit.layer) ?? 0) + new Set(edit.kernels).size);
-      else otherEdits.push(describeEdit(edit));
+      if (edit.kind === 'drop') {
+        const count = new Set(edit.kernels).size;
+        dropped.set(edit.layer, (dropped.get(edit.layer) ?? 0) + count);
+        dropSteps.push({ layer: edit.layer, count });
+      } else otherEdits.push(describeEdit(edit));
     }
     return { layer: s.layer, edits, before: rows[i].version, after: rows[i + 1].version };
   });
@@ -119,7 +129,7 @@ export async function readTuneReport(path: string): Promise<TuneReport> {
   }
   return {
     path: file, dir: dirname(file), model: json.model as string, dataset: json.dataset as string,
-    analysisImages: json.analysisImages as number, config, rows, steps, dropped, otherEdits,
+    analysisImages: json.analysisImages as number, config, rows, steps, dropped, dropSteps, otherEdits,
   };
 }
 

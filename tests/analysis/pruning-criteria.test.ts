@@ -3,7 +3,7 @@
 // occurrence counts on a conv layer whose kernels are built to fire always, never, or sometimes.
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/analysis/analyze-model.ts';
-import { dropPlan, fractionPlan } from '../../src/analysis/drop-plan.ts';
+import { dropPlan, fractionPlan, sequencePlan } from '../../src/analysis/drop-plan.ts';
 import { checkDropCount, pickByScore } from '../../src/analysis/kernel-ranking.ts';
 import { kernelStats } from '../../src/analysis/kernel-stats.ts';
 import { apozFromCounts, pickByApoz } from '../../src/analysis/prune-apoz.ts';
@@ -165,6 +165,14 @@ describe('drop plans', () => {
     expect(() => dropPlan(spec, new Map([['c9', 1]]))).toThrow(/model 'two-conv' has no layer 'c9' \(conv layers: c1, c2\)/);
     expect(() => dropPlan(spec, new Map([['d', 1]]))).toThrow(/layer 'd' .*is a dense, not a conv2d/);
     expect(() => dropPlan(spec, new Map([['c1', 1], ['c2', 6]]))).toThrow(/layer 'c2' has 6 kernels: cannot drop 6/);
+  });
+
+  it('sequences (a tune of several passes): the order given, a layer again on a later pass, checked on the kernels left', () => {
+    const steps = [{ layer: 'c1', count: 1 }, { layer: 'c2', count: 3 }, { layer: 'c1', count: 2 }, { layer: 'c2', count: 0 }];
+    expect(sequencePlan(spec, steps)).toEqual(steps.slice(0, 3));
+    // c1 has 4 kernels: 2 then 2 more would leave none.
+    expect(() => sequencePlan(spec, [{ layer: 'c1', count: 2 }, { layer: 'c1', count: 2 }])).toThrow(/layer 'c1' has 2 kernels: cannot drop 2/);
+    expect(() => sequencePlan(spec, [{ layer: 'd', count: 1 }])).toThrow(/layer 'd' .*is a dense, not a conv2d/);
   });
 
   it('fractions: round(f * K) per layer, at most K - 1, layers that round to 0 left out', () => {

@@ -122,8 +122,13 @@ describe('aom-studio analyze', () => {
   it('analyses only the named layer with the given tau, prints tables, and reports usage errors', async () => {
     const { model, spec } = await prepare();
     const out = join(scratch(), 'one-layer');
-    const { code, out: stdout } = await run(['--model', model, '--dataset', spec, '--split', 'train', '--per-class', '3', '--layer', 'conv2', '--tau', '0.5', '--out', out]);
+    const { code, out: stdout } = await run(['--model', model, '--dataset', spec, '--split', 'train', '--per-class', '3', '--layer', 'conv2', '--tau', '0.5', '--min-impact', '1', '--out', out]);
     expect(code).toBe(0);
+    // --min-impact 1: every kernel costs less than all the accuracy, so the low-impact rule names all but one.
+    const stats = JSON.parse(readFileSync(join(out, 'conv2', 'stats.json'), 'utf8'));
+    expect(stats.thresholds.minImpact).toBe(1);
+    const dropping = stats.suggestions.filter((s: { rule: string }) => s.rule === 'low-impact' || s.rule === 'dead' || s.rule === 'redundant' || s.rule === 'saturated');
+    expect(new Set(dropping.flatMap((s: { kernels: number[] }) => s.kernels)).size).toBe(7);
     expect(stdout).toMatch(/conv2: 8 kernels, maps 6x6 \(after relu2\), 4 classes/);
     expect(stdout).toMatch(/tau 0\.5/);
     expect(existsSync(join(out, 'conv2', 'atlas.png'))).toBe(true);
@@ -134,6 +139,8 @@ describe('aom-studio analyze', () => {
     expect(missing.err).toMatch(/--out is required/);
     const badTau = await run(['--model', model, '--dataset', spec, '--out', out, '--tau', 'x']);
     expect(badTau.err).toMatch(/--tau must be a number, got 'x'/);
+    const badImpact = await run(['--model', model, '--dataset', spec, '--out', out, '--min-impact', '2']);
+    expect(badImpact.err).toMatch(/--min-impact must be .*1/);
     await expect(run(['--model', model, '--dataset', spec, '--out', out, '--layer', 'dense1'])).rejects.toThrow(/'dense1' is a dense, not a conv2d/);
   });
 });

@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
+import { maxLossExceeded, planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
+import { trainCommand } from '../../src/cli/commands/train.ts';
 import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
 import { decodeProject } from '../../src/session/project-file.ts';
@@ -79,7 +80,7 @@ describe('aom-studio tune', () => {
     const v1 = await loadModelDir(join(out, `v${conv1.version}`));
     expect((v1.spec.layers[0] as Conv2dLayer).filters).toBeLessThan(6);
     const csv = (await readFile(join(out, 'tune.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]).toBe('version,layer,edit,parameters,flops,validation_accuracy,test_accuracy');
+    expect(csv[0]).toBe('version,layer,edit,parameters,flops,validation_accuracy,test_accuracy,pass,rejected');
     expect(csv).toHaveLength(4);
     expect(text).toContain('v0  start');
     // The whole session as a project: every version, the retrained ones with their curves, each layer's maps.
@@ -110,6 +111,57 @@ describe('aom-studio tune', () => {
     expect((await loadModelDir(join(out, 'v0'))).spec.layers).toHaveLength(5);
   });
 
+  it('--passes, --max-loss and the thresholds: a pass that costs too much validation accuracy is undone, the rejected version kept aside, and the walk stops when a pass keeps nothing', async () => {
+    const spec = await squaresSpec();
+    // A start worth protecting: the tiny model trained until it separates the squares.
+    const trained = join(scratch(), 'tiny-trained');
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny-untrained'));
+    const quiet = { stdout: () => {}, stderr: () => {} };
+    expect(await trainCommand(['--model', join(scratch(), 'tiny-untrained', 'model.json'), '--dataset', spec, '--epochs', '12', '--batch', '16', '--out', trained], quiet)).toBe(0);
+    const out = join(scratch(), 'guarded');
+    let text = '';
+    // --min-impact 1 drops every kernel but one of each layer; a retraining at lr 5 cannot keep the accuracy, so
+    // every edit must be undone under --max-loss 0.05, and the second pass (nothing kept) ends the walk.
+    const code = await tuneCommand(
+      ['--model', join(trained, 'model.json'), '--dataset', spec, '--auto', '--passes', '3', '--max-loss', '0.05', '--min-impact', '1', '--lr', '5', '--max-steps', '2', '--batch', '16', '--per-class', '8', '--out', out],
+      { stdout: (s) => (text += s), stderr: (s) => (text += s) },
+    );
+    expect(code, text).toBe(0);
+    const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    expect(report).toMatchObject({ passes: 3, maxLoss: 0.05, thresholds: { minImpact: 1 } });
+    const [start, ...rest] = report.rows;
+    expect(start.validationAccuracy).toBeGreaterThan(0.9);
+    // One pass only: it kept nothing, so there was nothing new for a second to judge.
+    expect(rest.map((r: { pass: number; layer: string }) => `${r.pass}:${r.layer}`)).toEqual(['1:conv1', '1:conv2']);
+    expect(text).toContain('pass 1 kept no edit');
+    for (const row of rest) {
+      expect(row.edit).toBe('');
+      expect(row.rejected).toMatch(/^drop \d+ kernels? of conv/);
+      expect(row.version).toBe(0);
+      expect(row.notes.join(' ')).toMatch(/rejected v\d+: validation .* more than --max-loss 5 points; kept v0/);
+    }
+    expect(report.steps.every((s: { edits: unknown[]; rejected: unknown[] }) => s.edits.length === 0 && s.rejected.length === 1)).toBe(true);
+    expect(report.final).toBe(0);
+    // The rejected versions stay in the project, beside the start they branched from.
+    const project = decodeProject(await readFile(join(out, 'tune.aomproj')), 'tune.aomproj');
+    expect(project.state.history.json.versions.length).toBeGreaterThan(2);
+  });
+
+  it('maxLossExceeded: keeps a loss up to --max-loss, rejects beyond it, and judges nothing without a validation split', () => {
+    expect(maxLossExceeded(0.99, 0.989, 0.001)).toBeNull();
+    expect(maxLossExceeded(0.99, 0.995, 0)).toBeNull();
+    expect(maxLossExceeded(0.99, 0.988, 0.001)).toMatch(/validation 98\.80% is 0\.20 points below the start's 99\.00%, more than --max-loss 0\.1 points/);
+    expect(maxLossExceeded(null, 0.5, 0.001)).toBeNull();
+    expect(maxLossExceeded(0.9, 0.1, undefined)).toBeNull();
+  });
+
+  it('--passes without --auto is a usage error', async () => {
+    let text = '';
+    const code = await tuneCommand(['--model', 'm.json', '--dataset', 'mnist', '--passes', '2', '--out', join(scratch(), 'x')], { stdout: (s) => (text += s), stderr: (s) => (text += s) });
+    expect(code).not.toBe(0);
+    expect(text).toContain('--passes and --max-loss steer the edits of --auto');
+  });
+
   it('merges a layer\'s drop suggestions into one drop and writes CSV with quoted edits', () => {
     const numbers = {};
     const suggestions: Suggestion[] = [
@@ -125,7 +177,11 @@ describe('aom-studio tune', () => {
       { kind: 'insert', after: 'r' },
     ]);
     expect(planned[0].suggestions).toHaveLength(2);
-    const csv = tuneCsv([{ version: 2, layer: 'c', edit: 'drop 2 kernels of c (1, 4)', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: null, notes: [] }]);
-    expect(csv.split('\n')[1]).toBe('2,c,"drop 2 kernels of c (1, 4)",10,20,0.5,');
+    const csv = tuneCsv([
+      { version: 2, pass: 1, layer: 'c', edit: 'drop 2 kernels of c (1, 4)', rejected: '', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: null, notes: [] },
+      { version: 2, pass: 2, layer: 'c', edit: '', rejected: 'drop 1 kernel of c (0)', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: 0.25, notes: [] },
+    ]);
+    expect(csv.split('\n')[1]).toBe('2,c,"drop 2 kernels of c (1, 4)",10,20,0.5,,1,');
+    expect(csv.split('\n')[2]).toBe('2,c,,10,20,0.5,0.25,2,drop 1 kernel of c (0)');
   });
 });

@@ -26,7 +26,7 @@ import type { Suggestion } from '../../analysis/suggestions.ts';
 import { resolutionCaveat } from '../../session/analyse-layer.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, GPU_BUDGET_OPTION, gpuBudget, JSON_OPTION, SPLIT_OPTION } from '../shared-options.ts';
+import { DATASET_OPTION, GPU_BUDGET_OPTION, gpuBudget, JSON_OPTION, SPLIT_OPTION, SUGGESTION_THRESHOLD_OPTIONS, suggestionThresholds } from '../shared-options.ts';
 import { UsageError } from '../usage-error.ts';
 import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, saveProjectFile, VERSION_OPTION } from '../project-option.ts';
 import { layerMapsOf } from '../../session/analyse-layer.ts';
@@ -44,6 +44,7 @@ const ANALYZE = {
     'per-class': { type: 'string', number: 'integer', min: 1, value: 'N', defaultText: 'the whole split', description: 'a class-balanced subset of N images per class of the split (seed 0)' },
     layer: { type: 'string', multiple: true, value: 'NAME', defaultText: 'every conv layer', description: 'a conv layer to analyse' },
     tau: { type: 'string', number: 'real', default: 0, value: 'X', description: 'occurrence threshold: an activation counts when > X' },
+    ...SUGGESTION_THRESHOLD_OPTIONS,
     'gpu-budget': GPU_BUDGET_OPTION,
     json: { ...JSON_OPTION, description: 'print one JSON document instead of tables' },
   },
@@ -146,7 +147,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
   const data = GpuDataset.upload(ctx, dataset, { indices: set.indices, ...gpuBudget(values['gpu-budget']) }); // the images analysed, no others
   const started = performance.now();
   try {
-    analysis = await analyzeModel(ctx, model, data, set.indices, { layers: args.layers, tau: args.tau });
+    analysis = await analyzeModel(ctx, model, data, set.indices, { layers: args.layers, tau: args.tau, thresholds: suggestionThresholds(values) });
   } finally {
     data.destroy();
     ctx.destroy();

@@ -9,9 +9,10 @@
  *   - APoZ, the average percentage of zeros after the ReLU over the analysis set (Hu et al. 2016), from the same
  *     GPU occurrence counts as the maps (src/analysis/prune-apoz.ts),
  *   - at random, once per --seeds seed (src/analysis/prune-random.ts),
- * each walked like tune --auto (src/session/pruning-run.ts): layer by layer in model order, drop, evaluate,
- * retrain with tune's configuration (epochs, batch, learning rate, seed; from tune.json unless overridden), then the
- * next layer. The analysis set is tune's (a seeded --per-class subset of the training split). The AOM-guided row
+ * each walked like tune --auto (src/session/pruning-run.ts): layer by layer in model order (with --from-tune: in
+ * the order of the tune's drops, so a tune of several passes is matched pass by pass, retraining for retraining),
+ * drop, evaluate, retrain with tune's configuration (epochs, batch, learning rate, seed; from tune.json unless
+ * overridden), then the next layer. The analysis set is tune's (a seeded --per-class subset of the training split). The AOM-guided row
  * comes from tune.json (its last version's numbers), with the accuracy right after each of its drops measured here
  * on the versions tune saved beside it. --sweep adds the three criteria at fractions of every layer's kernels.
  *
@@ -21,7 +22,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
-import { dropPlan, fractionPlan, type LayerDrop } from '../../analysis/drop-plan.ts';
+import { dropPlan, fractionPlan, sequencePlan, type LayerDrop } from '../../analysis/drop-plan.ts';
 import { convLayerNames } from '../../analysis/map-source.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { acquireGpu } from '../../gpu/device.ts';
@@ -70,7 +71,7 @@ const BASELINES = {
     json: { type: 'boolean', description: 'print the baselines.json report instead of text' },
   },
   notes: [
-    'Give --from-tune or --kernels (the counts to match), --sweep, or both. Every baseline drops layer by layer in model order and retrains after each layer, as tune --auto does; the random seeds choose kernels only (the retraining seed is --seed for every method).',
+    'Give --from-tune or --kernels (the counts to match), --sweep, or both. Every baseline drops layer by layer in model order (with --from-tune: in the order of the tune, pass by pass) and retrains after each layer, as tune --auto does; the random seeds choose kernels only (the retraining seed is --seed for every method).',
     'Rows: method, seed, run (matched or sweep), kernels dropped per layer, parameters, FLOPs, validation and test accuracy right after the last drop and after retraining.',
   ],
   examples: [
@@ -192,7 +193,7 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
   // Every plan is checked against the model before any GPU work.
   const plans: { run: 'matched' | 'sweep'; fraction: number | null; plan: LayerDrop[] }[] = [];
   if (tune) {
-    const plan = dropPlan(start.spec, tune.dropped);
+    const plan = sequencePlan(start.spec, tune.dropSteps);
     if (plan.length === 0) throw new TuneReportError(`${tune.path}: the tune dropped no kernel, so there is no compression to match`);
     plans.push({ run: 'matched', fraction: null, plan });
   }

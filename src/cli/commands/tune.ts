@@ -10,7 +10,12 @@
  *      ablation on), keep the suggestions for it;
  *   2. apply them: its drop suggestions merged into one drop (their kernel indices all refer to the analysed
  *      layer), then widen, then deepen; an edit that cannot be made is reported and skipped;
- *   3. retrain for --retrain-epochs epochs, evaluate validation and test accuracy, save the version.
+ *   3. retrain for --retrain-epochs epochs, evaluate validation and test accuracy, save the version;
+ *   4. with --max-loss X: when that validation accuracy is more than X below the starting model's, go back to
+ *      the version before the edits (the rejected one stays in the history) and go on with the next layer.
+ * With --passes N the walk over the layers is repeated, up to N times, until a pass keeps no edit: the drop rules
+ * judge one kernel at a time, and once the dropped ones are gone and the rest retrained, others may fall under
+ * them. --min-impact, --delta and --eps set the drop rules' thresholds (src/analysis/suggestions.ts).
  * One row per step (version, layer, edit, parameters, FLOPs, validation and test accuracy) is printed and written
  * to tune.json (with the suggestions and their numbers) and tune.csv; each row's model is saved in <out>/v<id>/.
  */
@@ -32,8 +37,9 @@ import { describeEdit, type Edit } from '../../surgery/edits.ts';
 import { ModelHistory } from '../../surgery/history.ts';
 import { SurgeryError } from '../../surgery/surgery-error.ts';
 import type { CommandIo } from '../command-io.ts';
+import { UsageError } from '../usage-error.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
-import { DATASET_OPTION, SPLIT_SEED_OPTION, GPU_BUDGET_OPTION, gpuBudget } from '../shared-options.ts';
+import { DATASET_OPTION, SPLIT_SEED_OPTION, GPU_BUDGET_OPTION, gpuBudget, SUGGESTION_THRESHOLD_OPTIONS, suggestionThresholds } from '../shared-options.ts';
 import { loadModelAndSplit } from '../session.ts';
 import { withSplitRecord } from '../../session/split-policy.ts';
 import { layerMapsOf } from '../../session/analyse-layer.ts';
@@ -44,10 +50,17 @@ import { openProjectFile, PROJECT_OPTION, projectModel, requireOneSource, savePr
 /** One step of the tuning: the version it produced (or kept) and its numbers. */
 export interface TuneRow {
   version: number;
+  /** The pass over the layers (1, 2, ... up to --passes); null for the starting model. */
+  pass: number | null;
   /** The analysed layer; null for the starting model. */
   layer: string | null;
-  /** The edits applied, in words ('' when none). */
+  /** The edits applied and kept, in words ('' when none). */
   edit: string;
+  /**
+   * Edits that were applied and retrained but then undone because the validation accuracy fell more than
+   * --max-loss below the start's, in words ('' when none); `version` is then the version kept (the one before).
+   */
+  rejected: string;
   parameters: number;
   flops: number;
   validationAccuracy: number | null;
@@ -82,7 +95,8 @@ export function planLayerEdits(suggestions: readonly Suggestion[]): PlannedEdit[
   return planned;
 }
 
-const CSV_HEADER = 'version,layer,edit,parameters,flops,validation_accuracy,test_accuracy';
+// pass and rejected came after the first columns, at the end, so that a reader of the older files still works.
+const CSV_HEADER = 'version,layer,edit,parameters,flops,validation_accuracy,test_accuracy,pass,rejected';
 
 function csvField(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -91,7 +105,7 @@ function csvField(value: string | number | null): string {
 
 /** tune.csv: a header and one line per row. */
 export function tuneCsv(rows: readonly TuneRow[]): string {
-  const lines = rows.map((r) => [r.version, r.layer ?? '', r.edit, r.parameters, r.flops, r.validationAccuracy, r.testAccuracy].map(csvField).join(','));
+  const lines = rows.map((r) => [r.version, r.layer ?? '', r.edit, r.parameters, r.flops, r.validationAccuracy, r.testAccuracy, r.pass, r.rejected].map(csvField).join(','));
   return `${[CSV_HEADER, ...lines].join('\n')}\n`;
 }
 
@@ -99,7 +113,8 @@ const percent = (v: number | null): string => (v === null ? '-' : `${(100 * v).t
 
 function formatRow(r: TuneRow, start: TuneRow): string {
   const change = (a: number, b: number) => (a === b ? '' : ` (${b > a ? '+' : ''}${(((b - a) / a) * 100).toFixed(1)}%)`);
-  const what = r.layer === null ? 'start' : `${r.layer}: ${r.edit || 'no change'}`;
+  const pass = r.pass !== null && r.pass > 1 ? `pass ${r.pass}, ` : '';
+  const what = r.layer === null ? 'start' : `${pass}${r.layer}: ${r.edit || (r.rejected ? `rejected ${r.rejected}` : 'no change')}`;
   const numbers = `params ${r.parameters.toLocaleString('en-US')}${change(start.parameters, r.parameters)}, FLOPs ${r.flops.toLocaleString('en-US')}${change(start.flops, r.flops)}, validation ${percent(r.validationAccuracy)}, test ${percent(r.testAccuracy)}`;
   return `v${r.version}  ${what}\n    ${numbers}${r.notes.map((n) => `\n    note: ${n}`).join('')}\n`;
 }
@@ -119,9 +134,22 @@ async function evaluateVersion(ctx: GpuContext, history: ModelHistory, id: numbe
   }
 }
 
-function rowOf(history: ModelHistory, id: number, layer: string | null, edit: string, notes: string[]): TuneRow {
+function rowOf(history: ModelHistory, id: number, pass: number | null, layer: string | null, edit: string, notes: string[], rejected = ''): TuneRow {
   const m = history.get(id).metrics;
-  return { version: id, layer, edit, parameters: m.params, flops: m.flops, validationAccuracy: m.validationAccuracy ?? null, testAccuracy: m.accuracy ?? null, notes };
+  return { version: id, pass, layer, edit, rejected, parameters: m.params, flops: m.flops, validationAccuracy: m.validationAccuracy ?? null, testAccuracy: m.accuracy ?? null, notes };
+}
+
+/**
+ * The reason to undo a layer's retrained edits under --max-loss (null: keep them): the validation accuracy after
+ * the retraining is more than `maxLoss` (a fraction) below the starting model's. Validation, never test: the
+ * test images stay out of every choice the tuning makes.
+ */
+export function maxLossExceeded(startValidation: number | null, validation: number | null, maxLoss: number | undefined): string | null {
+  if (maxLoss === undefined || startValidation === null || validation === null) return null;
+  const lost = startValidation - validation;
+  // The small tolerance keeps a loss of exactly --max-loss (one image at a time) from failing by rounding.
+  if (lost <= maxLoss + 1e-9) return null;
+  return `validation ${(100 * validation).toFixed(2)}% is ${(100 * lost).toFixed(2)} points below the start's ${(100 * startValidation).toFixed(2)}%, more than --max-loss ${100 * maxLoss} points`;
 }
 
 const TUNE = {
@@ -140,6 +168,15 @@ const TUNE = {
     lr: { type: 'string', number: 'real', above: 0, default: DEFAULT_TRAIN_CONFIG.lr, value: 'X', description: 'learning rate of the retraining' },
     schedule: { type: 'string', choices: ['constant', 'step', 'cosine'], default: DEFAULT_TRAIN_CONFIG.schedule, value: 'NAME', description: 'learning-rate schedule of each retraining (cosine: from --lr down to 0 over the retraining)' },
     'max-steps': { type: 'string', number: 'integer', min: 0, default: 0, value: 'N', description: 'end each retraining after the first epoch that reaches this many steps (0: whole epochs)' },
+    passes: {
+      type: 'string', number: 'integer', min: 1, default: 1, value: 'N',
+      description: 'walk the layers up to N times (with --auto): the rules judge one kernel at a time, so a pass after retraining may find more to drop; stops after a pass that keeps no edit',
+    },
+    'max-loss': {
+      type: 'string', number: 'real', min: 0, max: 1, defaultText: 'none', value: 'X',
+      description: "with --auto: undo a layer's edits when, retrained, its validation accuracy is more than X (a fraction: 0.001 = 0.1 points) below the starting model's, and go on from the version before",
+    },
+    ...SUGGESTION_THRESHOLD_OPTIONS,
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set and the retraining' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
@@ -153,6 +190,7 @@ const TUNE = {
   examples: [
     'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --out runs/suggestions',
     'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --auto --retrain-epochs 1 --per-class 100 --out runs/tuned',
+    'aom-studio tune --model src/models/mnist-ref/model.json --dataset mnist --auto --passes 3 --min-impact 0.002 --max-loss 0.001 --out runs/tuned-harder',
   ],
 } as const satisfies CommandSpec;
 
@@ -168,6 +206,10 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   const json = values.json;
   const perClass = values['per-class'];
   const seed = values.seed;
+  const passes = values.passes;
+  const maxLoss = values['max-loss'];
+  const thresholds = suggestionThresholds(values);
+  if (!auto && (passes !== 1 || maxLoss !== undefined)) throw new UsageError('--passes and --max-loss steer the edits of --auto: give --auto too');
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     epochs: values['retrain-epochs'],
@@ -202,28 +244,31 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     };
     await evaluateVersion(ctx, history, start, data, split, config.batchSize);
     await save(start);
-    const rows: TuneRow[] = [rowOf(history, start, null, '', [])];
-    const steps: { layer: string; suggestions: Suggestion[]; edits: Edit[]; skipped: string[] }[] = [];
-    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}\n`);
+    const rows: TuneRow[] = [rowOf(history, start, null, null, '', [])];
+    const steps: { pass: number; layer: string; suggestions: Suggestion[]; edits: Edit[]; rejected: Edit[]; skipped: string[] }[] = [];
+    const guard = maxLoss === undefined ? '' : `; a layer's edits are undone when they cost more than ${100 * maxLoss} points of validation accuracy`;
+    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}${passes > 1 ? `, up to ${passes} passes` : ''}${guard}\n`);
     say(formatRow(rows[0], rows[0]));
 
     const layers = convLayerNames(model.spec);
     if (!auto) {
       const began = performance.now();
-      const analysis = await analyzeModel(ctx, model, data, analysisSet.indices, { batchSize: config.batchSize });
+      const analysis = await analyzeModel(ctx, model, data, analysisSet.indices, { batchSize: config.batchSize, thresholds });
       keepMaps(start, analysis, (performance.now() - began) / 1000);
       for (const layer of layers) {
         // Deepen suggestions name the layer after the last conv (its ReLU); they belong to the last conv's step.
         const suggestions = analysis.suggestions.filter((s) => (s.kind === 'deepen' ? layers[layers.length - 1] : s.layer) === layer);
-        steps.push({ layer, suggestions, edits: planLayerEdits(suggestions).map((p) => p.edit), skipped: [] });
+        steps.push({ pass: 1, layer, suggestions, edits: planLayerEdits(suggestions).map((p) => p.edit), rejected: [], skipped: [] });
         say(`${layer}: ${suggestions.length === 0 ? 'no suggestion' : suggestions.map((s) => `${describeEdit(s.edit)} (${s.rule}: ${s.reason})`).join('; ')}\n`);
       }
       say('run again with --auto to apply the suggestions layer by layer, retraining after each\n');
     } else {
-      for (const layer of layers) {
+      const startValidation = rows[0].validationAccuracy;
+      /** One step of --auto (see the file comment); true when it kept an edit. */
+      const tuneLayer = async (layer: string, pass: number): Promise<boolean> => {
         const before = history.current;
         const began = performance.now();
-        const analysis = await analyzeModel(ctx, history.get(before).model, data, analysisSet.indices, { layers: [layer], batchSize: config.batchSize });
+        const analysis = await analyzeModel(ctx, history.get(before).model, data, analysisSet.indices, { layers: [layer], batchSize: config.batchSize, thresholds });
         keepMaps(before, analysis, (performance.now() - began) / 1000);
         const planned = planLayerEdits(analysis.suggestions);
         const applied: Edit[] = [];
@@ -237,12 +282,14 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
             skipped.push(`skipped ${describeEdit(edit)}: ${error.message}`);
           }
         }
-        steps.push({ layer, suggestions: analysis.suggestions, edits: applied, skipped });
-        if (applied.length === 0) {
-          const row = rowOf(history, before, layer, '', skipped);
+        const addRow = (row: TuneRow, edits: Edit[], rejected: Edit[]) => {
+          steps.push({ pass, layer, suggestions: analysis.suggestions, edits, rejected, skipped });
           rows.push(row);
           say(formatRow(row, rows[0]));
-          continue;
+        };
+        if (applied.length === 0) {
+          addRow(rowOf(history, before, pass, layer, '', skipped), [], []);
+          return false;
         }
         const edited = history.currentVersion.model;
         const curves = emptyCurves();
@@ -253,15 +300,30 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
         await evaluateVersion(ctx, history, retrained.id, data, split, config.batchSize);
         await save(retrained.id);
         const notes = result.ended === 'completed' ? skipped : [...skipped, result.message];
-        const row = rowOf(history, retrained.id, layer, applied.map(describeEdit).join('; '), notes);
-        rows.push(row);
-        say(formatRow(row, rows[0]));
+        const words = applied.map(describeEdit).join('; ');
+        const tooCostly = maxLossExceeded(startValidation, history.get(retrained.id).metrics.validationAccuracy ?? null, maxLoss);
+        if (tooCostly) {
+          // The rejected branch stays in the history (and the project file), so the designer can still look at it.
+          history.checkout(before);
+          addRow(rowOf(history, before, pass, layer, '', [...notes, `rejected v${retrained.id}: ${tooCostly}; kept v${before}`], words), [], applied);
+          return false;
+        }
+        addRow(rowOf(history, retrained.id, pass, layer, words, notes), applied, []);
+        return true;
+      };
+      for (let pass = 1; pass <= passes; pass++) {
+        let kept = 0;
+        for (const layer of layers) if (await tuneLayer(layer, pass)) kept += 1;
+        if (kept === 0) {
+          if (passes > 1) say(`pass ${pass} kept no edit: the tuning has converged\n`);
+          break;
+        }
       }
     }
 
     const report = {
       model: modelArg, dataset: split.dataset.name, auto, analysisImages: analysisSet.indices.length, config,
-      rows, steps, final: rows[rows.length - 1].version,
+      thresholds, passes, maxLoss: maxLoss ?? null, rows, steps, final: rows[rows.length - 1].version,
     };
     await writeFile(join(out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(out, 'tune.csv'), tuneCsv(rows));
