@@ -11,7 +11,7 @@ import type { Model } from '../nn/layers.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyze-model.ts';
 import type { AnalyseRequest, LayerMaps } from './engine-api.ts';
-import { DEFAULT_THRESHOLDS, type Suggestion } from '../analysis/suggestions.ts';
+import { DEFAULT_THRESHOLDS, type Suggestion, type SuggestionThresholds } from '../analysis/suggestions.ts';
 
 /** Rules that compare ablation impacts (accuracy drops over the analysis set) against a threshold. */
 const ABLATION_RULES: ReadonlySet<Suggestion['rule']> = new Set(['low-impact', 'redundant', 'widen']);
@@ -21,9 +21,14 @@ const ABLATION_RULES: ReadonlySet<Suggestion['rule']> = new Set(['low-impact', '
  * image (1 / images): with 100 images a step is 1 point, and "costs less than 0.1 points" cannot be told from
  * "costs up to 1 point". A suggestion that rests on such impacts says so and how many images would resolve it.
  */
-export function resolutionCaveat(s: Suggestion, images: number): string | null {
+export function resolutionCaveat(
+  s: Suggestion,
+  images: number,
+  /** The thresholds the suggestion was made with (the CLI's --min-impact moves them). */
+  thresholds: Pick<SuggestionThresholds, 'minImpact' | 'widenImpact'> = DEFAULT_THRESHOLDS,
+): string | null {
   if (!ABLATION_RULES.has(s.rule) || images <= 0) return null;
-  const threshold = s.rule === 'widen' ? DEFAULT_THRESHOLDS.widenImpact : DEFAULT_THRESHOLDS.minImpact;
+  const threshold = s.rule === 'widen' ? thresholds.widenImpact : thresholds.minImpact;
   const step = 1 / images;
   if (step <= threshold) return null;
   const needed = Math.ceil(1 / threshold);
@@ -84,7 +89,7 @@ export function layerMapsOf(result: ModelAnalysis, layerName: string, notes: str
     stats: layer.kernels,
     suggestions: result.suggestions
       .filter((s) => (s.kind === 'deepen' ? s.after === layer.mapLayer || s.after === layerName : s.layer === layerName))
-      .map((s, i) => ({ ...s, id: `${layerName}#${i}`, caveat: resolutionCaveat(s, result.images) })),
+      .map((s, i) => ({ ...s, id: `${layerName}#${i}`, caveat: resolutionCaveat(s, result.images, result.thresholds) })),
     accuracy: result.accuracy,
     notes,
     seconds,

@@ -22,7 +22,7 @@ import { encodeNpy } from '../../io/npy.ts';
 import { analyzeModel, type LayerAnalysis, type ModelAnalysis } from '../../analysis/analyze-model.ts';
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
 import { encodeAtlasPng } from '../../analysis/atlas.ts';
-import type { Suggestion } from '../../analysis/suggestions.ts';
+import type { Suggestion, SuggestionThresholds } from '../../analysis/suggestions.ts';
 import { resolutionCaveat } from '../../session/analyse-layer.ts';
 import type { CommandIo } from '../command-io.ts';
 import { defineCommand, type CommandLine, type CommandSpec } from '../options.ts';
@@ -126,9 +126,9 @@ function formatLayer(layer: LayerAnalysis, classNames: string[]): string {
 }
 
 /** A suggestion in one line, and under it, as the page shows it, the caveat when the analysis set is too small to trust its rule. */
-function formatSuggestion(s: Suggestion, images: number): string {
+function formatSuggestion(s: Suggestion, images: number, thresholds: SuggestionThresholds): string {
   const target = s.kind === 'drop' ? `drop ${s.layer} kernels ${s.kernels.join(', ')}` : s.kind === 'widen' ? `widen ${s.layer} by ${s.by}` : `deepen after ${s.after}`;
-  const caveat = resolutionCaveat(s, images);
+  const caveat = resolutionCaveat(s, images, thresholds);
   return `  ${target} [${s.rule}]: ${s.reason}${caveat ? `\n    caveat: ${caveat}` : ''}`;
 }
 
@@ -166,7 +166,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
     written.push(project.path);
   }
   if (args.json) {
-    io.stdout(`${JSON.stringify({ ...context, model: analysis.model, images: analysis.images, accuracy: analysis.accuracy, notes: set.notes, layers, suggestions: analysis.suggestions.map((s) => ({ ...s, caveat: resolutionCaveat(s, analysis.images) })), files: written }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...context, model: analysis.model, images: analysis.images, accuracy: analysis.accuracy, notes: set.notes, layers, suggestions: analysis.suggestions.map((s) => ({ ...s, caveat: resolutionCaveat(s, analysis.images, analysis.thresholds) })), files: written }, null, 2)}\n`);
     return 0;
   }
   const out = [
@@ -175,7 +175,7 @@ async function runAnalyze({ values }: CommandLine<typeof ANALYZE.options>, io: C
     '',
     ...analysis.layers.flatMap((l) => [formatLayer(l, analysis.classNames), '']),
     analysis.suggestions.length ? 'suggestions:' : 'suggestions: none',
-    ...analysis.suggestions.map((s) => formatSuggestion(s, analysis.images)),
+    ...analysis.suggestions.map((s) => formatSuggestion(s, analysis.images, analysis.thresholds)),
     '',
     `wrote ${written.length} files under ${args.out}`,
     '',
