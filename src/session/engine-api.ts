@@ -329,6 +329,8 @@ export interface EngineApi {
   compare(a: number, b: number): Promise<VersionComparisonInfo>;
   /** What "Compare with baselines" would run for the current version, or null when its history drops no kernel. */
   baselinePlan(): Promise<BaselinePlan | null>;
+  /** The last comparison of the current version (this session's, or one saved with it), or null. */
+  baselinesReport(): Promise<BaselinesReport | null>;
   /** Runs L1 norm, APoZ and random drops matched to the version's, retrained alike; `cancel` stops it. */
   compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void): Promise<BaselinesReport>;
   /** The whole session (versions, history, analyses, settings) as one .aomproj file (src/session/project-file.ts). */

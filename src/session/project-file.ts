@@ -63,10 +63,10 @@ export function encodeProject(contents: ProjectContents): Uint8Array {
     if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, pack(x)]));
     return v;
   };
-  const { history, untrained, maps } = contents.state;
+  const { history, untrained, maps, baselines = {} } = contents.state;
   const json = {
     format: 'aom-studio-project', formatVersion: 1, savedAt: contents.savedAt, dataset: contents.dataset, settings: contents.settings,
-    state: pack({ history, untrained, maps }),
+    state: pack({ history, untrained, maps, baselines }),
   };
   files['project.json'] = new TextEncoder().encode(JSON.stringify(json));
   return zipSync(files, { level: 0 });
@@ -112,6 +112,9 @@ export function decodeProject(bytes: Uint8Array, file: string): ProjectContents 
     for (const id of json.state.untrained) if (id >= size) throw fail(`project.state.untrained names version ${id}, which the history does not have`);
     for (const [key, maps] of Object.entries(json.state.maps)) {
       if (key !== `${maps.versionId}:${maps.layer}` || maps.versionId >= size) throw fail(`project.state.maps['${key}'] is not the maps of a version of the history`);
+    }
+    for (const [key, report] of Object.entries(json.state.baselines ?? {})) {
+      if (key !== String(report.plan.version) || report.plan.version >= size) throw fail(`project.state.baselines['${key}'] is not the comparison of a version of the history`);
     }
   } catch (error) {
     const message = (error as Error).message;

@@ -10,7 +10,7 @@ import { preprocessingProblem } from '../nn/preprocessing.ts';
 import { readAomStudioMetadata } from '../io/tfjs-layers.ts';
 import { isPlainObject } from '../io/untrusted-json.ts';
 import type { HistoryJson, StoredHistory } from '../surgery/history.ts';
-import type { DatasetChoice, LayerMaps } from './engine-api.ts';
+import type { BaselinesReport, DatasetChoice, LayerMaps } from './engine-api.ts';
 import type { SessionState } from './studio-session.ts';
 
 export class ProjectFormatError extends Error {
@@ -122,14 +122,34 @@ export interface ProjectJson {
   savedAt: string;
   dataset: DatasetChoice | null;
   settings: Record<string, unknown>;
-  state: { history: { json: HistoryJson; blobs: StoredHistory['blobs'] }; untrained: number[]; maps: Record<string, LayerMaps> };
+  state: {
+    history: { json: HistoryJson; blobs: StoredHistory['blobs'] };
+    untrained: number[];
+    maps: Record<string, LayerMaps>;
+    /** Absent in projects saved before the page kept its baselines comparisons. */
+    baselines?: Record<string, BaselinesReport>;
+  };
 }
+
+/**
+ * A saved baselines comparison (version-baselines.ts): checked where the page reads it (the plan's version, the
+ * layers, each row's method and numbers), so that a damaged one fails on opening, not in the table.
+ */
+const baselinesReport: Check = object({
+  plan: object({ version: int, start: int }),
+  layers: list(str),
+  rows: list(object({ method: str, parameters: num, flops: num, convKernels: int, validationAccuracy: optional(num), testAccuracy: optional(num) })),
+  seconds: num,
+});
 
 /** Checks the restored project JSON; throws ProjectFormatError naming the field. */
 export function checkProject(value: unknown): asserts value is ProjectJson {
   if (!isPlainObject(value) || value.format !== 'aom-studio-project') throw new ProjectFormatError("project.json is not an aom-studio project (format 'aom-studio-project')");
   if (value.formatVersion !== 1) throw new ProjectFormatError(`project.json has format version ${JSON.stringify(value.formatVersion)}; this build reads version 1`);
-  object({ savedAt: str, settings: object({}), state: object({ untrained: list(int), maps: record(maps), history: object({ blobs: record(typed('Float32Array')) }) }) })(value, 'project');
+  object({
+    savedAt: str, settings: object({}),
+    state: object({ untrained: list(int), maps: record(maps), baselines: optional(record(baselinesReport)), history: object({ blobs: record(typed('Float32Array')) }) }),
+  })(value, 'project');
   const choice = value.dataset;
   if (choice !== null && !(isPlainObject(choice) && (choice.kind === 'builtin-mnist' || (choice.kind === 'files' && Array.isArray(choice.names) && choice.names.every((n) => typeof n === 'string'))))) {
     throw bad('project.dataset', "null, { kind: 'builtin-mnist' } or { kind: 'files', names }", choice);
@@ -139,4 +159,6 @@ export function checkProject(value: unknown): asserts value is ProjectJson {
 }
 
 /** The session state of a checked project (the history is rebuilt, and checked further, by ModelHistory.fromStored). */
-export const projectState = (json: ProjectJson): SessionState => ({ history: json.state.history, untrained: json.state.untrained, maps: json.state.maps, pending: null });
+export const projectState = (json: ProjectJson): SessionState => ({
+  history: json.state.history, untrained: json.state.untrained, maps: json.state.maps, baselines: json.state.baselines ?? {}, pending: null,
+});

@@ -56,6 +56,11 @@ export interface SessionState {
   maps: Record<string, LayerMaps>;
   /** A training that did not finish, with its last checkpoint (absent in sessions saved before there were any). */
   pending?: PendingTraining | null;
+  /**
+   * The last baselines comparison of each version that has one, by version id (absent in sessions saved before
+   * the page could compare): an hour of retraining is not lost to a reload or a project file.
+   */
+  baselines?: Record<string, BaselinesReport>;
 }
 
 /**
@@ -83,6 +88,8 @@ export class StudioSession {
   /** Versions whose weights are random (never trained): the page says so. */
   private readonly untrained = new Set<number>();
   private readonly maps = new Map<string, LayerMaps>();
+  /** The last baselines comparison of each version, by id; like the maps, they hold only for this dataset. */
+  private readonly baselineReports = new Map<number, BaselinesReport>();
   /** Splits by their parameters (versions of one session share one, unless an imported model brings its own). */
   private readonly splits = new Map<string, ModelSplit>();
   /** The loaded dataset's fingerprint, taken once per dataset (the advice of every described version compares with it). */
@@ -130,6 +137,7 @@ export class StudioSession {
     this.fingerprint = null;
     this.splits.clear();
     this.maps.clear();
+    this.baselineReports.clear();
   }
 
   /** Starts a new history from `model`. */
@@ -137,6 +145,7 @@ export class StudioSession {
     this.versions = ModelHistory.start(model, { note });
     this.untrained.clear();
     this.maps.clear();
+    this.baselineReports.clear();
     if (untrained) this.untrained.add(0);
   }
 
@@ -158,6 +167,11 @@ export class StudioSession {
     for (const id of state.untrained) this.untrained.add(id);
     this.maps.clear();
     for (const [key, maps] of Object.entries(state.maps)) this.maps.set(key, { ...maps, restored: true });
+    this.baselineReports.clear();
+    for (const [id, report] of Object.entries(state.baselines ?? {})) {
+      // A report of a version the history does not hold (a hand-edited file) is left out, not shown against another.
+      if (Number.isInteger(Number(id)) && Number(id) < this.versions!.size && report.plan?.version === Number(id)) this.baselineReports.set(Number(id), report);
+    }
   }
 
   state(): SessionState {
@@ -166,6 +180,7 @@ export class StudioSession {
       untrained: [...this.untrained],
       maps: Object.fromEntries([...this.maps].map(([key, value]) => [key, { ...value, restored: false }])),
       pending: this.pending,
+      baselines: Object.fromEntries(this.baselineReports),
     };
   }
 
@@ -463,10 +478,16 @@ export class StudioSession {
     return baselinePlan(this.history, versionId);
   }
 
+  /** The last comparison run for `versionId` (default current) in this session or a restored one, or null. */
+  baselinesReport(versionId = this.history.current): BaselinesReport | null {
+    return this.baselineReports.get(versionId) ?? null;
+  }
+
   /**
    * L1 norm, APoZ and random drops matched to the kernels the version's history dropped, each retrained with the
    * AOM-guided budget (or the smaller one asked for), beside the version's own row (version-baselines.ts).
-   * Cancellable like the other long jobs (`cancel`); nothing of the session changes.
+   * Cancellable like the other long jobs (`cancel`); the versions do not change, and the report is kept as the
+   * version's last comparison (`baselinesReport`, saved with the session and its project file).
    */
   compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void = () => {}): Promise<BaselinesReport> {
     const versionId = request.versionId ?? this.history.current;
@@ -480,7 +501,9 @@ export class StudioSession {
         ctx: this.gpu(), data: this.gpuDataset(), split: this.splitOf(plan.start).split, history: this.history,
         evaluationLimit: this.evaluationLimit, signal, onProgress,
       };
-      return runVersionBaselines(context, plan, request);
+      const report = await runVersionBaselines(context, plan, request);
+      this.baselineReports.set(versionId, report);
+      return report;
     });
   }
 

@@ -1,6 +1,7 @@
 /**
- * What the baselines controls do: read the current version's plan (after every model change), run the comparison
- * in the worker with the budget chosen, with progress, and stop it (the engine's cancel, as for an evaluation).
+ * What the baselines controls do: read the current version's plan and its last comparison (after every model
+ * change; the session keeps one per version and saves it), run the comparison in the worker with the budget
+ * chosen, with progress, and stop it (the engine's cancel, as for an evaluation).
  */
 import { engine, proxy } from './engine-client.ts';
 import type { BaselinesProgress } from '../session/engine-api.ts';
@@ -12,13 +13,15 @@ const isCancel = (error: unknown): boolean => error instanceof Error && (error.n
 
 /** The plan of the current version; the budget fields start from its AOM-guided budget when the plan is new. */
 export async function refreshBaselinePlan(): Promise<void> {
-  const plan = await engine.baselinePlan();
+  const [plan, report] = await Promise.all([engine.baselinePlan(), engine.baselinesReport()]);
   const before = baselines.plan;
   if (plan && (!before || before.version !== plan.version || before.start !== plan.start)) {
     setBaselines({ plan, epochs: plan.budget.config.epochs, maxSteps: plan.budget.config.maxSteps, subset: plan.budget.subset });
   } else {
     setBaselines('plan', plan);
   }
+  // The current version's own last comparison (kept with the session), never another version's.
+  if (!baselines.running) setBaselines('report', report);
 }
 
 export async function compareWithBaselines(): Promise<void> {

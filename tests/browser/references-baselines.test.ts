@@ -3,7 +3,7 @@
  * pre-trained fashion-ref on the built-in MNIST and read what to do (open Fashion-MNIST's IDX files) and the split
  * warning naming both datasets, with nothing of the session lost; then drop two kernels of mnist-ref, retrain
  * briefly, click "Compare with baselines" with a tiny budget and read the table (unedited, AOM-guided, L1 norm,
- * APoZ, 3 random seeds) and the plot. Workloads are tiny (10 images per class, 128 training images, 100 test
+ * APoZ, 3 random seeds) and the plot, and find it again after a reload (v3's, not another version's). Workloads are tiny (10 images per class, 128 training images, 100 test
  * images, 2 steps per baseline retraining): SwiftShader on a busy 2-core machine runs a few hundred MFLOP/s.
  */
 import { join } from 'node:path';
@@ -104,6 +104,20 @@ describe('shipped references and baselines in Chromium', () => {
       await screenshot(page, 'references-baselines');
       // The history panel alone (the comparison, the baselines table and plot): the README's picture.
       await page.locator('[data-testid=history-panel]').screenshot({ path: join(RESULTS, 'references-baselines-panel.png') });
+
+      // Minutes of retraining survive a reload: the session keeps the comparison with v3 and shows it again.
+      await page.goto(server.url);
+      await byTestId('studio').waitFor({ state: 'visible', timeout: 90_000 });
+      await waitRows(4, 30_000);
+      await byTestId('baselines-result').waitFor({ state: 'visible', timeout: 30_000 });
+      const again = await page.locator('[data-testid=baselines-row]').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(again).toEqual(rows);
+      // It is v3's comparison: checking out v2 (not compared) shows none, and back on v3 it returns.
+      await byTestId('checkout-v2').click();
+      await waitText('baselines-plan', /v2 dropped, from v0/, 30_000);
+      expect(await page.getByTestId('baselines-result').count()).toBe(0);
+      await byTestId('checkout-v3').click();
+      await byTestId('baselines-result').waitFor({ state: 'visible', timeout: 30_000 });
     });
   }, 900_000);
 });

@@ -12,6 +12,7 @@ import { initModel } from '../../src/nn/init.ts';
 import type { ModelSpec } from '../../src/nn/layers.ts';
 import { CancelledError, StudioSession } from '../../src/session/studio-session.ts';
 import type { BaselinesProgress } from '../../src/session/version-baselines.ts';
+import { decodeProject, encodeProject } from '../../src/session/project-file.ts';
 
 const gpu = useGpu();
 
@@ -85,8 +86,19 @@ describe('compare with baselines (session core)', () => {
     // Progress: every retraining counted, ending at the whole.
     expect(progress[progress.length - 1]).toMatchObject({ done: 10, total: 10, fraction: 1 });
     expect(progress.some((p) => /^apoz: conv2/.test(p.stage))).toBe(true);
-    // Nothing of the session changed.
+    // The versions did not change; the report is kept as v5's last comparison, and travels with the session's
+    // state (what the page saves to IndexedDB and a project file) into a restored one.
     expect(session.history.size).toBe(6);
+    expect(session.baselinesReport()).toBe(report);
+    expect(session.baselinesReport(3)).toBeNull();
+    const restored = new StudioSession(gpu);
+    restored.restore(session.state());
+    expect(restored.baselinesReport(5)).toEqual(report);
+    const file = decodeProject(encodeProject({ state: session.state(), settings: {}, dataset: null, savedAt: 'now' }), 'p.aomproj');
+    expect(file.state.baselines?.['5']).toEqual(report);
+    // A comparison filed under another version (a hand-edited file) is refused, naming it.
+    const forged = { ...session.state(), baselines: { '3': report } };
+    expect(() => decodeProject(encodeProject({ state: forged, settings: {}, dataset: null, savedAt: 'now' }), 'p.aomproj')).toThrow(/p\.aomproj: project\.state\.baselines\['3'\] is not the comparison of a version of the history/);
   });
 
   it('cuts the lineage at an import, notes a widen, refuses a version without drops, and stops on cancel', async () => {

@@ -408,8 +408,15 @@ export class Engine implements EngineApi {
     return this.session?.hasModel ? this.session.baselinePlan() : null;
   }
 
+  async baselinesReport(): Promise<BaselinesReport | null> {
+    return this.session?.hasModel ? this.session.baselinesReport() : null;
+  }
+
   async compareBaselines(request: BaselinesRequest, onProgress: (progress: BaselinesProgress) => void): Promise<BaselinesReport> {
-    return (await this.ready()).compareBaselines(request, onProgress);
+    const report = await (await this.ready()).compareBaselines(request, onProgress);
+    // Saved with the session at once: a comparison can take an hour of retraining.
+    await this.persist();
+    return report;
   }
 
   // ---- project files (.aomproj) and the report ---------------------------------------------------------------
