@@ -6,6 +6,7 @@
  * APoZ, 3 random seeds) and the plot, and find it again after a reload (v3's, not another version's). Workloads are tiny (10 images per class, 128 training images, 100 test
  * images, 2 steps per baseline retraining): SwiftShader on a busy 2-core machine runs a few hundred MFLOP/s.
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -42,7 +43,10 @@ describe('shipped references and baselines in Chromium', () => {
       await page.locator('[data-testid=training-panel] input[type=number]').nth(1).fill('8'); // batch: 16 steps
       await byTestId('epochs').fill('1');
 
-      expect(await page.getByTestId('reference-choice').locator('option').allTextContents()).toEqual(['fashion-ref', 'mnist-ref']);
+      // Every reference that ships in src/models/ is offered (the page bundles the folder), fashion-ref among them.
+      const shipped = readdirSync('src/models', { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      expect(shipped).toEqual(expect.arrayContaining(['fashion-ref', 'mnist-ref']));
+      expect(await page.getByTestId('reference-choice').locator('option').allTextContents()).toEqual(shipped);
       expect(await page.getByTestId('dataset-advice').count()).toBe(0); // mnist-ref on MNIST: nothing to do
       await byTestId('reference-choice').selectOption('fashion-ref');
       await byTestId('open-reference').click();

@@ -12,47 +12,13 @@ import { baselinesCommand, parseKernelCounts } from '../../src/cli/commands/base
 import { tuneCommand } from '../../src/cli/commands/tune.ts';
 import { main } from '../../src/cli/main.ts';
 import { saveModelDir } from '../../src/io/model-files-node.ts';
-import { initModel } from '../../src/nn/init.ts';
-import type { Model, ModelSpec } from '../../src/nn/layers.ts';
-import { idxFile, useScratchDir } from '../helpers/dataset-files.ts';
-import { squaresDataset } from '../helpers/synthetic-data.ts';
+import { useScratchDir } from '../helpers/dataset-files.ts';
+import { squaresIdxSpec, tinyModelWithDeadKernel } from '../helpers/tiny-cli-model.ts';
 
 const scratch = useScratchDir('aom-baselines-');
 
-/** The squares dataset (4 classes, 12x12 grey) as IDX files in the scratch folder; returns the dataset spec. */
-async function squaresSpec(): Promise<string> {
-  const d = squaresDataset({ classes: 4, size: 12, train: 96, test: 32, seed: 3 });
-  const file = async (name: string, bytes: Uint8Array) => {
-    await writeFile(join(scratch(), name), bytes);
-    return join(scratch(), name);
-  };
-  const train = await file('train-images', idxFile([96, 12, 12], d.train.images));
-  const trainLabels = await file('train-labels', idxFile([96], d.train.labels));
-  const test = await file('test-images', idxFile([32, 12, 12], d.test!.images));
-  const testLabels = await file('test-labels', idxFile([32], d.test!.labels));
-  return `idx:${train},${trainLabels};${test},${testLabels}`;
-}
-
-/** conv1 3x3x6 + ReLU, maxpool 2, conv2 3x3x4 + ReLU, flatten, dense 4; conv1's kernel 5 is dead (zero weights, bias -1). */
-function tinyModel(): Model {
-  const spec: ModelSpec = {
-    name: 'tiny',
-    inputShape: [12, 12, 1],
-    preprocessing: { scale: 1 / 255, mean: [0], std: [1] },
-    layers: [
-      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'flatten', name: 'flatten' },
-      { kind: 'dense', name: 'dense', units: 4, useBias: true, activation: 'linear' },
-    ],
-  };
-  const model = initModel(spec, 5);
-  const kernel = model.weights.conv1.kernel.data;
-  for (let i = 5; i < kernel.length; i += 6) kernel[i] = 0;
-  model.weights.conv1.bias.data[5] = -1;
-  return model;
-}
+const squaresSpec = () => squaresIdxSpec(scratch());
+const tinyModel = tinyModelWithDeadKernel;
 
 async function capture(run: (io: { stdout: (s: string) => void; stderr: (s: string) => void }) => Promise<number>) {
   let out = '';

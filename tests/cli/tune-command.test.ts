@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maxLossExceeded, planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
@@ -6,47 +6,14 @@ import { trainCommand } from '../../src/cli/commands/train.ts';
 import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
 import { decodeProject } from '../../src/session/project-file.ts';
-import type { Conv2dLayer, Model, ModelSpec } from '../../src/nn/layers.ts';
-import { initModel } from '../../src/nn/init.ts';
-import { idxFile, useScratchDir } from '../helpers/dataset-files.ts';
-import { squaresDataset } from '../helpers/synthetic-data.ts';
+import type { Conv2dLayer } from '../../src/nn/layers.ts';
+import { useScratchDir } from '../helpers/dataset-files.ts';
+import { squaresIdxSpec, tinyModelWithDeadKernel } from '../helpers/tiny-cli-model.ts';
 
 const scratch = useScratchDir('aom-tune-');
 
-/** The squares dataset (4 classes, 12x12 grey) as IDX files; returns the dataset spec. */
-async function squaresSpec(): Promise<string> {
-  const d = squaresDataset({ classes: 4, size: 12, train: 96, test: 32, seed: 3 });
-  const file = async (name: string, bytes: Uint8Array) => {
-    await writeFile(join(scratch(), name), bytes);
-    return join(scratch(), name);
-  };
-  const train = await file('train-images', idxFile([96, 12, 12], d.train.images));
-  const trainLabels = await file('train-labels', idxFile([96], d.train.labels));
-  const test = await file('test-images', idxFile([32, 12, 12], d.test!.images));
-  const testLabels = await file('test-labels', idxFile([32], d.test!.labels));
-  return `idx:${train},${trainLabels};${test},${testLabels}`;
-}
-
-/** conv1 3x3x6 + ReLU, maxpool 2, conv2 3x3x4 + ReLU, flatten, dense 4; conv1's kernel 5 is dead (zero weights, bias -1). */
-function tinyModel(): Model {
-  const spec: ModelSpec = {
-    name: 'tiny',
-    inputShape: [12, 12, 1],
-    preprocessing: { scale: 1 / 255, mean: [0], std: [1] },
-    layers: [
-      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'flatten', name: 'flatten' },
-      { kind: 'dense', name: 'dense', units: 4, useBias: true, activation: 'linear' },
-    ],
-  };
-  const model = initModel(spec, 5);
-  const kernel = model.weights.conv1.kernel.data;
-  for (let i = 5; i < kernel.length; i += 6) kernel[i] = 0;
-  model.weights.conv1.bias.data[5] = -1;
-  return model;
-}
+const squaresSpec = () => squaresIdxSpec(scratch());
+const tinyModel = tinyModelWithDeadKernel;
 
 describe('aom-studio tune', () => {
   it('--auto: analyses conv1 then conv2, drops the dead kernel, retrains (the schedule and step cap given), and writes tune.json, tune.csv and every version', async () => {

@@ -1,32 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { useGpu } from '../helpers/gpu.ts';
+import { smallCnn } from '../helpers/small-cnn.ts';
 import { squaresDataset } from '../helpers/synthetic-data.ts';
 import { GpuDataset } from '../../src/data/gpu-dataset.ts';
 import { splitDataset } from '../../src/data/splits.ts';
 import { initModel } from '../../src/nn/init.ts';
-import type { ModelSpec } from '../../src/nn/layers.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../src/nn/train-config.ts';
 import { train, type TrainEvent } from '../../src/nn/trainer.ts';
 import { InferenceRunner } from '../../src/nn/inference-runner.ts';
 
 const gpu = useGpu();
-
-function smallCnn(): ModelSpec {
-  return {
-    name: 'small-cnn',
-    inputShape: [12, 12, 1],
-    preprocessing: { scale: 1 / 255, mean: [0.3], std: [0.25] },
-    layers: [
-      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'conv2d', name: 'conv2', filters: 8, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'flatten', name: 'flatten' },
-      { kind: 'dropout', name: 'drop', rate: 0.1 },
-      { kind: 'dense', name: 'dense1', units: 4, useBias: true, activation: 'linear' },
-    ],
-  };
-}
 
 describe('training on the GPU', () => {
   it('reduces the loss and learns a separable synthetic task (Adam and SGD)', async () => {
@@ -35,7 +18,7 @@ describe('training on the GPU', () => {
     const split = splitDataset(dataset, { seed: 3, validationFraction: 0.125 });
     const data = GpuDataset.upload(ctx, dataset);
     for (const optimizer of ['adam', 'sgd'] as const) {
-      const model = initModel(smallCnn(), 5);
+      const model = initModel(smallCnn({ dropout: 0.1 }), 5);
       const events: TrainEvent[] = [];
       const result = await train(ctx, model, data, split, {
         ...DEFAULT_TRAIN_CONFIG, epochs: 6, batchSize: 16, optimizer, lr: optimizer === 'adam' ? 0.01 : 0.05, logEvery: 4,
@@ -61,7 +44,7 @@ describe('training on the GPU', () => {
     const dataset = squaresDataset({ train: 64, test: 16 });
     const split = splitDataset(dataset, { seed: 1, validationFraction: 0 });
     const data = GpuDataset.upload(ctx, dataset);
-    const model = initModel(smallCnn(), 2);
+    const model = initModel(smallCnn({ dropout: 0.1 }), 2);
     const result = await train(ctx, model, data, split, { ...DEFAULT_TRAIN_CONFIG, epochs: 3, batchSize: 16, optimizer: 'sgd', momentum: 0, lr: 1e30, logEvery: 1, validate: false });
     expect(result.ended).toBe('diverged');
     expect(result.message).toMatch(/loss became (NaN|Infinity|-Infinity) at step \d+/);
@@ -82,7 +65,7 @@ describe('training when the GPU device is lost', () => {
     const dataset = squaresDataset({ train: 64, test: 16 });
     const split = splitDataset(dataset, { seed: 1, validationFraction: 0 });
     const data = GpuDataset.upload(ctx, dataset);
-    const model = initModel(smallCnn(), 4);
+    const model = initModel(smallCnn({ dropout: 0.1 }), 4);
     let afterFirstEpoch: Float32Array | null = null;
     const result = await train(ctx, model, data, split, { ...DEFAULT_TRAIN_CONFIG, epochs: 3, batchSize: 16, logEvery: 2, validate: false }, (e) => {
       if (e.type === 'epoch' && e.epoch === 1) ctx.device.destroy(); // as a driver reset would, mid-run

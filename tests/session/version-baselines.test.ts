@@ -6,31 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useGpu } from '../helpers/gpu.ts';
+import { smallCnn } from '../helpers/small-cnn.ts';
 import { squaresDataset } from '../helpers/synthetic-data.ts';
 import { pickAtRandom } from '../../src/analysis/prune-random.ts';
 import { initModel } from '../../src/nn/init.ts';
-import type { ModelSpec } from '../../src/nn/layers.ts';
 import { CancelledError, StudioSession } from '../../src/session/studio-session.ts';
 import type { BaselinesProgress } from '../../src/session/version-baselines.ts';
 import { decodeProject, encodeProject } from '../../src/session/project-file.ts';
 
 const gpu = useGpu();
-
-function smallCnn(): ModelSpec {
-  return {
-    name: 'small-cnn',
-    inputShape: [12, 12, 1],
-    preprocessing: { scale: 1 / 255, mean: [0.3], std: [0.25] },
-    layers: [
-      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'conv2d', name: 'conv2', filters: 8, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-      { kind: 'flatten', name: 'flatten' },
-      { kind: 'dense', name: 'dense1', units: 4, useBias: true, activation: 'linear' },
-    ],
-  };
-}
 
 const BUDGET = { epochs: 1, batchSize: 16, lr: 0.01, optimizer: 'adam' as const, maxSteps: 4 };
 
