@@ -10,8 +10,10 @@ import type { SplitDataset } from '../data/splits.ts';
 import type { Model } from '../nn/layers.ts';
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
 import { analyzeModel, type ModelAnalysis } from '../analysis/analyze-model.ts';
-import type { AnalyseRequest, LayerMaps } from './engine-api.ts';
-import { DEFAULT_THRESHOLDS, type Suggestion, type SuggestionThresholds } from '../analysis/suggestions.ts';
+import type { AnalyseRequest, LayerMaps, SuggestionInfo } from './engine-api.ts';
+import { DEFAULT_THRESHOLDS, suggest, type Suggestion, type SuggestionThresholds } from '../analysis/suggestions.ts';
+import { convLayerNames, mapSource } from '../analysis/map-source.ts';
+import type { ModelSpec } from '../nn/layers.ts';
 
 /** Rules that compare ablation impacts (accuracy drops over the analysis set) against a threshold. */
 const ABLATION_RULES: ReadonlySet<Suggestion['rule']> = new Set(['low-impact', 'redundant', 'widen']);
@@ -59,6 +61,7 @@ export async function analyseLayer(
     layers: [request.layer],
     tau: request.tau,
     ablation: request.ablation,
+    thresholds: request.thresholds,
     batchSize: Math.min(BATCH, set.indices.length),
     signal,
     onProgress: (p) => onProgress(p.phase === 'counting' ? (countShare * p.done) / p.total : countShare + ((1 - countShare) * p.done) / p.total),
@@ -87,11 +90,40 @@ export function layerMapsOf(result: ModelAnalysis, layerName: string, notes: str
     csm: layer.csm,
     odm: layer.odm,
     stats: layer.kernels,
-    suggestions: result.suggestions
-      .filter((s) => (s.kind === 'deepen' ? s.after === layer.mapLayer || s.after === layerName : s.layer === layerName))
-      .map((s, i) => ({ ...s, id: `${layerName}#${i}`, caveat: resolutionCaveat(s, result.images, result.thresholds) })),
+    suggestions: suggestionInfos(result.suggestions, layerName, layer.mapLayer, result.images, result.thresholds),
+    thresholds: result.thresholds,
     accuracy: result.accuracy,
     notes,
     seconds,
   };
+}
+
+/** The suggestions about one layer (a deepen goes with the layer it follows), each with its id and caveat. */
+function suggestionInfos(all: readonly Suggestion[], layerName: string, mapLayer: string, images: number, thresholds: SuggestionThresholds): SuggestionInfo[] {
+  return all
+    .filter((s) => (s.kind === 'deepen' ? s.after === mapLayer || s.after === layerName : s.layer === layerName))
+    .map((s, i) => ({ ...s, id: `${layerName}#${i}`, caveat: resolutionCaveat(s, images, thresholds) }));
+}
+
+/**
+ * `maps`' suggestions made again with `thresholds` (over the defaults) from what the analysis already counted:
+ * the kernels' statistics (occurrences, selectivity, ablation impacts) and the ODM, on the CPU, with the same
+ * evidence as analyzeModel gave the rules (the analysis set's accuracy for the deepen rule). A designer moving a
+ * threshold sees the list change at once, without counting the maps again.
+ */
+export function resuggestLayer(maps: LayerMaps, spec: ModelSpec, thresholds: Partial<SuggestionThresholds>): LayerMaps {
+  const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  const { sourceLayer } = mapSource(spec, maps.layer);
+  const convs = convLayerNames(spec);
+  const images = maps.imagesPerClass.reduce((a, b) => a + b, 0);
+  const suggestions = suggest(
+    {
+      layers: [{ layer: maps.layer, mapLayer: sourceLayer, kernels: maps.stats, odm: maps.odm }],
+      lastConvLayer: convs[convs.length - 1] ?? null,
+      accuracy: maps.accuracy,
+      accuracySource: 'analysis set',
+    },
+    t,
+  );
+  return { ...maps, suggestions: suggestionInfos(suggestions, maps.layer, sourceLayer, images, t), thresholds: t };
 }

@@ -9,7 +9,7 @@ import type { TrainEvent, TrainResult } from '../nn/trainer.ts';
 import type { EvaluationResult } from '../nn/evaluation-tally.ts';
 import type { Edit } from '../surgery/edits.ts';
 import type { KernelStats } from '../analysis/kernel-stats.ts';
-import type { Suggestion } from '../analysis/suggestions.ts';
+import type { Suggestion, SuggestionThresholds } from '../analysis/suggestions.ts';
 import type { VersionComparison } from '../surgery/history.ts';
 import type { TopImage } from '../analysis/top-images.ts';
 import type { AccuracyInterval } from './accuracy-interval.ts';
@@ -138,7 +138,7 @@ export type MapKind = 'aom' | 'csm';
 export type KernelSort = 'index' | 'occurrence' | 'selectivity' | 'redundancy' | 'ablation';
 
 /** Per-kernel statistics (issue 5): occurrence, selectivity, nearest kernel by ODM, ablation impact. */
-export type { KernelStats };
+export type { KernelStats, SuggestionThresholds };
 
 /** A suggested edit (issue 5's rules, with the numbers that fired it), given an id for the page's lists. */
 export type SuggestionInfo = Suggestion & {
@@ -165,6 +165,8 @@ export interface LayerMaps {
   odm: Float32Array;
   stats: KernelStats[];
   suggestions: SuggestionInfo[];
+  /** The rules' thresholds the suggestions were made with (absent in maps saved before they could be moved: the defaults). */
+  thresholds?: SuggestionThresholds;
   /** Accuracy over the analysis set (the ablation baseline). */
   accuracy: number;
   notes: string[];
@@ -210,6 +212,8 @@ export interface AnalyseRequest {
   perClass: number;
   tau: number;
   ablation: boolean;
+  /** The drop rules' thresholds to suggest with (the rest: the defaults, src/analysis/suggestions.ts). */
+  thresholds?: Partial<SuggestionThresholds>;
 }
 
 /** One architecture edit (issue 6), as plain data: drop, widen or insert. */
@@ -329,6 +333,11 @@ export interface EngineApi {
   compare(a: number, b: number): Promise<VersionComparisonInfo>;
   /** What "Compare with baselines" would run for the current version, or null when its history drops no kernel. */
   baselinePlan(): Promise<BaselinePlan | null>;
+  /**
+   * The suggestions of the current version's maps of `layer` made again with other thresholds, from the statistics
+   * already counted (no GPU work); the maps keep them. Null when that layer has no maps.
+   */
+  resuggest(layer: string, thresholds: Partial<SuggestionThresholds>): Promise<LayerMaps | null>;
   /** The last comparison of the current version (this session's, or one saved with it), or null. */
   baselinesReport(): Promise<BaselinesReport | null>;
   /** Runs L1 norm, APoZ and random drops matched to the version's, retrained alike; `cancel` stops it. */

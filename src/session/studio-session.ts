@@ -25,7 +25,8 @@ import { describeEdit, type Edit } from '../surgery/edits.ts';
 import { ModelHistory, type StoredHistory, type Version } from '../surgery/history.ts';
 import { kernelLineage } from '../surgery/kernel-lineage.ts';
 import { sameArchitecture, versionLabel } from './version-label.ts';
-import { analyseLayer } from './analyse-layer.ts';
+import { analyseLayer, resuggestLayer } from './analyse-layer.ts';
+import type { SuggestionThresholds } from '../analysis/suggestions.ts';
 import { accuracyInterval } from './accuracy-interval.ts';
 import { describeDatasetForPage } from './dataset-info.ts';
 import { checkModelFitsDataset, fitProblem, ModelDatasetMismatchError } from './fit-check.ts';
@@ -319,6 +320,15 @@ export class StudioSession {
 
   cachedMaps(layer: string, versionId = this.history.current): LayerMaps | null {
     return this.maps.get(mapsKey(versionId, layer)) ?? null;
+  }
+
+  /** The maps of `layer` (current version) with their suggestions made again under `thresholds`; kept; null without maps. */
+  resuggest(layer: string, thresholds: Partial<SuggestionThresholds>, versionId = this.history.current): LayerMaps | null {
+    const maps = this.cachedMaps(layer, versionId);
+    if (!maps) return null;
+    const again = resuggestLayer(maps, this.history.get(versionId).model.spec, thresholds);
+    this.maps.set(mapsKey(versionId, layer), again);
+    return again;
   }
 
   // ---- training and evaluation ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history, setHistory } from './stores/history-store.ts';
 import { applySettings, currentSettings, savedComparison } from './settings.ts';
 import { refreshBaselinePlan } from './baselines-actions.ts';
+import { currentThresholds, underCurrentThresholds } from './threshold-actions.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** Comlink rebuilds a worker's Error with its name, so a cancellation is recognised on this side too. */
@@ -116,7 +117,8 @@ export async function restartInReadback(reason: string): Promise<void> {
 /** Refreshes everything that depends on the current version. */
 async function afterModelChange(info: ModelInfo | null): Promise<void> {
   setModel({ info, error: '' });
-  const [historyInfo, maps] = await Promise.all([engine.history(), info ? engine.cachedMaps(analysis.layer) : null]);
+  const [historyInfo, cached] = await Promise.all([engine.history(), info ? engine.cachedMaps(analysis.layer) : null]);
+  const maps = await underCurrentThresholds(cached);
   const layers = info?.layers.filter((l) => l.kernels !== null).map((l) => l.name) ?? [];
   batch(() => {
     setHistory('info', historyInfo);
@@ -303,7 +305,7 @@ export async function computeMaps(): Promise<void> {
   setAnalysis({ running: true, progress: 0, error: '' });
   try {
     const maps = await engine.analyse(
-      { layer: analysis.layer, perClass: analysis.perClass, tau: 0, ablation: analysis.ablation },
+      { layer: analysis.layer, perClass: analysis.perClass, tau: 0, ablation: analysis.ablation, thresholds: currentThresholds() },
       proxy((fraction: number) => setAnalysis('progress', fraction)),
     );
     setAnalysis({ maps, selected: [], detail: null });
@@ -315,7 +317,7 @@ export async function computeMaps(): Promise<void> {
 }
 
 export async function chooseLayer(layer: string): Promise<void> {
-  setAnalysis({ layer, maps: await engine.cachedMaps(layer), selected: [], detail: null, hover: null });
+  setAnalysis({ layer, maps: await underCurrentThresholds(await engine.cachedMaps(layer)), selected: [], detail: null, hover: null });
 }
 
 async function redrawAfterRecovery(): Promise<void> {

@@ -10,7 +10,7 @@ import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history } from './stores/history-store.ts';
 
 const TRAINING_FIELDS = ['epochs', 'batchSize', 'optimizer', 'lr', 'subset', 'evaluationLimit'] as const;
-const ANALYSIS_FIELDS = ['layer', 'kind', 'sort', 'perClass', 'ablation', 'odmClustered'] as const;
+const ANALYSIS_FIELDS = ['layer', 'kind', 'sort', 'perClass', 'ablation', 'odmClustered', 'minImpact', 'delta', 'eps'] as const;
 
 export function currentSettings(): Record<string, unknown> {
   return {

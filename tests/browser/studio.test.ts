@@ -155,6 +155,24 @@ describe('studio page in Chromium', () => {
       await page.getByTestId('compute-maps').click();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=apply-suggestion]').length > 0, null, { timeout: 240_000 });
       expect(await text('suggestions-panel')).toMatch(/100 analysis images resolve accuracy changes of 1\.00 points/);
+
+      // Moving a rule's threshold makes the list again at once, from the counted maps: at 100 points every kernel
+      // is low-impact (the rules name more of them, and no caveat is left: one image is finer than 100 points);
+      // back at 0.1 the first list returns.
+      const named = async () => (await page.locator('[data-testid=suggestion] strong').allTextContents()).reduce((n, t) => n + Number(/^Drop (\d+) kernel/.exec(t)?.[1] ?? 0), 0);
+      const listBefore = await page.locator('[data-testid=suggestion]').allTextContents();
+      const namedBefore = await named();
+      const minImpact = page.getByTestId('threshold-minImpact');
+      expect(await minImpact.inputValue()).toBe('0.1');
+      await minImpact.fill('100');
+      await minImpact.press('Tab');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=suggestion-caveat]').length === 0, null, { timeout: 10_000 });
+      expect(await named()).toBeGreaterThan(namedBefore);
+      await screenshot(page, '06b-thresholds');
+      await minImpact.fill('0.1');
+      await minImpact.press('Tab');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=suggestion-caveat]').length > 0, null, { timeout: 10_000 });
+      expect(await page.locator('[data-testid=suggestion]').allTextContents()).toEqual(listBefore);
       const rowsBefore = await historyRows();
       const paramsBefore = await text('total-params');
       await page.getByTestId('apply-suggestion').first().click();

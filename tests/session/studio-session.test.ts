@@ -128,6 +128,28 @@ describe('session core', () => {
     expect(maps.kernels).toBe(6);
   });
 
+  it('makes the suggestions again under other thresholds from the counted maps, the same as an analysis with them', async () => {
+    const session = new StudioSession(gpu);
+    session.setDataset({ choice: { kind: 'builtin-mnist' }, dataset: squaresDataset({ train: 200, test: 80 }) });
+    session.start(initModel(smallCnn(), 1), 'fresh');
+    const request = { layer: 'conv2', perClass: 5, tau: 0, ablation: true };
+    const maps = await session.analyse(request, () => {});
+    expect(maps.thresholds).toMatchObject({ minImpact: 0.001, delta: 0.02, eps: 0.01 });
+    // No pair is closer than 0 and no occurrence below 0: only the low-impact rule fires, and every kernel costs
+    // less than all the accuracy, so it names all but one of the 8 kernels.
+    const strict = { minImpact: 1, delta: 0, eps: 0 };
+    const again = session.resuggest('conv2', strict)!;
+    const dropped = new Set(again.suggestions.filter((s) => s.kind === 'drop').flatMap((s) => (s.kind === 'drop' ? s.kernels : [])));
+    expect(dropped.size).toBe(7);
+    expect(again.thresholds).toMatchObject(strict);
+    expect(session.cachedMaps('conv2')!.suggestions).toEqual(again.suggestions); // kept with the maps
+    // The same list an analysis run with those thresholds makes; and back to the defaults, the first list.
+    const analysed = await session.analyse({ ...request, thresholds: strict }, () => {});
+    expect(analysed.suggestions).toEqual(again.suggestions);
+    expect(session.resuggest('conv2', {})!.suggestions).toEqual(maps.suggestions);
+    expect(session.resuggest('conv1', strict)).toBeNull(); // no maps of conv1
+  });
+
   it('refuses another dataset while a training runs on this one', async () => {
     const session = openSession();
     session.start(initModel(smallCnn(), 1), 'fresh');

@@ -20,7 +20,7 @@ import { tuningReportHtml } from '../../src/render/tuning-report.ts';
 import type {
   AnalyseRequest, DatasetInfo, EditRequest, EngineApi, EngineNotice, EvaluationSummary, GridLayout, HistoryInfo,
   InitResult, KernelWeights, LayerMaps, TopImage, MapView, ModelFiles, ModelInfo, RenderMode, RenderRequest, SuggestionInfo, TrainOutcome,
-  AttachResult, BaselinePlan, BaselinesProgress, BaselinesReport, BaselinesRequest,
+  AttachResult, BaselinePlan, BaselinesProgress, BaselinesReport, BaselinesRequest, SuggestionThresholds,
   TrainRequest, VersionComparisonInfo,
 } from '../../src/session/engine-api.ts';
 import { loadBuiltIn, loadFromFiles, type PageDataset } from './dataset-state.ts';
@@ -323,6 +323,12 @@ export class Engine implements EngineApi {
 
   async cachedMaps(layer: string, versionId?: number): Promise<LayerMaps | null> {
     return this.session?.hasModel ? this.session.cachedMaps(layer, versionId) : null;
+  }
+
+  async resuggest(layer: string, thresholds: Partial<SuggestionThresholds>): Promise<LayerMaps | null> {
+    const maps = this.session?.hasModel ? this.session.resuggest(layer, thresholds) : null;
+    if (maps) await this.persist();
+    return maps;
   }
 
   async attachMapCanvas(canvas: OffscreenCanvas, render: RenderRequest): Promise<AttachResult> {

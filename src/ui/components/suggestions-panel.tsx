@@ -1,8 +1,12 @@
-/** Suggestions of the last analysis: the rule, the reason with its numbers, and one click to apply. */
+/**
+ * Suggestions of the last analysis: the drop rules' thresholds (moving one makes the list again at once, from
+ * the statistics already counted), then each suggestion's rule, the reason with its numbers, and one click to apply.
+ */
 import { For, Show } from 'solid-js';
 import { analysis } from '../stores/analysis-store.ts';
 import { history } from '../stores/history-store.ts';
 import { applyEdit, suggestionEdit } from '../actions.ts';
+import { changeThreshold, type ThresholdField } from '../threshold-actions.ts';
 import type { SuggestionInfo } from '../../session/engine-api.ts';
 
 function title(s: SuggestionInfo): string {
@@ -11,11 +15,31 @@ function title(s: SuggestionInfo): string {
   return `Insert a layer after ${s.after}`;
 }
 
+/** One threshold field; `scale` shows the stored fraction in the unit the label names (points: x100). */
+function ThresholdField(props: { field: ThresholdField; label: string; title: string; scale: number; step: number }) {
+  const shown = () => Number((analysis[props.field] * props.scale).toPrecision(6));
+  return (
+    <label class="field inline" title={props.title}>
+      {props.label}
+      <input type="number" min={0} step={props.step} value={shown()} data-testid={`threshold-${props.field}`}
+        onChange={(e) => void changeThreshold(props.field, Number(e.currentTarget.value) / props.scale)} />
+    </label>
+  );
+}
+
 export function SuggestionsPanel() {
   const list = () => analysis.maps?.suggestions ?? [];
   return (
     <section class="panel" data-testid="suggestions-panel">
       <h2>Suggestions</h2>
+      <div class="toolbar thresholds" data-testid="thresholds">
+        <ThresholdField field="minImpact" label="low impact below (points)" scale={100} step={0.1}
+          title="low-impact rule: drop a kernel whose zeroing costs less than this much accuracy over the analysis set (needs ablation)" />
+        <ThresholdField field="delta" label="redundant: ODM below" scale={1} step={0.005}
+          title="redundant rule: two kernels whose Occurrence Difference Map averages below this are one kernel twice" />
+        <ThresholdField field="eps" label="dead / saturated margin" scale={1} step={0.005}
+          title="dead rule: occurrence below this for every class; saturated: above 1 minus this (and not selective)" />
+      </div>
       <Show when={analysis.maps} fallback={<p class="hint">Compute the maps of a layer to get suggestions.</p>}>
         <Show when={list().length} fallback={<p class="hint">No rule fired for {analysis.maps?.layer}: its kernels look useful.</p>}>
           <ul class="suggestions">

@@ -1,6 +1,7 @@
 /** The analysis domain: which layer and map, the result, the view (zoom, pan, order) and the selection. */
 import { createStore } from 'solid-js/store';
 import type { KernelSort, LayerMaps, MapKind } from '../../session/engine-api.ts';
+import { DEFAULT_THRESHOLDS } from '../../analysis/suggestions.ts';
 
 export interface Hover {
   kernel: number;
@@ -16,6 +17,10 @@ export interface AnalysisStoreState {
   sort: KernelSort;
   perClass: number;
   ablation: boolean;
+  /** The drop rules' thresholds the suggestions are made with (src/analysis/suggestions.ts; minImpact a fraction). */
+  minImpact: number;
+  delta: number;
+  eps: number;
   maps: LayerMaps | null;
   running: boolean;
   progress: number;
@@ -46,6 +51,9 @@ export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
   sort: 'index',
   perClass: 50,
   ablation: true,
+  minImpact: DEFAULT_THRESHOLDS.minImpact,
+  delta: DEFAULT_THRESHOLDS.delta,
+  eps: DEFAULT_THRESHOLDS.eps,
   maps: null,
   running: false,
   progress: 0,

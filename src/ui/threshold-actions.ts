@@ -1,0 +1,34 @@
+/**
+ * The drop rules' thresholds in the page: the suggestions of the maps on screen are made again, at once and from
+ * the statistics already counted, when the designer moves one (the engine's resuggest: no GPU work), and maps
+ * shown again later (another layer, a reload) are brought to the thresholds on screen, so the list always
+ * matches the fields above it.
+ */
+import { engine } from './engine-client.ts';
+import { analysis, setAnalysis } from './stores/analysis-store.ts';
+import type { LayerMaps, SuggestionThresholds } from '../session/engine-api.ts';
+import { DEFAULT_THRESHOLDS } from '../analysis/suggestions.ts';
+
+export type ThresholdField = 'minImpact' | 'delta' | 'eps';
+
+export const currentThresholds = (): Pick<SuggestionThresholds, ThresholdField> => ({ minImpact: analysis.minImpact, delta: analysis.delta, eps: analysis.eps });
+
+const FIELDS: readonly ThresholdField[] = ['minImpact', 'delta', 'eps'];
+
+/** `maps` with its suggestions made under the thresholds on screen (the same object when they already are). */
+export async function underCurrentThresholds(maps: LayerMaps | null): Promise<LayerMaps | null> {
+  if (!maps) return null;
+  const made = maps.thresholds ?? DEFAULT_THRESHOLDS;
+  const wanted = currentThresholds();
+  if (FIELDS.every((f) => made[f] === wanted[f])) return maps;
+  return (await engine.resuggest(maps.layer, wanted)) ?? maps;
+}
+
+/** A threshold field changed: a finite value within the field's range is kept and the list made again. */
+export async function changeThreshold(field: ThresholdField, value: number): Promise<void> {
+  const max = field === 'eps' ? 0.5 : 1;
+  if (!Number.isFinite(value) || value < 0 || value > max) return;
+  setAnalysis(field, value);
+  const maps = analysis.maps;
+  if (maps) setAnalysis('maps', await underCurrentThresholds(maps));
+}
