@@ -163,7 +163,8 @@ function layerSuggestions(layer: LayerEvidence, t: SuggestionThresholds): Sugges
   if (layer.kernels.every((s) => s.ablationImpact !== null)) {
     dropRule(
       'low-impact',
-      `zeroing the kernel costs less than ${t.minImpact} accuracy over the analysis set`,
+      // In points, as the page's field and the caveat speak of it (minImpact is a fraction: 0.001 = 0.1 points).
+      `zeroing the kernel costs less than ${Number((100 * t.minImpact).toPrecision(6))} points of accuracy over the analysis set`,
       layer.kernels.filter((s) => s.ablationImpact! < t.minImpact).map((s) => ({ kernel: s.kernel, numbers: { impact: round(s.ablationImpact) } })),
       { minImpact: t.minImpact },
     );
