@@ -6,6 +6,7 @@ import { DATASET_SPEC_HELP } from '../data/spec.ts';
 import { DEFAULT_SPLIT_SEED } from '../data/splits.ts';
 import { DEFAULT_GPU_BUDGET_BYTES } from '../data/gpu-dataset.ts';
 import { DEFAULT_THRESHOLDS, type SuggestionThresholds } from '../analysis/suggestions.ts';
+import { THRESHOLD_BOUNDS } from '../analysis/threshold-bounds.ts';
 
 export const DATASET_OPTION = { type: 'string', value: 'SPEC', required: true, description: DATASET_SPEC_HELP } as const;
 
@@ -40,15 +41,15 @@ export const JSON_OPTION = { type: 'boolean', description: 'print JSON instead o
  */
 export const SUGGESTION_THRESHOLD_OPTIONS = {
   'min-impact': {
-    type: 'string', number: 'real', min: 0, max: 1, default: DEFAULT_THRESHOLDS.minImpact, value: 'X',
+    type: 'string', number: 'real', ...THRESHOLD_BOUNDS.minImpact, default: DEFAULT_THRESHOLDS.minImpact, value: 'X',
     description: 'low-impact rule: drop a kernel whose zeroing costs less than X accuracy (a fraction: 0.001 = 0.1 points) over the analysis set',
   },
   delta: {
-    type: 'string', number: 'real', min: 0, max: 1, default: DEFAULT_THRESHOLDS.delta, value: 'X',
+    type: 'string', number: 'real', ...THRESHOLD_BOUNDS.delta, default: DEFAULT_THRESHOLDS.delta, value: 'X',
     description: 'redundant rule: a pair of kernels whose Occurrence Difference Map averages below X is one kernel twice',
   },
   eps: {
-    type: 'string', number: 'real', min: 0, below: 0.5, default: DEFAULT_THRESHOLDS.eps, value: 'X',
+    type: 'string', number: 'real', ...THRESHOLD_BOUNDS.eps, default: DEFAULT_THRESHOLDS.eps, value: 'X',
     description: 'dead / saturated rules: occurrence below X (or above 1 - X) for every class',
   },
 } as const;

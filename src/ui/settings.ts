@@ -8,6 +8,7 @@ import { engine } from './engine-client.ts';
 import { setTraining, training } from './stores/training-store.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import { history } from './stores/history-store.ts';
+import { THRESHOLD_BOUNDS, thresholdInRange, type UserThreshold } from '../analysis/threshold-bounds.ts';
 
 const TRAINING_FIELDS = ['epochs', 'batchSize', 'optimizer', 'lr', 'subset', 'evaluationLimit'] as const;
 const ANALYSIS_FIELDS = ['layer', 'kind', 'sort', 'perClass', 'ablation', 'odmClustered', 'minImpact', 'delta', 'eps'] as const;
@@ -26,13 +27,18 @@ export function savedComparison(saved: Record<string, unknown>): [number, number
   return Array.isArray(c) && c.length === 2 && c.every((id) => Number.isInteger(id)) ? [c[0] as number, c[1] as number] : null;
 }
 
-/** Puts saved settings back into the stores; a field of the wrong type (an old or hand-edited save) is ignored. */
+const isThreshold = (key: PropertyKey): key is UserThreshold => Object.hasOwn(THRESHOLD_BOUNDS, key);
+
+/** Puts saved settings back into the stores; a field of the wrong type or, for a threshold, out of its range (an old
+ *  or hand-edited save) is ignored. */
 export function applySettings(saved: Record<string, unknown>): void {
   const apply = <S extends object>(source: unknown, target: S, fields: readonly (keyof S)[], set: (key: keyof S, value: unknown) => void) => {
     if (typeof source !== 'object' || source === null) return;
     for (const key of fields) {
       const value = (source as Record<string, unknown>)[key as string];
-      if (value !== undefined && typeof value === typeof target[key]) set(key, value);
+      if (value === undefined || typeof value !== typeof target[key]) continue;
+      if (isThreshold(key) && !thresholdInRange(key, value as number)) continue;
+      set(key, value);
     }
   };
   apply(saved.training, training, TRAINING_FIELDS, (k, v) => setTraining(k as never, v as never));

@@ -8,8 +8,9 @@ import { engine } from './engine-client.ts';
 import { analysis, setAnalysis } from './stores/analysis-store.ts';
 import type { LayerMaps, SuggestionThresholds } from '../session/engine-api.ts';
 import { DEFAULT_THRESHOLDS } from '../analysis/suggestions.ts';
+import { thresholdInRange, thresholdRangeText, type UserThreshold } from '../analysis/threshold-bounds.ts';
 
-export type ThresholdField = 'minImpact' | 'delta' | 'eps';
+export type ThresholdField = UserThreshold;
 
 export const currentThresholds = (): Pick<SuggestionThresholds, ThresholdField> => ({ minImpact: analysis.minImpact, delta: analysis.delta, eps: analysis.eps });
 
@@ -24,11 +25,21 @@ export async function underCurrentThresholds(maps: LayerMaps | null): Promise<La
   return (await engine.resuggest(maps.layer, wanted)) ?? maps;
 }
 
-/** A threshold field changed: a finite value within the field's range is kept and the list made again. */
-export async function changeThreshold(field: ThresholdField, value: number): Promise<void> {
-  const max = field === 'eps' ? 0.5 : 1;
-  if (!Number.isFinite(value) || value < 0 || value > max) return;
+/**
+ * A threshold field changed to `shown` (in the field's unit: stored value x `scale`): a finite value within the
+ * threshold's range is kept and the list made again; any other is refused with a message naming the field, its
+ * range and the value still in use, and false is returned so the field can show that value again.
+ */
+export async function changeThreshold(field: ThresholdField, label: string, shown: number, scale: number): Promise<boolean> {
+  const value = shown / scale;
+  if (!thresholdInRange(field, value)) {
+    const kept = Number((analysis[field] * scale).toPrecision(6));
+    setAnalysis('thresholdError', `${label}: ${Number.isFinite(shown) ? shown : 'not a number'} is out of range (${thresholdRangeText(field, scale)}); the suggestions still use ${kept}`);
+    return false;
+  }
+  setAnalysis('thresholdError', '');
   setAnalysis(field, value);
   const maps = analysis.maps;
   if (maps) setAnalysis('maps', await underCurrentThresholds(maps));
+  return true;
 }

@@ -164,10 +164,20 @@ describe('studio page in Chromium', () => {
       const namedBefore = await named();
       const minImpact = page.getByTestId('threshold-minImpact');
       expect(await minImpact.inputValue()).toBe('0.1');
+      // A value out of range is refused where the user typed it: the message names the field, the range and the
+      // value still in use, the field shows that value again, and the list stays as it was.
+      await minImpact.fill('150');
+      await minImpact.press('Tab');
+      await page.getByTestId('threshold-error').waitFor({ timeout: 10_000 });
+      expect(await text('threshold-error')).toMatch(/low impact below \(points\): 150 is out of range \(from 0 to 100\); the suggestions still use 0\.1/);
+      expect(await minImpact.inputValue()).toBe('0.1');
+      expect(await page.locator('[data-testid=suggestion]').allTextContents()).toEqual(listBefore);
+      await screenshot(page, '06a-threshold-refused');
       await minImpact.fill('100');
       await minImpact.press('Tab');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid=suggestion-caveat]').length === 0, null, { timeout: 10_000 });
       expect(await named()).toBeGreaterThan(namedBefore);
+      expect(await page.getByTestId('threshold-error').count()).toBe(0);
       await screenshot(page, '06b-thresholds');
       await minImpact.fill('0.1');
       await minImpact.press('Tab');

@@ -22,7 +22,12 @@ function ThresholdField(props: { field: ThresholdField; label: string; title: st
     <label class="field inline" title={props.title}>
       {props.label}
       <input type="number" min={0} step={props.step} value={shown()} data-testid={`threshold-${props.field}`}
-        onChange={(e) => void changeThreshold(props.field, Number(e.currentTarget.value) / props.scale)} />
+        onChange={(e) => {
+          const input = e.currentTarget;
+          // An empty field reads as NaN (Number('') would be 0), so clearing it is refused, not taken as zero.
+          const typed = input.value.trim() === '' ? NaN : Number(input.value);
+          void changeThreshold(props.field, props.label, typed, props.scale).then((kept) => { if (!kept) input.value = String(shown()); });
+        }} />
     </label>
   );
 }
@@ -40,6 +45,7 @@ export function SuggestionsPanel() {
         <ThresholdField field="eps" label="dead / saturated margin" scale={1} step={0.005}
           title="dead rule: occurrence below this for every class; saturated: above 1 minus this (and not selective)" />
       </div>
+      <Show when={analysis.thresholdError}><p class="error" data-testid="threshold-error">{analysis.thresholdError}</p></Show>
       <Show when={analysis.maps} fallback={<p class="hint">Compute the maps of a layer to get suggestions.</p>}>
         <Show when={list().length} fallback={<p class="hint">No rule fired for {analysis.maps?.layer}: its kernels look useful.</p>}>
           <ul class="suggestions">

@@ -43,6 +43,8 @@ export interface AnalysisStoreState {
   error: string;
   /** An Apply that failed, shown at its suggestion. */
   applyError: { id: string; message: string } | null;
+  /** A threshold field given a value out of its range: the message shown under the fields (the value kept is the old). */
+  thresholdError: string;
 }
 
 export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
@@ -69,4 +71,5 @@ export const [analysis, setAnalysis] = createStore<AnalysisStoreState>({
   canvasWidth: 640,
   error: '',
   applyError: null,
+  thresholdError: '',
 });
