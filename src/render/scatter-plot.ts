@@ -30,6 +30,11 @@ export interface ScatterPlotSpec {
   /** Pixels; default 760 x 480. */
   width?: number;
   height?: number;
+  /**
+   * Font scale (a character 6 x 8 px per unit); default 2, legible in a PNG viewed at its size. The page, which
+   * draws the SVG beside its own 13 px text, asks for less; the PNG's bitmap font wants a whole number.
+   */
+  textScale?: number;
 }
 
 export type PlotItem =
@@ -63,6 +68,7 @@ function extent(values: number[]): [number, number] {
 
 /** The scene of `spec` (see the file comment). */
 export function scatterPlot(spec: ScatterPlotSpec): PlotScene {
+  const textScale = spec.textScale ?? TEXT_SCALE;
   const width = spec.width ?? 760;
   const height = spec.height ?? 480;
   const points = spec.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
@@ -73,9 +79,9 @@ export function scatterPlot(spec: ScatterPlotSpec): PlotScene {
   const xLabels = x.ticks.map((v) => formatTick(v, x.step));
   const yLabels = y.ticks.map((v) => formatTick(v, y.step));
 
-  const charH = TEXT_CELL.height * TEXT_SCALE;
-  const legendWidth = Math.max(...spec.series.map((s) => textWidth(s.name, TEXT_SCALE)), 0) + 4 * MARKER_RADIUS + 24;
-  const left = 16 + charH + 10 + Math.max(...yLabels.map((l) => textWidth(l, TEXT_SCALE))) + 10;
+  const charH = TEXT_CELL.height * textScale;
+  const legendWidth = Math.max(...spec.series.map((s) => textWidth(s.name, textScale)), 0) + 4 * MARKER_RADIUS + 24;
+  const left = 16 + charH + 10 + Math.max(...yLabels.map((l) => textWidth(l, textScale))) + 10;
   const top = 16 + charH + 14;
   const right = width - legendWidth - 24;
   const bottom = height - (16 + charH + 10 + charH + 10);
@@ -87,10 +93,10 @@ export function scatterPlot(spec: ScatterPlotSpec): PlotScene {
 
   const items: PlotItem[] = [];
   const text = (t: Omit<Extract<PlotItem, { type: 'text' }>, 'type' | 'scale' | 'colour' | 'rotate'> & { rotate?: 0 | -90 }) =>
-    items.push({ type: 'text', scale: TEXT_SCALE, colour: INK, rotate: 0, ...t });
+    items.push({ type: 'text', scale: textScale, colour: INK, rotate: 0, ...t });
 
   // The title is centred on the image, or starts at the left margin when it is wider than the image allows.
-  const titleFits = textWidth(spec.title, TEXT_SCALE) <= width - 32;
+  const titleFits = textWidth(spec.title, textScale) <= width - 32;
   text({ x: titleFits ? width / 2 : 16, y: 16, text: spec.title, anchor: titleFits ? 'middle' : 'start', baseline: 'top' });
   x.ticks.forEach((v, i) => {
     const at = px(v);

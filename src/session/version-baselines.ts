@@ -12,12 +12,12 @@
  * Widen and insert edits on the way are noted (the baselines only drop), as the CLI notes them for a tune.
  *
  * The run (runVersionBaselines) walks L1 norm, APoZ and random (one run per seed) through pruning-run.ts from
- * start, each layer retrained with the budget on the same seeded training subset (training-subset.ts), and
+ * start (at the plan's counts, then at each sweep fraction of every conv layer's kernels, as the CLI's --sweep), each layer retrained with the budget on the same seeded training subset (training-subset.ts), and
  * measures every row, the unedited start and the AOM-guided version included, on the same images: the test images
  * the page evaluates versions on (evaluation-set.ts, the session's cap) and the subset's validation images.
  */
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
-import { dropPlan, type LayerDrop } from '../analysis/drop-plan.ts';
+import { dropPlan, fractionPlan, type LayerDrop } from '../analysis/drop-plan.ts';
 import { convLayerNames } from '../analysis/map-source.ts';
 import type { GpuDataset } from '../data/gpu-dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
@@ -116,6 +116,8 @@ export interface BaselinesRequest {
   subset?: number;
   /** Training images per class of the APoZ analysis set. */
   perClass?: number;
+  /** Also drop these fractions (each in (0, 1)) of every conv layer's kernels of start, by each method. */
+  sweep?: number[];
 }
 
 /** Where a running comparison is: `done` of `total` retrainings, `fraction` of the whole, and what runs now. */
@@ -130,8 +132,10 @@ export interface BaselinesReport {
   plan: BaselinePlan;
   /** Conv layers of start, the columns of "kernels per layer". */
   layers: string[];
-  /** unedited (start), aom-guided (the version), l1-norm, apoz, random per seed. */
+  /** unedited (start), aom-guided (the version), l1-norm, apoz, random per seed; then the same methods per sweep fraction. */
   rows: BaselineRow[];
+  /** The sweep fractions run (absent in comparisons saved before the page had a sweep). */
+  sweep?: number[];
   config: TrainConfig;
   subset: number;
   seeds: number[];
@@ -170,7 +174,16 @@ export async function runVersionBaselines(context: BaselinesContext, plan: Basel
   const analysis = selectAnalysisSet(split.dataset, split.train, { perClass: request.perClass ?? DEFAULT_APOZ_PER_CLASS, seed: config.seed });
   const methods: PruningMethod[] = [{ kind: 'l1-norm' }, { kind: 'apoz' }, ...seeds.map((seed) => ({ kind: 'random' as const, seed }))];
 
-  const total = methods.length * plan.drops.length;
+  // Every sweep point is planned (and a bad fraction refused) before any GPU work.
+  const start = history.get(plan.start).model;
+  const sweepNotes: string[] = [];
+  const sweepRuns = (request.sweep ?? []).flatMap((fraction) => {
+    const drops = fractionPlan(start.spec, fraction);
+    if (drops.length === 0) sweepNotes.push(`the sweep at ${fraction} rounds to no kernel in any layer: left out`);
+    return drops.length ? [{ fraction, drops }] : [];
+  });
+  const runs = [{ run: 'matched' as const, fraction: null, drops: plan.drops }, ...sweepRuns.map((r) => ({ run: 'sweep' as const, ...r }))];
+  const total = methods.length * runs.reduce((n, r) => n + r.drops.length, 0);
   let done = 0;
   let stage = 'measuring the unedited and the AOM-guided versions';
   const report = (within: number) => context.onProgress?.({ done, total, fraction: Math.min(1, (done + within) / total), stage });
@@ -183,7 +196,6 @@ export async function runVersionBaselines(context: BaselinesContext, plan: Basel
   };
   report(0);
 
-  const start = history.get(plan.start).model;
   const layers = convLayerNames(start.spec);
   const rows: BaselineRow[] = [startRow(start, layers, await evaluateOnSplit(env, start))];
   const final = history.get(plan.version).model;
@@ -192,23 +204,26 @@ export async function runVersionBaselines(context: BaselinesContext, plan: Basel
   rows.push({
     method: 'aom-guided', seed: null, run: 'matched', fraction: null, ...modelFields(start, final, layers),
     dropValidationAccuracy: afterDrop.validation, dropTestAccuracy: afterDrop.test,
-    validationAccuracy: afterRetrain.validation, testAccuracy: afterRetrain.test, steps: [], notes: [...plan.notes],
+    validationAccuracy: afterRetrain.validation, testAccuracy: afterRetrain.test, steps: [], notes: [...plan.notes, ...sweepNotes],
   });
 
-  for (const method of methods) {
-    let layer = 0;
-    stage = `${describeMethod(method)}: ${plan.drops[0].layer}`;
-    report(0);
-    const result = await runPruning(env, start, plan.drops, method, () => {
-      done++;
-      layer++;
-      if (layer < plan.drops.length) stage = `${describeMethod(method)}: ${plan.drops[layer].layer}`;
+  for (const { run, fraction, drops } of runs) {
+    const where = run === 'sweep' ? ` (sweep ${fraction})` : '';
+    for (const method of methods) {
+      let layer = 0;
+      stage = `${describeMethod(method)}${where}: ${drops[0].layer}`;
       report(0);
-    });
-    rows.push(runRow(start, layers, result, 'matched', null));
+      const result = await runPruning(env, start, drops, method, () => {
+        done++;
+        layer++;
+        if (layer < drops.length) stage = `${describeMethod(method)}${where}: ${drops[layer].layer}`;
+        report(0);
+      });
+      rows.push(runRow(start, layers, result, run, fraction));
+    }
   }
   return {
-    plan, layers, rows, config, subset, seeds, analysisImages: analysis.indices.length,
+    plan, layers, rows, sweep: sweepRuns.map((r) => r.fraction), config, subset, seeds, analysisImages: analysis.indices.length,
     validationImages: trainSplit.validation.length, testImages: test.length, seconds: (performance.now() - started) / 1000,
   };
 }

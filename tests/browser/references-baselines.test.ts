@@ -2,9 +2,10 @@
  * Shipped references and the baselines comparison in headless Chromium, clicked as a user does: open the
  * pre-trained fashion-ref on the built-in MNIST and read what to do (open Fashion-MNIST's IDX files) and the split
  * warning naming both datasets, with nothing of the session lost; then drop two kernels of mnist-ref, retrain
- * briefly, click "Compare with baselines" with a tiny budget and read the table (unedited, AOM-guided, L1 norm,
- * APoZ, 3 random seeds) and the plot, and find it again after a reload (v3's, not another version's). Workloads are tiny (10 images per class, 128 training images, 100 test
- * images, 2 steps per baseline retraining): SwiftShader on a busy 2-core machine runs a few hundred MFLOP/s.
+ * briefly, click "Compare with baselines" with a tiny budget and a sweep point (half of every layer's kernels)
+ * and read the table (unedited, AOM-guided, L1 norm, APoZ, 3 random seeds, then each at the sweep point) and the
+ * plot, and find it again after a reload (v3's, not another version's). Workloads are tiny (10 images per class,
+ * 128 training images, 100 test images, 2 steps per baseline retraining): SwiftShader on a busy 2-core machine runs a few hundred MFLOP/s.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -80,9 +81,15 @@ describe('shipped references and baselines in Chromium', () => {
       await waitText('baselines-plan', /v3 dropped, from v0: conv1 2 kernel\(s\).*as the AOM-guided versions were \(1 epoch\(s\) on 128 images, batch 8\)/, 30_000);
       expect(await byTestId('baselines-subset').inputValue()).toBe('128');
 
-      // A smaller budget than the AOM-guided one: 2 steps of each retraining on 64 images.
+      // A smaller budget than the AOM-guided one: 2 steps of each retraining on 64 images; and a sweep point, half
+      // of every layer's kernels. A sweep that is no fraction is named and cannot start.
       await byTestId('baselines-max-steps').fill('2');
       await byTestId('baselines-subset').fill('64');
+      await byTestId('baselines-sweep').fill('0.5, 2');
+      expect(await byTestId('baselines-sweep-error').innerText()).toBe("sweep: '2' is not a fraction between 0 and 1 (exclusive), such as 0.5");
+      expect(await byTestId('compare-baselines').isDisabled()).toBe(true);
+      await byTestId('baselines-sweep').fill('0.5');
+      expect(await page.getByTestId('baselines-sweep-error').count()).toBe(0);
       await byTestId('compare-baselines').click();
       await byTestId('baselines-progress').waitFor({ state: 'visible', timeout: 30_000 });
       await byTestId('stop-baselines').waitFor({ state: 'visible', timeout: 5_000 });
@@ -90,20 +97,23 @@ describe('shipped references and baselines in Chromium', () => {
       expect(await page.getByTestId('baselines-error').count()).toBe(0);
 
       const rows = await page.locator('[data-testid=baselines-row]').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-      expect(rows.map((r) => r[0])).toEqual([
-        'unedited (v0)', 'AOM-guided (v3)', 'L1 norm (Li 2017)', 'APoZ (Hu 2016)', 'random, seed 1', 'random, seed 2', 'random, seed 3',
-      ]);
+      const methods = ['L1 norm (Li 2017)', 'APoZ (Hu 2016)', 'random, seed 1', 'random, seed 2', 'random, seed 3'];
+      expect(rows.map((r) => r[0])).toEqual(['unedited (v0)', 'AOM-guided (v3)', ...methods, ...methods.map((m) => `${m} · sweep 50%`)]);
       expect(rows[0][1]).toBe('conv1 16 · conv2 32');
-      for (const r of rows.slice(1)) {
+      for (const r of rows.slice(7)) {
+        expect(r[1]).toBe('conv1 8 · conv2 16'); // half of every layer's kernels
+        for (const cell of [r[4], r[5]]) expect(cell).toMatch(/^\d+\.\d\d%$/);
+      }
+      for (const r of rows.slice(1, 7)) {
         expect(r[1]).toBe('conv1 14 · conv2 32'); // the same kernels per layer as the AOM-guided version
         expect(r[2]).toBe(rows[1][2]); // so the same parameters
         for (const cell of [r[4], r[5]]) expect(cell).toMatch(/^\d+\.\d\d%$/);
       }
       expect(await byTestId('baselines-basis').innerText()).toMatch(/same 100 test images .* retrained 1 epoch\(s\) \(at most 2 steps\) on 64 training images/);
-      // The plot: one marker per row (a star, a diamond, two squares and circles' worth), and the legend.
+      // The plot: one marker per row (a star, a diamond, squares, circles and triangles), and the legend.
       const svg = page.locator('[data-testid=baselines-plot] svg');
       expect(await svg.locator('text').allTextContents()).toEqual(expect.arrayContaining(['AOM-guided (v3)', 'L1 norm (Li 2017)', 'APoZ (Hu 2016)', 'random', 'parameters', 'test accuracy (%)']));
-      expect(await svg.locator('circle, polygon, rect[fill="#2ca02c"]').count()).toBeGreaterThanOrEqual(7);
+      expect(await svg.locator('circle, polygon, rect[fill="#2ca02c"]').count()).toBeGreaterThanOrEqual(12);
       await byTestId('baselines').scrollIntoViewIfNeeded();
       await screenshot(page, 'references-baselines');
       // The history panel alone (the comparison, the baselines table and plot): the README's picture.

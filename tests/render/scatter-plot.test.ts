@@ -85,6 +85,15 @@ describe('scatter plot scene', () => {
     expect(coloured).toBe(11);
   });
 
+  it('a smaller text scale (the page\'s) sets every text and gives the plot frame the room saved', () => {
+    const small = scatterPlot({ ...spec, textScale: 1.3 });
+    const smallTexts = small.items.filter((i): i is Extract<PlotItem, { type: 'text' }> => i.type === 'text');
+    expect(new Set(smallTexts.map((t) => t.scale))).toEqual(new Set([1.3]));
+    expect(plotSvg(small)).toContain('font-size="13"');
+    const frameWidth = (s: typeof scene) => (s.items.find((i) => i.type === 'rect') as Extract<PlotItem, { type: 'rect' }>).w;
+    expect(frameWidth(small)).toBeGreaterThan(frameWidth(scene));
+  });
+
   it('PNG: the scene\'s size, each marker\'s colour at its centre, ink in the title, white background', () => {
     const png = decodePng(plotPng(scene, 'plot'));
     expect([png.width, png.height, png.channels]).toEqual([760, 480, 4]);

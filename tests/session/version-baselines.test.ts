@@ -85,6 +85,25 @@ describe('compare with baselines (session core)', () => {
     expect(() => decodeProject(encodeProject({ state: forged, settings: {}, dataset: null, savedAt: 'now' }), 'p.aomproj')).toThrow(/p\.aomproj: project\.state\.baselines\['3'\] is not the comparison of a version of the history/);
   });
 
+  it('sweeps fractions of every layer\'s kernels by each method after the matched rows, and notes a fraction that drops none', async () => {
+    const session = await tunedSession();
+    const progress: BaselinesProgress[] = [];
+    const report = await session.compareBaselines({ maxSteps: 1, seeds: [1], sweep: [0.5, 0.01] }, (p) => progress.push(p));
+    expect(report.rows.map((r) => [r.method, r.run, r.fraction])).toEqual([
+      ['unedited', 'start', null], ['aom-guided', 'matched', null],
+      ['l1-norm', 'matched', null], ['apoz', 'matched', null], ['random', 'matched', null],
+      ['l1-norm', 'sweep', 0.5], ['apoz', 'sweep', 0.5], ['random', 'sweep', 0.5],
+    ]);
+    expect(report.sweep).toEqual([0.5]);
+    // Half of conv1's 6 and of conv2's 8 kernels, whatever the history dropped.
+    for (const row of report.rows.slice(5)) expect([row.kernels, row.steps.map((s) => s.layer)]).toEqual([{ conv1: 3, conv2: 4 }, ['conv1', 'conv2']]);
+    expect(report.rows[1].notes).toEqual(['the sweep at 0.01 rounds to no kernel in any layer: left out']);
+    expect(progress[progress.length - 1]).toMatchObject({ done: 12, total: 12, fraction: 1 });
+    expect(progress.some((p) => p.stage === 'apoz (sweep 0.5): conv2')).toBe(true);
+    // A fraction out of (0, 1) is refused before any retraining.
+    await expect(session.compareBaselines({ sweep: [1.5] })).rejects.toThrow(/fraction of kernels to drop must be in \(0, 1\), got 1\.5/);
+  });
+
   it('cuts the lineage at an import, notes a widen, refuses a version without drops, and stops on cancel', async () => {
     const session = await tunedSession();
     session.applyEdit({ kind: 'widen', layer: 'conv2', by: 2, mode: 'fresh' }, null);

@@ -1,13 +1,14 @@
 /**
  * "Compare with baselines" for the current version, when its history drops kernels: the kernels per layer the
- * baselines will match, the retraining budget (the AOM-guided one, or a smaller one), progress with Stop, and
- * the result (baselines-result.tsx).
+ * baselines will match, the retraining budget (the AOM-guided one, or a smaller one), an optional sweep of
+ * fractions of every layer's kernels, progress with Stop, and the result (baselines-result.tsx).
  */
 import { Show } from 'solid-js';
 import { baselines, setBaselines } from '../stores/baselines-store.ts';
 import { history } from '../stores/history-store.ts';
 import { training } from '../stores/training-store.ts';
 import { compareWithBaselines, stopBaselines } from '../baselines-actions.ts';
+import { parseSweepFractions } from '../sweep-fractions.ts';
 import { fmtInt } from '../format.ts';
 import { ProgressBar } from './progress-bar.tsx';
 import { BaselinesResult } from './baselines-result.tsx';
@@ -28,6 +29,7 @@ function BudgetField(props: { label: string; testId: string; value: number; min:
 
 export function BaselinesPanel() {
   const busy = () => baselines.running || history.busy || training.running;
+  const sweepError = () => parseSweepFractions(baselines.sweep).error;
   return (
     <div class="baselines" data-testid="baselines">
       <Show when={baselines.plan}>
@@ -46,12 +48,18 @@ export function BaselinesPanel() {
                 title="end each retraining after the first epoch that reaches this many steps (0: whole epochs)" />
               <BudgetField label="training images" testId="baselines-subset" min={0} value={baselines.subset} onValue={(v) => setBaselines('subset', v)}
                 title="training images of each retraining (0: the whole training split)" />
+              <label title="also drop these fractions of every conv layer's kernels by each method, every point retrained alike (empty: none)">
+                sweep{' '}
+                <input type="text" data-testid="baselines-sweep" size={10} placeholder="e.g. 0.5, 0.75" value={baselines.sweep} disabled={baselines.running}
+                  onInput={(e) => setBaselines('sweep', e.currentTarget.value)} />
+              </label>
               <Show when={baselines.running} fallback={
-                <button data-testid="compare-baselines" disabled={busy()} onClick={() => void compareWithBaselines()}>Compare with baselines</button>
+                <button data-testid="compare-baselines" disabled={busy() || sweepError() !== null} onClick={() => void compareWithBaselines()}>Compare with baselines</button>
               }>
                 <button data-testid="stop-baselines" onClick={stopBaselines}>Stop</button>
               </Show>
             </div>
+            <Show when={sweepError()}><p class="error" data-testid="baselines-sweep-error">{sweepError()}</p></Show>
             <Show when={baselines.running}>
               <ProgressBar testId="baselines-progress" fraction={baselines.progress?.fraction ?? 0}
                 label={baselines.progress ? `${baselines.progress.stage} · ${baselines.progress.done} of ${baselines.progress.total} retrainings` : 'starting…'} />

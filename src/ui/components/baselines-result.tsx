@@ -1,7 +1,7 @@
 /**
  * The result of "Compare with baselines": one row per method (the unedited start, the AOM-guided version, L1 norm,
- * APoZ, random per seed) with its kernels per layer, parameters, FLOPs and test accuracy right after the last drop
- * and after retraining, and the scatter plot of test accuracy against parameters (src/render/baselines-plot.ts,
+ * APoZ, random per seed; then each method again per sweep fraction) with its kernels per layer, parameters, FLOPs
+ * and test accuracy right after the last drop and after retraining, and the scatter plot of test accuracy against parameters (src/render/baselines-plot.ts,
  * drawn as SVG by the same code as the CLI's baselines.svg).
  */
 import { For } from 'solid-js';
@@ -15,13 +15,16 @@ const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(2)}
 
 export function BaselinesResult(props: { report: BaselinesReport }) {
   const r = () => props.report;
-  const name = (row: BaselineRow) =>
+  const method = (row: BaselineRow) =>
     row.method === 'unedited' ? `unedited (v${r().plan.start})`
       : row.method === 'aom-guided' ? `AOM-guided (v${r().plan.version})`
         : row.seed !== null ? `${METHOD_STYLES[row.method].label}, seed ${row.seed}` : METHOD_STYLES[row.method].label;
+  // A sweep row drops its fraction of every layer's kernels, not the AOM-guided counts.
+  const name = (row: BaselineRow) => (row.run === 'sweep' ? `${method(row)} · sweep ${Math.round(100 * row.fraction!)}%` : method(row));
   const svg = () => {
     const title = `test accuracy against parameters, from v${r().plan.start}`;
-    return plotSvg(scatterPlot({ ...baselinesPlot(r().rows, title, { 'aom-guided': `AOM-guided (v${r().plan.version})` }), width: 720, height: 400 }), title);
+    // Text at 1.3 (13 px) to sit with the page's own; the CLI's PNG and SVG keep the default 2.
+    return plotSvg(scatterPlot({ ...baselinesPlot(r().rows, title, { 'aom-guided': `AOM-guided (v${r().plan.version})` }), width: 720, height: 400, textScale: 1.3 }), title);
   };
   const budget = () => `${r().config.epochs} epoch(s)${r().config.maxSteps ? ` (at most ${r().config.maxSteps} steps)` : ''} on ${r().subset > 0 ? `${fmtInt(r().subset)}` : 'all'} training images`;
   return (

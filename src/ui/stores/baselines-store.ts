@@ -9,6 +9,8 @@ export interface BaselinesStoreState {
   epochs: number;
   maxSteps: number;
   subset: number;
+  /** The sweep field as typed (sweep-fractions.ts reads it): fractions of every layer's kernels, by each method. */
+  sweep: string;
   running: boolean;
   progress: BaselinesProgress | null;
   report: BaselinesReport | null;
@@ -20,6 +22,7 @@ export const [baselines, setBaselines] = createStore<BaselinesStoreState>({
   epochs: 1,
   maxSteps: 0,
   subset: 0,
+  sweep: '',
   running: false,
   progress: null,
   report: null,
