@@ -54,3 +54,21 @@ export function fractionPlan(spec: ModelSpec, fraction: number): LayerDrop[] {
   }
   return dropPlan(spec, counts);
 }
+
+/** One sweep point: a fraction and the plan that drops it from every conv layer. */
+export interface SweepPlan { fraction: number; drops: LayerDrop[] }
+
+/**
+ * The plan of each sweep fraction (fractionPlan), and the fractions that round to no kernel in any layer, which a
+ * caller leaves out and tells the user about (the CLI warns, the page notes it in the report).
+ */
+export function sweepPlans(spec: ModelSpec, fractions: readonly number[]): { plans: SweepPlan[]; empty: number[] } {
+  const plans: SweepPlan[] = [];
+  const empty: number[] = [];
+  for (const fraction of fractions) {
+    const drops = fractionPlan(spec, fraction);
+    if (drops.length === 0) empty.push(fraction);
+    else plans.push({ fraction, drops });
+  }
+  return { plans, empty };
+}

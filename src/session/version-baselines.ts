@@ -12,12 +12,13 @@
  * Widen and insert edits on the way are noted (the baselines only drop), as the CLI notes them for a tune.
  *
  * The run (runVersionBaselines) walks L1 norm, APoZ and random (one run per seed) through pruning-run.ts from
- * start (at the plan's counts, then at each sweep fraction of every conv layer's kernels, as the CLI's --sweep), each layer retrained with the budget on the same seeded training subset (training-subset.ts), and
- * measures every row, the unedited start and the AOM-guided version included, on the same images: the test images
- * the page evaluates versions on (evaluation-set.ts, the session's cap) and the subset's validation images.
+ * start (at the plan's counts, then at each sweep fraction of every conv layer's kernels, as the CLI's --sweep),
+ * each layer retrained with the budget on the same seeded training subset (training-subset.ts), and measures
+ * every row, the unedited start and the AOM-guided version included, on the same images: the test images the
+ * page evaluates versions on (evaluation-set.ts, the session's cap) and the subset's validation images.
  */
 import { selectAnalysisSet } from '../analysis/analysis-set.ts';
-import { dropPlan, fractionPlan, type LayerDrop } from '../analysis/drop-plan.ts';
+import { dropPlan, sweepPlans, type LayerDrop } from '../analysis/drop-plan.ts';
 import { convLayerNames } from '../analysis/map-source.ts';
 import type { GpuDataset } from '../data/gpu-dataset.ts';
 import type { SplitDataset } from '../data/splits.ts';
@@ -176,12 +177,8 @@ export async function runVersionBaselines(context: BaselinesContext, plan: Basel
 
   // Every sweep point is planned (and a bad fraction refused) before any GPU work.
   const start = history.get(plan.start).model;
-  const sweepNotes: string[] = [];
-  const sweepRuns = (request.sweep ?? []).flatMap((fraction) => {
-    const drops = fractionPlan(start.spec, fraction);
-    if (drops.length === 0) sweepNotes.push(`the sweep at ${fraction} rounds to no kernel in any layer: left out`);
-    return drops.length ? [{ fraction, drops }] : [];
-  });
+  const { plans: sweepRuns, empty } = sweepPlans(start.spec, request.sweep ?? []);
+  const sweepNotes = empty.map((fraction) => `the sweep at ${fraction} rounds to no kernel in any layer: left out`);
   const runs = [{ run: 'matched' as const, fraction: null, drops: plan.drops }, ...sweepRuns.map((r) => ({ run: 'sweep' as const, ...r }))];
   const total = methods.length * runs.reduce((n, r) => n + r.drops.length, 0);
   let done = 0;

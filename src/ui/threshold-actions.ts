@@ -25,6 +25,9 @@ export async function underCurrentThresholds(maps: LayerMaps | null): Promise<La
   return (await engine.resuggest(maps.layer, wanted)) ?? maps;
 }
 
+/** The threshold as its field shows it: the stored fraction x `scale`, at 6 significant digits. */
+export const shownThreshold = (field: ThresholdField, scale: number): number => Number((analysis[field] * scale).toPrecision(6));
+
 /**
  * A threshold field changed to `shown` (in the field's unit: stored value x `scale`): a finite value within the
  * threshold's range is kept and the list made again; any other is refused with a message naming the field, its
@@ -33,8 +36,7 @@ export async function underCurrentThresholds(maps: LayerMaps | null): Promise<La
 export async function changeThreshold(field: ThresholdField, label: string, shown: number, scale: number): Promise<boolean> {
   const value = shown / scale;
   if (!thresholdInRange(field, value)) {
-    const kept = Number((analysis[field] * scale).toPrecision(6));
-    setAnalysis('thresholdError', `${label}: ${Number.isFinite(shown) ? shown : 'not a number'} is out of range (${thresholdRangeText(field, scale)}); the suggestions still use ${kept}`);
+    setAnalysis('thresholdError', `${label}: ${Number.isFinite(shown) ? shown : 'not a number'} is out of range (${thresholdRangeText(field, scale)}); the suggestions still use ${shownThreshold(field, scale)}`);
     return false;
   }
   setAnalysis('thresholdError', '');

@@ -22,7 +22,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectAnalysisSet } from '../../analysis/analysis-set.ts';
-import { dropPlan, fractionPlan, sequencePlan, type LayerDrop } from '../../analysis/drop-plan.ts';
+import { dropPlan, sequencePlan, sweepPlans, type LayerDrop } from '../../analysis/drop-plan.ts';
 import { convLayerNames } from '../../analysis/map-source.ts';
 import { GpuDataset } from '../../data/gpu-dataset.ts';
 import { acquireGpu } from '../../gpu/device.ts';
@@ -202,11 +202,9 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
     if (plan.length === 0) throw new UsageError(`--kernels '${values.kernels}' drops no kernel`);
     plans.push({ run: 'matched', fraction: null, plan });
   }
-  for (const fraction of sweep) {
-    const plan = fractionPlan(start.spec, fraction);
-    if (plan.length === 0) warn(`--sweep ${fraction} rounds to no kernel in any layer; left out`);
-    else plans.push({ run: 'sweep', fraction, plan });
-  }
+  const swept = sweepPlans(start.spec, sweep);
+  for (const fraction of swept.empty) warn(`--sweep ${fraction} rounds to no kernel in any layer; left out`);
+  for (const { fraction, drops } of swept.plans) plans.push({ run: 'sweep', fraction, plan: drops });
   const methods: PruningMethod[] = [{ kind: 'l1-norm' }, { kind: 'apoz' }, ...seeds.map((seed) => ({ kind: 'random' as const, seed }))];
 
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass: values['per-class'], seed: config.seed });

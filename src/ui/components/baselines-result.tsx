@@ -1,7 +1,8 @@
 /**
  * The result of "Compare with baselines": one row per method (the unedited start, the AOM-guided version, L1 norm,
  * APoZ, random per seed; then each method again per sweep fraction) with its kernels per layer, parameters, FLOPs
- * and test accuracy right after the last drop and after retraining, and the scatter plot of test accuracy against parameters (src/render/baselines-plot.ts,
+ * and test accuracy right after the last drop and after retraining, and the scatter plot of test accuracy against
+ * parameters (src/render/baselines-plot.ts,
  * drawn as SVG by the same code as the CLI's baselines.svg).
  */
 import { For } from 'solid-js';

@@ -6,7 +6,7 @@ import { For, Show } from 'solid-js';
 import { analysis } from '../stores/analysis-store.ts';
 import { history } from '../stores/history-store.ts';
 import { applyEdit, suggestionEdit } from '../actions.ts';
-import { changeThreshold, type ThresholdField } from '../threshold-actions.ts';
+import { changeThreshold, shownThreshold, type ThresholdField } from '../threshold-actions.ts';
 import type { SuggestionInfo } from '../../session/engine-api.ts';
 
 function title(s: SuggestionInfo): string {
@@ -17,7 +17,7 @@ function title(s: SuggestionInfo): string {
 
 /** One threshold field; `scale` shows the stored fraction in the unit the label names (points: x100). */
 function ThresholdField(props: { field: ThresholdField; label: string; title: string; scale: number; step: number }) {
-  const shown = () => Number((analysis[props.field] * props.scale).toPrecision(6));
+  const shown = () => shownThreshold(props.field, props.scale);
   return (
     <label class="field inline" title={props.title}>
       {props.label}
