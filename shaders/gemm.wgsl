@@ -12,10 +12,12 @@
 //   MODE 5  conv weight grad      m = (ky, kx, c), k = (n, oy, ox):
 //             A[m, k] = x[n, oy*sh + ky - padTop, ox*sw + kx - padLeft, c]   B[k, o] = dy[n, oy, ox, o]  C = dw HWIO
 //   MODE 6  column sums (bias grad)   A[0, k] = 1 (M = 1)               B = dy[rows, channels]     C = db
+//   MODE 7  batched dense forward     z = wg.z picks one of several stacked GEMMs of the same size:
+//             A = a[z*M*K + m*K + k]   B = b[z*K*N + k*N + n]   C = c[z*M*N + m*N + n]   (Winograd's 16 products)
 // Out-of-range reads are zero (zero padding, ragged tiles).
 //
 // K as two loops. k = outer * nInner + inner, where the inner index walks a contiguous axis of A:
-//   MODE 0-2, 6: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
+//   MODE 0-2, 6, 7: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
 //   MODE 3: outer = tap (ky, kx), inner = c;   MODE 4: outer = tap (ky, kx), inner = o;
 //   MODE 5: outer = (n, oy), inner = ox.
 // For each outer step a row m reads A[m, k] at aIndex = base + inner * aStride while lo <= inner < hi (zero
@@ -32,7 +34,8 @@
 // owns rows rowBase + lane + LANES * r and every thread reads the same COLS columns of B.
 // No workgroup memory and no barriers. Workgroups are numbered linearly over (row tile, column tile) in x, y
 // (spread past the per-dimension limit); z = split index when SPLIT: the outer range is cut into slices of
-// outerPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum.
+// outerPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum; in MODE 7
+// z is the GEMM of the stack (never split).
 override MODE: u32 = 0u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
@@ -61,6 +64,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
+
+// MODE 7: which GEMM of the stack this workgroup computes (wg.z), set once at the top of main.
+var<private> stackIndex: u32 = 0u;
 
 // A row m decoded once: (p, y, x) mean MODE 3: (n, oy*sh - padTop, ox*sw - padLeft);
 // MODE 4: (n, iy + padTop, ix + padLeft); MODE 5: (c, ky - padTop, kx - padLeft); other modes: (m, 0, 0).
@@ -96,6 +102,7 @@ fn decodeRow(m: u32) -> Row {
 fn rowSpan(r: Row, outer: u32) -> Span {
   let none = Span(0, 0u, 0u);
   if (MODE == 0u || MODE == 1u) { return Span(i32(r.p * P.K + outer * P.nInner), r.lo, r.hi); }
+  if (MODE == 7u) { return Span(i32(stackIndex * P.M * P.K + r.p * P.K + outer * P.nInner), r.lo, r.hi); }
   if (MODE == 2u) { return Span(i32(outer * P.nInner * P.M + r.p), r.lo, r.hi); }
   if (MODE == 3u) {
     let ky = outer / P.kW; let kx = outer % P.kW;
@@ -134,6 +141,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let rowBase = (tile / P.colTiles) * tileRows;
   let colBase = (tile % P.colTiles) * tileCols;
   if (rowBase >= P.M) { return; } // spare workgroups of the spread grid (uniform: all lanes leave)
+  if (MODE == 7u) { stackIndex = wg.z; }
 
   var outerBegin = 0u;
   var outerEnd = P.nOuter;
@@ -166,6 +174,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     let innerEnd = min(P.nInner, P.K - outer * P.nInner);
     var bBase = outer * P.nInner * P.N; // MODE 0, 2, 3, 5, 6: B[k, n] = b[k*N + n]
     if (MODE == 1u) { bBase = outer * P.nInner; }
+    if (MODE == 7u) { bBase += stackIndex * P.K * P.N; }
     if (MODE == 4u) { bBase = outer * P.inC * P.outC; }
     for (var inner = 0u; inner < innerEnd; inner++) {
       var bv: array<f32, MAX_COLS>;
@@ -182,7 +191,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     }
   }
 
-  let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT);
+  let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT || MODE == 7u); // a split's partial, or MODE 7's C
   for (var r = 0u; r < ROWS; r++) {
     let m = rowOf(rowBase, lid.x, r);
     if (m >= P.M) { break; }

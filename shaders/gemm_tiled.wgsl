@@ -11,6 +11,8 @@
 //   MODE 5  conv weight grad   m = (ky, kx, c), k = (b, oy, ox): A = x[b, oy*sh + ky - padTop, ox*sw + kx - padLeft, c]
 //                              B[k, o] = dy[k*N + o]
 //   MODE 6  column sums        A[0, k] = 1, B[k, n] = dy[k*N + n]
+//   MODE 7  batched dense      z = wg.z picks one GEMM of a stack: A = a[z*M*K + m*K + k], B = b[z*K*N + k*N + n],
+//                              C = c[z*M*N + m*N + n] (never split)
 // Out-of-range reads (padding, ragged tiles, k >= K) are zero.
 //
 // Work split, as TF.js's conv2d_mm / matmul_packed do it: a workgroup of 16 x 16 = 256 threads computes a 64 x 64
@@ -48,6 +50,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
+// MODE 7: which GEMM of the stack this workgroup computes (wg.z), set once at the top of each entry point.
+var<private> stackIndex: u32 = 0u;
+
 var<workgroup> As: array<array<f32, TM>, TK>; // As[kk][mm] = A[rowBase + mm, k0 + kk]
 var<workgroup> Bs: array<array<f32, TN>, TK>; // Bs[kk][nn] = B[k0 + kk, colBase + nn]
 
@@ -61,6 +66,7 @@ fn aAt(m: u32, k: u32) -> f32 {
   if (m >= P.M || k >= P.K) { return 0.0; }
   if (MODE == 0u || MODE == 1u) { return a[m * P.K + k]; }
   if (MODE == 2u) { return a[k * P.M + m]; }
+  if (MODE == 7u) { return a[(stackIndex * P.M + m) * P.K + k]; }
   if (MODE == 3u) {
     let ch = k % P.inC; let tap = k / P.inC; let kx = tap % P.kW; let ky = tap / P.kW;
     let ox = m % P.outW; let oy = (m / P.outW) % P.outH; let n = m / (P.outW * P.outH);
@@ -91,12 +97,13 @@ fn bAt(k: u32, n: u32) -> f32 {
     let o = k % P.outC; let tap = k / P.outC;
     return b[(tap * P.inC + n) * P.outC + o];
   }
+  if (MODE == 7u) { return b[(stackIndex * P.K + k) * P.N + n]; }
   return b[k * P.N + n];
 }
 
 // A is contiguous along k in MODE 0, 1, 3 (c), 4 (o): consecutive threads take consecutive k there.
 // B is contiguous along k only in MODE 1 (w^T) and 4 (o). (Derived from MODE; the host never sets them.)
-override A_ALONG_K: bool = MODE == 0u || MODE == 1u || MODE == 3u || MODE == 4u;
+override A_ALONG_K: bool = MODE == 0u || MODE == 1u || MODE == 3u || MODE == 4u || MODE == 7u;
 override B_ALONG_K: bool = MODE == 1u || MODE == 4u;
 
 // The loaders stage k0 + kk < kEnd only (zero past it): a split's last slice of TK may reach into the next split.
@@ -123,7 +130,8 @@ fn loadB4(t: u32, colBase: u32, k0: u32, kEnd: u32) {
   let k = k0 + kk;
   let n = colBase + nn;
   var v = vec4f(0.0);
-  if (k < kEnd && n < P.N) { v = b4[(k * P.N + n) / 4u]; }
+  // MODE 7: the stack's matrices are K*N apart, a multiple of 4 since N is.
+  if (k < kEnd && n < P.N) { v = b4[((stackIndex * P.K + k) * P.N + n) / 4u]; }
   Bs[kk][nn] = v.x; Bs[kk][nn + 1u] = v.y; Bs[kk][nn + 2u] = v.z; Bs[kk][nn + 3u] = v.w;
 }
 
@@ -152,7 +160,7 @@ fn accumulate(acc: ptr<function, array<vec4f, 4>>, tx: u32, ty: u32) {
 }
 
 fn store(acc: array<vec4f, 4>, t: Tile, tx: u32, ty: u32, z: u32) {
-  let splitOffset = select(0u, z * P.M * P.N, SPLIT);
+  let splitOffset = select(0u, z * P.M * P.N, SPLIT || MODE == 7u); // a split's partial, or MODE 7's C
   for (var i = 0u; i < 4u; i++) {
     let m = t.rowBase + 4u * ty + i;
     if (m >= P.M) { break; }
@@ -171,6 +179,7 @@ fn store(acc: array<vec4f, 4>, t: Tile, tx: u32, ty: u32, z: u32) {
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let t = tileOf(wg, nwg);
   if (!t.live) { return; }
+  if (MODE == 7u) { stackIndex = wg.z; }
   let flat = lid.y * 16u + lid.x;
   var acc: array<vec4f, 4>;
   for (var k0 = t.kBegin; k0 < t.kEnd; k0 += TK) {
@@ -188,6 +197,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
 fn main_vec4b(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let t = tileOf(wg, nwg);
   if (!t.live) { return; }
+  if (MODE == 7u) { stackIndex = wg.z; }
   let flat = lid.y * 16u + lid.x;
   var acc: array<vec4f, 4>;
   for (var k0 = t.kBegin; k0 < t.kEnd; k0 += TK) {

@@ -1,7 +1,7 @@
 /**
  * The whole bench, as `aom-studio bench` and the bench page both run it: the adapter's ceilings first (every
  * other row's share of peak divides by them), then the conv, dense and training-step cases side by side with the
- * chosen TF.js peers, the optimizer-packing comparison, and the maps against inference. One function for both, so
+ * chosen TF.js peers, the optimizer-packing and Winograd comparisons, and the maps against inference. One function for both, so
  * the page measures the same cases with the same repetition rules (harness.ts) as the CLI; what differs is passed
  * in: where MNIST comes from (disk or bundled URLs) and where TF.js's wasm binaries are.
  */
@@ -9,7 +9,7 @@ import type { GpuContext } from '../gpu/context.ts';
 import type { ImageDataset } from '../data/dataset.ts';
 import type { BenchEvent, BenchPeerChoice, BenchReport, BenchRequest } from '../session/bench-api.ts';
 import { compareAomToInference } from './aom-cases.ts';
-import { convBenchCases } from './conv-cases.ts';
+import { convBenchCases, describeConvShape } from './conv-cases.ts';
 import { denseBenchCases } from './dense-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from './harness.ts';
 import { compareOptimizerPacking } from './optimizer-cases.ts';
@@ -17,12 +17,14 @@ import { peakCases, peakFromRows } from './peak-cases.ts';
 import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-cases.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
+import { compareWinogradForward, WINOGRAD_ROW, WINOGRAD_SHAPES } from './winograd-cases.ts';
 import { initModel } from '../nn/init.ts';
 import { architectureByName } from '../nn/architectures.ts';
 
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
+const WINOGRAD_CASE = { name: WINOGRAD_ROW, shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -59,7 +61,7 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   for (const message of notes) emit({ kind: 'note', message });
 
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
-  const extras = [OPTIMIZER_CASE, AOM_CASE].filter((c) => picked(c.name, c.shape));
+  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => picked(c.name, c.shape));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
   const count = 2 + cases.length + extras.length + memoryModels.length;
   let started = 0;
@@ -77,6 +79,14 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   for (const row of await compareOptimizerPacking(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
     rows.push(row);
     onRow(row);
+  }
+  // Another means tried: Winograd F(2x2, 3x3) against our direct 3x3 forward (winograd-cases.ts); filtered per shape.
+  if (extras.includes(WINOGRAD_CASE)) {
+    onCase(WINOGRAD_CASE);
+    for (const row of await compareWinogradForward(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
+      rows.push(row);
+      onRow(row);
+    }
   }
   // Peak GPU memory of a training step, ours and TF.js WebGPU's, each from an empty start (memory-cases.ts).
   if (memoryModels.length) {

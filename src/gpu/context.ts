@@ -52,6 +52,11 @@ export class GpuContext {
    * planned after a change.
    */
   gemmVariant: GemmVariant = 'lavapipe';
+  /**
+   * Whether a network's 3x3 stride-1 conv forwards may take Winograd F(2x2, 3x3) where it pays
+   * (kernels/conv2d-winograd.ts); AOM_WINOGRAD=off in Node turns it off (a before/after on the same build).
+   */
+  winograd = true;
 
   get limits(): GPUSupportedLimits {
     return this.device.limits;

@@ -88,9 +88,18 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     : where === 'node' && process.env.AOM_KERNELS !== undefined ? { text: process.env.AOM_KERNELS, where: 'AOM_KERNELS' } : null;
   try {
     ctx.gemmVariant = chooseGemmVariant(info, override);
+    if (where === 'node') ctx.winograd = winogradSwitch(process.env.AOM_WINOGRAD);
   } catch (error) {
     ctx.destroy();
     throw error;
   }
   return ctx;
+}
+
+/** AOM_WINOGRAD: unset, 'on' or '1' keeps Winograd where it pays; 'off' or '0' turns it off; anything else is refused. */
+export function winogradSwitch(text: string | undefined): boolean {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on' || value === '1') return true;
+  if (value === 'off' || value === '0') return false;
+  throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on or off`);
 }

@@ -207,6 +207,7 @@ export class GpuNetwork {
       label: `${layer.name} ${direction}`,
       weight: (name) => this.weights.get(`${layer.name}/${name}`),
       scratch: (name, elements, fill) => this.scratch(layer.name, name, elements, fill),
+      transient: (name, elements) => this.transient(name, elements),
       seeded: (kernel) => this.dropouts.push({ layer: i, kernel }),
     };
   }
@@ -222,6 +223,21 @@ export class GpuNetwork {
       if (fill !== undefined) this.ctx.device.queue.writeBuffer(b, 0, new Float32Array(elements).fill(fill));
       this.scratchBuffers.set(label, b);
     }
+    return b;
+  }
+
+  private readonly transientBuffers = new Map<string, GPUBuffer[]>();
+
+  /**
+   * The network's transient buffer `name` of at least `elements` (see ForwardPlan.transient): an existing one if
+   * large enough, else a new one; a buffer already bound by an earlier layer is never resized under it.
+   */
+  private transient(name: string, elements: number): GPUBuffer {
+    const made = this.transientBuffers.get(name) ?? [];
+    const fits = made.find((b) => b.size >= elements * 4);
+    if (fits) return fits;
+    const b = this.buffer(`network ${name} (${made.length + 1})`, elements);
+    this.transientBuffers.set(name, [...made, b]);
     return b;
   }
 }

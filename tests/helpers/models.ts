@@ -49,6 +49,25 @@ export function globalPoolSpec(): ModelSpec {
   };
 }
 
+/**
+ * 9x7x3 input; conv1 3x3 (16 filters, direct: 3 input channels), conv2 3x3 'same' of 17 filters reading 16
+ * channels (Winograd F(2x2, 3x3) in the network: odd 9x7 map, so half-outside tiles), maxpool, dense 4.
+ */
+export function winogradSpec(): ModelSpec {
+  return {
+    name: 'winograd',
+    inputShape: [9, 7, 3],
+    preprocessing: { scale: 1 / 255, mean: [0.5, 0.25, 0.125], std: [0.5, 1, 2] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 16, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'conv2d', name: 'conv2', filters: 17, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'logits', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
 /** `spec` with every weight drawn at random: kernels/biases/beta/mean in [-1, 1), gamma/variance in [0.5, 1.5). */
 export function randomModel(spec: ModelSpec, seed: number): Model {
   const model = initModel(spec, seed);

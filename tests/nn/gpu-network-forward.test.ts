@@ -4,7 +4,7 @@ import { everyKindSpec, globalPoolSpec, randomInput, randomModel } from '../help
 import { GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { referenceForward } from '../../src/reference/model-forward.ts';
-import { mnistRef } from '../../src/nn/architectures.ts';
+import { cifarSmall, mnistRef } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
 
 const gpu = useGpu();
@@ -64,5 +64,38 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     expect(back.conv1.kernel.data).toEqual(model.weights.conv1.kernel.data);
     expect(back.dense2.bias.data).toEqual(model.weights.dense2.bias.data);
     net.destroy();
+  });
+
+  it('on cifar-small (batch 2), whose conv2 and conv3 forwards are Winograd F(2x2, 3x3), and everything it made is freed', async () => {
+    const ctx = gpu();
+    const model = initModel(cifarSmall(), 5);
+    const x = randomInput(2 * 32 * 32 * 3, 6);
+    const before = ctx.liveBuffers;
+    const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
+    // conv1 reads 3 channels (direct); conv2 (32 in) and conv3 (64 in) go through the three transforms.
+    const transforms = net.forward.filter((c) => c.shape?.startsWith('input_transform')).map((c) => c.label);
+    expect(transforms).toEqual(['conv2 forward input transform', 'conv3 forward input transform']);
+    ctx.write(net.input, x);
+    submitCalls(ctx, net.forward);
+    const ref = referenceForward(model, x, 2);
+    for (const name of ['conv2', 'conv3']) {
+      const i = ref.layers.findIndex((l) => l.name === name);
+      expectClose(await ctx.readFloat32(net.outputs[i], ref.layers[i].data.length), ref.layers[i].data, TOL, `cifar-small ${name} output`);
+    }
+    expectClose(await ctx.readFloat32(net.logits, 20), ref.logits, TOL, 'cifar-small logits');
+    net.destroy();
+    expect(ctx.liveBuffers).toBe(before);
+    // AOM_WINOGRAD=off (ctx.winograd false): every conv forward direct, the same logits.
+    ctx.winograd = false;
+    try {
+      const direct = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
+      expect(direct.forward.some((c) => c.shape?.startsWith('input_transform'))).toBe(false);
+      ctx.write(direct.input, x);
+      submitCalls(ctx, direct.forward);
+      expectClose(await ctx.readFloat32(direct.logits, 20), ref.logits, TOL, 'cifar-small logits, direct');
+      direct.destroy();
+    } finally {
+      ctx.winograd = true;
+    }
   });
 });

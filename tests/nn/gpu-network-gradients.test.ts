@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { everyKindSpec, globalPoolSpec, randomInput, randomModel } from '../helpers/models.ts';
+import { everyKindSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
 import { dropoutLayerSeed, GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
@@ -52,5 +52,10 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
   it('through global average pooling (conv -> relu -> gap -> batchnorm -> dense, batch 3)', async () => {
     const grads = await expectReferenceGradients(randomModel(globalPoolSpec(), 13), 3, Uint32Array.from([2, 0, 3]), 14);
     expect([...grads.keys()].sort()).toEqual(['bn/beta', 'bn/gamma', 'conv1/bias', 'conv1/kernel', 'logits/bias', 'logits/kernel']);
+  });
+
+  it('through a Winograd conv forward (3x3 reading 16 channels; its backward is direct, from the forward output)', async () => {
+    const grads = await expectReferenceGradients(randomModel(winogradSpec(), 15), 3, Uint32Array.from([1, 3, 0]), 16);
+    expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
   });
 });

@@ -18,6 +18,8 @@ export const GemmMode = {
   convInputGrad: 4,
   convWeightGrad: 5,
   columnSums: 6,
+  /** `stack` GEMMs of the same M x K x N stored one after the other (Winograd's 16 products, conv2d-winograd.ts). */
+  stackedDenseForward: 7,
 } as const;
 export type GemmMode = (typeof GemmMode)[keyof typeof GemmMode];
 
@@ -54,6 +56,8 @@ export interface GemmArgs {
   splits?: number;
   /** Force a tile of the 'lavapipe' variant (tests, benchmarks); by default chosen by chooseTile. */
   tile?: GemmTile;
+  /** stackedDenseForward: how many GEMMs are stacked in a, b and c (one per z of the grid). */
+  stack?: number;
 }
 
 /** Tile of C one workgroup computes: `rows` rows x (LANES * `cols`) columns (see shaders/gemm.wgsl). */
@@ -86,7 +90,7 @@ const TILED_TILE = 64;
 export function chooseTile(N: number, mode?: GemmMode): GemmTile {
   if (N === 1) return { rows: 16, cols: 1, rowLanes: true };
   if (N <= 4) return { rows: 8, cols: 4, rowLanes: true };
-  if (N <= 4 * LANES && (mode === GemmMode.convForward || mode === GemmMode.convInputGrad)) return { rows: 8, cols: 8, rowLanes: true };
+  if (N <= 4 * LANES && (mode === GemmMode.convForward || mode === GemmMode.convInputGrad || mode === GemmMode.stackedDenseForward)) return { rows: 8, cols: 8, rowLanes: true };
   if (N <= 2 * LANES) return { rows: 8, cols: 2 };
   if (N <= 4 * LANES) return { rows: 8, cols: 4 };
   return { rows: 8, cols: 8 };
@@ -125,7 +129,9 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const layout = ctx.gemmVariant === 'tiled' ? tiledLayout(args) : lavapipeLayout(args);
   const { colTiles, tiles } = layout;
   const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
-  let splits = args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1);
+  const stacked = args.mode === GemmMode.stackedDenseForward;
+  if (stacked && !(Number.isInteger(args.stack) && args.stack! >= 1)) throw new RangeError(`${args.label}: a stacked GEMM needs a stack count >= 1, got ${args.stack}`);
+  let splits = stacked ? 1 : (args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1));
   const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
   splits = ceilDiv(nOuter, outerPerSplit);
   const uniforms = u32s(
@@ -144,8 +150,8 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, ...layout.constants },
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
-    workgroups: [wx, wy, splits],
-    shape: `gemm ${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
+    workgroups: [wx, wy, stacked ? args.stack! : splits],
+    shape: `gemm ${stacked ? `${args.stack} x ` : ''}${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
   });
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];

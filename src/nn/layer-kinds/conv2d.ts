@@ -1,12 +1,14 @@
 /**
  * conv2d: y = act(conv(x, kernel HWIO) + bias), TF window geometry. One implicit-GEMM kernel family
- * (src/gpu/kernels/conv2d.ts) does the forward with bias and ReLU fused, the input, weight and bias gradients.
+ * (src/gpu/kernels/conv2d.ts) does the forward with bias and ReLU fused, the input, weight and bias gradients;
+ * the forward of a 3x3 stride-1 conv of 16 or more input channels is Winograd F(2x2, 3x3) instead (conv2d-winograd.ts).
  * FLOPs: 2 * kH * kW * inC per output value (+1 for a fused ReLU). It is the layer the method edits: its filters
  * are the channels that drop/widen remap, and it reads its input's channels through kH * kW taps.
  */
 import {
-  planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward,
+  planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput,
 } from '../../gpu/kernels/conv2d.ts';
+import { planConv2dForwardFastest } from '../../gpu/kernels/conv2d-winograd.ts';
 import { planReluBackward } from '../../gpu/kernels/relu.ts';
 import type { KernelCall } from '../../gpu/kernel-call.ts';
 import { conv2dShapeOf } from '../kernel-shapes.ts';
@@ -32,10 +34,13 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
   gpu: {
     aliasesInput: () => false,
     planForward(layer, p) {
-      return planConv2dForward(p.ctx, {
+      const args = {
         label: p.label, x: p.x, w: p.weight('kernel')!.value, bias: p.weight('bias')?.value ?? null, y: p.y,
         shape: conv2dShapeOf(layer, p.inputShape, p.batch), relu: layer.activation === 'relu',
-      });
+      };
+      // 3x3 stride-1 convs of 16 or more input channels: Winograd F(2x2, 3x3), its tiles in the network's
+      // transient buffers (conv2d-winograd.ts says where it was measured to pay).
+      return planConv2dForwardFastest(p.ctx, { ...args, transient: p.transient });
     },
     async planBackward(layer, p) {
       const kernel = p.weight('kernel')!;

@@ -52,6 +52,12 @@ export interface ForwardPlan {
    * backward (maxpool's argmax, batchnorm's batch statistics); `fill` sets every element once at creation.
    */
   scratch(name: string, elements: number, fill?: number): GPUBuffer;
+  /**
+   * A float32 buffer of at least `elements` shared by every layer that asks for `name`: for values a layer writes
+   * and reads back within its own forward dispatches (Winograd's transformed tiles), never kept for another layer
+   * or the backward, so one buffer (the largest asked for) serves the whole network.
+   */
+  transient(name: string, elements: number): GPUBuffer;
   /** Registers a dropout kernel: the network rewrites its seed every step. */
   seeded(kernel: DropoutKernel): void;
 }

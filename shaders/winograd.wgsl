@@ -1,0 +1,126 @@
+// winograd: the three transforms of a 3x3, stride-1 convolution as Winograd's minimal filtering F(2x2, 3x3)
+// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016). The output is cut into 2x2 tiles; tile
+// t = (n, ty, tx) reads the 4x4 input patch d whose corner is (2*ty - padTop, 2*tx - padLeft) (zero outside the image)
+// and, per output channel k,
+//   y[n, 2ty + i, 2tx + j, k] = bias[k] + (A^T [ sum_c (G g_ck G^T) .* (B^T d_c B) ] A)[i][j]
+// where g_ck is the 3x3 filter w[., ., c, k]. The sum over c of the 16 element-wise products is 16 GEMMs of
+// [tiles x inC] . [inC x outC] (gemm.wgsl's MODE 7, one per frequency xi = 4*row + column of the 4x4 transform
+// domain): 16 * inC multiply-adds per tile and channel against 36 * inC for the 4 outputs done directly.
+//
+//   filter_transform  U[xi][c][k]      = (G g_ck G^T)[xi]       one thread per (c, k)
+//   input_transform   V[xi][t][c]      = (B^T d_tc B)[xi]       one thread per (t, c), c fastest (NHWC reads)
+//   output_transform  y[n, oy, ox, k]  = (A^T m_tk A) + bias    one thread per (t, k), from m = M[xi][t][k]
+// with
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],  G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+//   A^T = [1 1 1 0; 0 1 -1 -1]
+// (the 1-D identity: y0 = m0 + m1 + m2, y1 = m1 - m2 - m3 with m0 = (d0 - d2) g0, m1 = (d1 + d2)(g0 + g1 + g2)/2,
+// m2 = (d2 - d1)(g0 - g1 + g2)/2, m3 = (d1 - d3) g2 gives y0 = d0 g0 + d1 g1 + d2 g2, y1 = d1 g0 + d2 g1 + d3 g2:
+// correlation, as CNN layers compute it). Every factor is a power of two, so the transforms add little rounding.
+override WG: u32 = 64u;
+override HAS_BIAS: bool = false;
+override RELU: bool = false;
+
+struct Params {
+  batch: u32, inH: u32, inW: u32, inC: u32,
+  outC: u32, outH: u32, outW: u32, padTop: u32,
+  padLeft: u32, tilesH: u32, tilesW: u32, tiles: u32,
+}
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> src: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+// Bound by output_transform only (an entry point's layout has just the bindings it uses).
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+
+fn threadIndex(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 { return (wg.y * nwg.x + wg.x) * WG + lid.x; }
+
+// B^T applied to a column of 4 (also used on rows: B^T d B = (B^T (B^T d)^T)^T).
+fn bt(d: vec4f) -> vec4f { return vec4f(d.x - d.z, d.y + d.z, d.z - d.y, d.y - d.w); }
+// G applied to a column of 3.
+fn gm(g: vec3f) -> vec4f { return vec4f(g.x, 0.5 * (g.x + g.y + g.z), 0.5 * (g.x - g.y + g.z), g.z); }
+// A^T applied to a column of 4.
+fn atr(m: vec4f) -> vec2f { return vec2f(m.x + m.y + m.z, m.y - m.z - m.w); }
+
+// src = w HWIO [3, 3, inC, outC]; dst = U [16][inC][outC].
+@compute @workgroup_size(WG)
+fn filter_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = threadIndex(wg, nwg, lid);
+  if (i >= P.inC * P.outC) { return; }
+  let c = i / P.outC; let k = i % P.outC;
+  // w[ky, kx, c, k] = src[((ky*3 + kx)*inC + c)*outC + k]
+  var g: array<vec3f, 3>; // g[ky] = row ky of the filter
+  for (var ky = 0u; ky < 3u; ky++) {
+    let at0 = ((ky * 3u) * P.inC + c) * P.outC + k;
+    let tapStep = P.inC * P.outC;
+    g[ky] = vec3f(src[at0], src[at0 + tapStep], src[at0 + 2u * tapStep]);
+  }
+  // Columns first: h[.][kx] = G g[.][kx] (4 x 3), then rows: U[r][.] = G h[r][.] (4 x 4).
+  let c0 = gm(vec3f(g[0].x, g[1].x, g[2].x));
+  let c1 = gm(vec3f(g[0].y, g[1].y, g[2].y));
+  let c2 = gm(vec3f(g[0].z, g[1].z, g[2].z));
+  let plane = P.inC * P.outC;
+  for (var r = 0u; r < 4u; r++) {
+    let u = gm(vec3f(c0[r], c1[r], c2[r]));
+    for (var s = 0u; s < 4u; s++) { dst[(r * 4u + s) * plane + i] = u[s]; }
+  }
+}
+
+// src = x NHWC [batch, inH, inW, inC]; dst = V [16][tiles][inC].
+@compute @workgroup_size(WG)
+fn input_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = threadIndex(wg, nwg, lid);
+  if (i >= P.tiles * P.inC) { return; }
+  let c = i % P.inC; let t = i / P.inC;
+  let tx = t % P.tilesW; let ty = (t / P.tilesW) % P.tilesH; let n = t / (P.tilesW * P.tilesH);
+  let y0 = i32(2u * ty) - i32(P.padTop); let x0 = i32(2u * tx) - i32(P.padLeft);
+  var d: array<vec4f, 4>; // d[r] = row r of the patch
+  for (var r = 0u; r < 4u; r++) {
+    let iy = y0 + i32(r);
+    var row = vec4f(0.0);
+    if (iy >= 0 && iy < i32(P.inH)) {
+      for (var s = 0u; s < 4u; s++) {
+        let ix = x0 + i32(s);
+        if (ix >= 0 && ix < i32(P.inW)) { row[s] = src[((n * P.inH + u32(iy)) * P.inW + u32(ix)) * P.inC + c]; }
+      }
+    }
+    d[r] = row;
+  }
+  // Columns first: e = B^T d (4 rows), then rows: V[r][.] = B^T e[r][.].
+  let e0 = d[0] - d[2]; let e1 = d[1] + d[2]; let e2 = d[2] - d[1]; let e3 = d[1] - d[3];
+  let plane = P.tiles * P.inC;
+  let e = array<vec4f, 4>(e0, e1, e2, e3);
+  for (var r = 0u; r < 4u; r++) {
+    let v = bt(e[r]);
+    for (var s = 0u; s < 4u; s++) { dst[(r * 4u + s) * plane + i] = v[s]; }
+  }
+}
+
+// src = M [16][tiles][outC]; dst = y NHWC [batch, outH, outW, outC].
+@compute @workgroup_size(WG)
+fn output_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = threadIndex(wg, nwg, lid);
+  if (i >= P.tiles * P.outC) { return; }
+  let k = i % P.outC; let t = i / P.outC;
+  let tx = t % P.tilesW; let ty = (t / P.tilesW) % P.tilesH; let n = t / (P.tilesW * P.tilesH);
+  let plane = P.tiles * P.outC;
+  var m: array<vec4f, 4>; // m[r][s] = M[4r + s][t][k]
+  for (var r = 0u; r < 4u; r++) {
+    m[r] = vec4f(src[(r * 4u) * plane + i], src[(r * 4u + 1u) * plane + i], src[(r * 4u + 2u) * plane + i], src[(r * 4u + 3u) * plane + i]);
+  }
+  // Columns first: q = A^T m (2 rows of 4), then rows: out[r] = A^T q[r].
+  let q = array<vec4f, 2>(m[0] + m[1] + m[2], m[1] - m[2] - m[3]);
+  var b = 0.0;
+  if (HAS_BIAS) { b = bias[k]; }
+  for (var r = 0u; r < 2u; r++) {
+    let oy = 2u * ty + r;
+    if (oy >= P.outH) { break; }
+    let pair = atr(q[r]);
+    for (var s = 0u; s < 2u; s++) {
+      let ox = 2u * tx + s;
+      if (ox >= P.outW) { break; }
+      var v = pair[s] + b;
+      if (RELU) { v = max(v, 0.0); }
+      dst[((n * P.outH + oy) * P.outW + ox) * P.outC + k] = v;
+    }
+  }
+}

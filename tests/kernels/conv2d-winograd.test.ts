@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
+import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
+import { winogradGeometry, winogradUnsupported } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
+import {
+  planConv2dForwardWinograd, planWinogradFilterTransform, planWinogradInputTransform, planWinogradOutputTransform,
+} from '../../src/gpu/kernels/conv2d-winograd.ts';
+import { GemmMode, planGemm } from '../../src/gpu/kernels/gemm.ts';
+import { conv2dForward } from '../../src/reference/conv2d.ts';
+import {
+  winogradConv2dForward, winogradFilterTransform, winogradInputTransform, winogradOutputTransform, winogradProducts,
+} from '../../src/reference/winograd.ts';
+import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
+import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
+import { winogradSwitch } from '../../src/gpu/device.ts';
+import { winogradPays } from '../../src/gpu/kernels/conv2d-winograd.ts';
+
+const device = useGpu();
+
+// Awkward shapes: odd output sizes (the last row and column of 2x2 tiles half outside), 'valid' padding, a
+// single input channel, an RGB input, output widths that are not multiples of 4 (no vec4 loads of B) or exceed one
+// 64-column tile, more tiles than one 64-row tile, batch 1, a 3x3 image whose 'valid' output is one pixel.
+const shapes: Array<[string, Conv2dShape]> = [
+  ['same, odd sizes 13x11, 7 -> 33 channels', { batch: 1, inH: 13, inW: 11, inC: 7, kH: 3, kW: 3, outC: 33, strideH: 1, strideW: 1, padding: 'same' }],
+  ['valid, 10x9, 1 -> 6 channels, batch 3', { batch: 3, inH: 10, inW: 9, inC: 1, kH: 3, kW: 3, outC: 6, strideH: 1, strideW: 1, padding: 'valid' }],
+  ['same, 16x16, 3 -> 72 channels, batch 2', { batch: 2, inH: 16, inW: 16, inC: 3, kH: 3, kW: 3, outC: 72, strideH: 1, strideW: 1, padding: 'same' }],
+  ['valid 3x3 image: one output pixel, 5 -> 4', { batch: 2, inH: 3, inW: 3, inC: 5, kH: 3, kW: 3, outC: 4, strideH: 1, strideW: 1, padding: 'valid' }],
+  ['same, 8x5, 70 -> 8 (K past one 64-deep chunk of the GEMM)', { batch: 2, inH: 8, inW: 5, inC: 70, kH: 3, kW: 3, outC: 8, strideH: 1, strideW: 1, padding: 'same' }],
+];
+
+// Tolerance: the transforms' factors are 1 and 1/2, so rounding comes from the float32 sums (36 terms in each
+// transformed value and inC in each product) in another order than the float64 references: well inside 1e-4 of
+// the output scale for inputs in [-1, 1]. The direct convolution is the stricter oracle of the whole forward.
+const CLOSE = { rtol: 1e-4, atol: 1e-5 };
+
+for (const variant of GEMM_VARIANTS) describe(`Winograd F(2x2, 3x3) conv2d GPU vs CPU reference (${variant} kernels)`, () => {
+  const gpu = () => {
+    const ctx = device();
+    ctx.gemmVariant = variant;
+    return ctx;
+  };
+
+  for (const [name, s] of shapes) {
+    it(`${name}: each stage, and the whole forward against the direct convolution`, async () => {
+      const ctx = gpu();
+      const g = winogradGeometry(s);
+      const out = conv2dGeometry(s);
+      const x = randomArray(s.batch * s.inH * s.inW * s.inC, 11);
+      const w = randomArray(9 * s.inC * s.outC, 12);
+      const bias = randomArray(s.outC, 13);
+      const uRef = winogradFilterTransform(w, s.inC, s.outC);
+      const vRef = winogradInputTransform(x, s);
+      const mRef = winogradProducts(vRef, uRef, g.tiles, s.inC, s.outC);
+      const yN = s.batch * out.outH * out.outW * s.outC;
+
+      const bx = ctx.upload('x', x), bw = ctx.upload('w', w), bb = ctx.upload('bias', bias), bm = ctx.upload('M', mRef);
+      const bu = ctx.createBuffer('U', uRef.length * 4), bv = ctx.createBuffer('V', vRef.length * 4), bmg = ctx.createBuffer('M gpu', mRef.length * 4);
+      const by = ctx.createBuffer('y from M', yN * 4), byr = ctx.createBuffer('y whole', yN * 4), byn = ctx.createBuffer('y whole, no bias', yN * 4);
+      // The products GEMM reads the reference V and U, so each stage is checked on its own inputs.
+      const bvRef = ctx.upload('V ref', vRef), buRef = ctx.upload('U ref', uRef);
+      const calls = [
+        await planWinogradFilterTransform(ctx, { label: 'filter', src: bw, dst: bu, shape: s }),
+        await planWinogradInputTransform(ctx, { label: 'input', src: bx, dst: bv, shape: s }),
+        ...(await planGemm(ctx, { label: 'products', mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: bvRef, b: buRef, c: bmg })),
+        await planWinogradOutputTransform(ctx, { label: 'output', src: bm, dst: by, shape: s, bias: bb }),
+        ...(await planConv2dForwardWinograd(ctx, { x: bx, w: bw, bias: bb, y: byr, shape: s, relu: true })),
+        ...(await planConv2dForwardWinograd(ctx, { x: bx, w: bw, bias: null, y: byn, shape: s })),
+      ];
+      submitCalls(ctx, calls);
+      expectClose(await ctx.readFloat32(bu), uRef, CLOSE, `${name}: filter transform`);
+      expectClose(await ctx.readFloat32(bv), vRef, CLOSE, `${name}: input transform`);
+      expectClose(await ctx.readFloat32(bmg), mRef, CLOSE, `${name}: the 16 products (stacked GEMM)`);
+      expectClose(await ctx.readFloat32(by), winogradOutputTransform(mRef, bias, s), CLOSE, `${name}: output transform`);
+      expectClose(await ctx.readFloat32(byr), conv2dForward(x, w, bias, s, true), CLOSE, `${name}: whole forward + ReLU vs direct`);
+      expectClose(await ctx.readFloat32(byn), conv2dForward(x, w, null, s), CLOSE, `${name}: whole forward, no bias, vs direct`);
+      destroyCalls(calls);
+      for (const b of [bx, bw, bb, bm, bu, bv, bmg, by, byr, byn, bvRef, buRef]) b.destroy();
+    });
+  }
+});
+
+describe('Winograd CPU reference and contract', () => {
+  it('the composed CPU stages equal the direct convolution', () => {
+    const s: Conv2dShape = { batch: 2, inH: 7, inW: 6, inC: 3, kH: 3, kW: 3, outC: 5, strideH: 1, strideW: 1, padding: 'same' };
+    const x = randomArray(2 * 7 * 6 * 3, 21), w = randomArray(9 * 3 * 5, 22), bias = randomArray(5, 23);
+    expectClose(winogradConv2dForward(x, w, bias, s), conv2dForward(x, w, bias, s), CLOSE, 'composed reference');
+  });
+
+  it('refuses what it does not compute, saying why', async () => {
+    const five: Conv2dShape = { batch: 1, inH: 8, inW: 8, inC: 1, kH: 5, kW: 5, outC: 1, strideH: 1, strideW: 1, padding: 'same' };
+    const strided: Conv2dShape = { ...five, kH: 3, kW: 3, strideH: 2 };
+    expect(winogradUnsupported(five)).toMatch(/5x5 window/);
+    expect(winogradUnsupported(strided)).toMatch(/stride 2x1/);
+    expect(winogradUnsupported({ ...strided, strideH: 1 })).toBeNull();
+    expect(() => winogradGeometry(five)).toThrow(/Winograd conv2d: a 5x5 window/);
+  });
+
+  it('is taken where it was measured to pay: 3x3, stride 1, 16 or more input channels; AOM_WINOGRAD switches it', () => {
+    const s: Conv2dShape = { batch: 64, inH: 16, inW: 16, inC: 32, kH: 3, kW: 3, outC: 64, strideH: 1, strideW: 1, padding: 'same' };
+    expect(winogradPays(s)).toBe(true);
+    expect(winogradPays({ ...s, inC: 3 })).toBe(false);
+    expect(winogradPays({ ...s, strideW: 2 })).toBe(false);
+    expect(winogradPays({ ...s, kH: 5, kW: 5 })).toBe(false);
+    expect([undefined, '', 'on', '1', ' OFF ', '0'].map(winogradSwitch)).toEqual([true, true, true, true, false, false]);
+    expect(() => winogradSwitch('fast')).toThrow(/AOM_WINOGRAD: unknown value 'fast'; use on or off/);
+  });
+});
