@@ -16,9 +16,14 @@
 // (the 1-D identity: y0 = m0 + m1 + m2, y1 = m1 - m2 - m3 with m0 = (d0 - d2) g0, m1 = (d1 + d2)(g0 + g1 + g2)/2,
 // m2 = (d2 - d1)(g0 - g1 + g2)/2, m3 = (d1 - d3) g2 gives y0 = d0 g0 + d1 g1 + d2 g2, y1 = d1 g0 + d2 g1 + d3 g2:
 // correlation, as CNN layers compute it). Every factor is a power of two, so the transforms add little rounding.
+//
+// The input gradient of a 3x3, stride-1, 'same' conv is itself such a conv: dx = conv(dy, w') with
+// w'[ky, kx, k, c] = w[2 - ky, 2 - kx, c, k] (the filter turned by 180 degrees, its channel axes swapped), so the
+// same four passes compute it; FLIP_FILTER makes filter_transform read w' from the layer's w.
 override WG: u32 = 64u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
+override FLIP_FILTER: bool = false;
 
 struct Params {
   batch: u32, inH: u32, inW: u32, inC: u32,
@@ -41,19 +46,22 @@ fn gm(g: vec3f) -> vec4f { return vec4f(g.x, 0.5 * (g.x + g.y + g.z), 0.5 * (g.x
 // A^T applied to a column of 4.
 fn atr(m: vec4f) -> vec2f { return vec2f(m.x + m.y + m.z, m.y - m.z - m.w); }
 
-// src = w HWIO [3, 3, inC, outC]; dst = U [16][inC][outC].
+// Where filter tap (ky, kx) from input channel c to output channel k of the convolution computed is in src:
+// w HWIO [3, 3, inC, outC] at ((ky*3 + kx)*inC + c)*outC + k; with FLIP_FILTER, src is the layer's w of shape
+// [3, 3, outC, inC] (the gradient's channels are the layer's swapped) read at ((2-ky)*3 + 2-kx)*outC + k)*inC + c.
+fn filterTap(ky: u32, kx: u32, c: u32, k: u32) -> f32 {
+  if (FLIP_FILTER) { return src[(((2u - ky) * 3u + 2u - kx) * P.outC + k) * P.inC + c]; }
+  return src[((ky * 3u + kx) * P.inC + c) * P.outC + k];
+}
+
+// src = w (see filterTap); dst = U [16][inC][outC].
 @compute @workgroup_size(WG)
 fn filter_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
   if (i >= P.inC * P.outC) { return; }
   let c = i / P.outC; let k = i % P.outC;
-  // w[ky, kx, c, k] = src[((ky*3 + kx)*inC + c)*outC + k]
   var g: array<vec3f, 3>; // g[ky] = row ky of the filter
-  for (var ky = 0u; ky < 3u; ky++) {
-    let at0 = ((ky * 3u) * P.inC + c) * P.outC + k;
-    let tapStep = P.inC * P.outC;
-    g[ky] = vec3f(src[at0], src[at0 + tapStep], src[at0 + 2u * tapStep]);
-  }
+  for (var ky = 0u; ky < 3u; ky++) { g[ky] = vec3f(filterTap(ky, 0u, c, k), filterTap(ky, 1u, c, k), filterTap(ky, 2u, c, k)); }
   // Columns first: h[.][kx] = G g[.][kx] (4 x 3), then rows: U[r][.] = G h[r][.] (4 x 4).
   let c0 = gm(vec3f(g[0].x, g[1].x, g[2].x));
   let c1 = gm(vec3f(g[0].y, g[1].y, g[2].y));

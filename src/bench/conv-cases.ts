@@ -1,12 +1,13 @@
 /**
  * Conv kernel benchmark cases: forward, input gradient and weight gradient on the four reference shapes of the
- * project (NHWC input, HWIO filter, stride 1, 'same'), from the MNIST and CIFAR reference models. The forward is
- * the one the network runs: Winograd F(2x2, 3x3) on the 3x3 shapes (unless AOM_WINOGRAD=off), direct otherwise.
+ * project (NHWC input, HWIO filter, stride 1, 'same'), from the MNIST and CIFAR reference models. The forward and
+ * input gradient are the ones the network runs: Winograd F(2x2, 3x3) on the 3x3 shapes (unless AOM_WINOGRAD=off),
+ * direct otherwise.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planConv2dBackpropFilter, planConv2dBackpropInput } from '../gpu/kernels/conv2d.ts';
-import { planConv2dForwardFastest } from '../gpu/kernels/conv2d-winograd.ts';
+import { planConv2dBackpropFilter } from '../gpu/kernels/conv2d.ts';
+import { planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../gpu/kernels/conv2d-winograd.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { BenchCase } from './harness.ts';
 
@@ -41,7 +42,7 @@ export function convBenchCases(ctx: GpuContext, shapes = REFERENCE_CONV_SHAPES):
           kind === 'conv forward'
             ? await planConv2dForwardFastest(ctx, { x, w, bias: null, y, shape: s })
             : kind === 'conv input grad'
-              ? await planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s })
+              ? await planConv2dBackpropInputFastest(ctx, { dy: y, w, dx: x, shape: s })
               : await planConv2dBackpropFilter(ctx, { x, dy: y, dw: w, shape: s });
       };
       cases.push({

@@ -1,21 +1,22 @@
 /**
- * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv forward? Times, side by side in the same run,
- * our Winograd forward (conv2d-winograd.ts: four dispatches, 16/36 of the multiply-adds, two scratch buffers)
- * against our direct forward (conv2d.ts) on the 3x3 shapes of the reference models: the two 3x3 bench shapes
+ * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv forward and input gradient? Times, side by side
+ * in the same run, our Winograd forward (conv2d-winograd.ts: four dispatches, 16/36 of the multiply-adds, two
+ * scratch buffers) against our direct forward (conv2d.ts), and the same for the input gradient, on the 3x3 shapes of the reference models: the two 3x3 bench shapes
  * (cifar-ref's) and cifar-small's conv2 and conv3 at batch 64. The row's figure counts the direct convolution's
  * FLOPs for both, so GFLOP/s compare time for the same result. ratio = direct ms / Winograd ms: above 1, Winograd
  * would pay on this adapter.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planConv2dForward } from '../gpu/kernels/conv2d.ts';
+import { planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
-import { planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
+import { planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
 import { winogradUnsupported } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import { timeSideBySide, type BenchCase, type BenchRow } from './harness.ts';
 
 export const WINOGRAD_ROW = 'conv forward, Winograd F(2x2, 3x3)';
+export const WINOGRAD_INPUT_GRAD_ROW = 'conv input grad, Winograd F(2x2, 3x3)';
 
 const same3x3 = (batch: number, size: number, inC: number, outC: number): Conv2dShape => ({
   batch, inH: size, inW: size, inC, kH: 3, kW: 3, outC, strideH: 1, strideW: 1, padding: 'same',
@@ -34,32 +35,39 @@ export const WINOGRAD_SHAPES: Conv2dShape[] = [
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function compareWinogradForward(
+export async function compareWinogradToDirect(
   ctx: GpuContext,
   options: { repetitions?: number; minSeconds?: number; filter?: (name: string, shape: string) => boolean } = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const s of WINOGRAD_SHAPES) {
-    const shape = describeConvShape(s);
-    if (options.filter && !options.filter(WINOGRAD_ROW, shape)) continue;
-    const g = conv2dGeometry(s);
-    const x = ctx.createBuffer('bench x', s.batch * s.inH * s.inW * s.inC * 4);
-    const w = ctx.createBuffer('bench w', 9 * s.inC * s.outC * 4);
-    const y = ctx.createBuffer('bench y', s.batch * g.outH * g.outW * s.outC * 4);
-    let winograd: KernelCall[] = [];
-    let direct: KernelCall[] = [];
-    try {
-      winograd = await planConv2dForwardWinograd(ctx, { x, w, bias: null, y, shape: s });
-      direct = await planConv2dForward(ctx, { x, w, bias: null, y, shape: s });
-      const work = convFlops(s);
-      const ours: BenchCase = { name: WINOGRAD_ROW, shape, unit: 'GFLOP/s', work, run: () => submitCalls(ctx, winograd) };
-      const peer = { run: async () => { submitCalls(ctx, direct); await ctx.sync(); }, dispose() {} };
-      const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
-      const gflops = (ms: number) => round(work / 1e9 / (ms / 1000));
-      rows.push({ name: WINOGRAD_ROW, shape, unit: 'GFLOP/s', ours: gflops(t.ours), oursMs: round(t.ours), peer: gflops(t.peer), peerMs: round(t.peer), peerName: 'direct implicit GEMM (ours)', ratio: round(t.peer / t.ours) });
-    } finally {
-      destroyCalls([...winograd, ...direct]);
-      for (const b of [x, w, y]) b.destroy();
+    for (const name of [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW]) {
+      const shape = describeConvShape(s);
+      if (options.filter && !options.filter(name, shape)) continue;
+      const g = conv2dGeometry(s);
+      const x = ctx.createBuffer('bench x', s.batch * s.inH * s.inW * s.inC * 4);
+      const w = ctx.createBuffer('bench w', 9 * s.inC * s.outC * 4);
+      const y = ctx.createBuffer('bench y', s.batch * g.outH * g.outW * s.outC * 4);
+      let winograd: KernelCall[] = [];
+      let direct: KernelCall[] = [];
+      try {
+        if (name === WINOGRAD_ROW) {
+          winograd = await planConv2dForwardWinograd(ctx, { x, w, bias: null, y, shape: s });
+          direct = await planConv2dForward(ctx, { x, w, bias: null, y, shape: s });
+        } else {
+          winograd = await planConv2dBackpropInputWinograd(ctx, { dy: y, w, dx: x, shape: s });
+          direct = await planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s });
+        }
+        const work = convFlops(s);
+        const ours: BenchCase = { name, shape, unit: 'GFLOP/s', work, run: () => submitCalls(ctx, winograd) };
+        const peer = { run: async () => { submitCalls(ctx, direct); await ctx.sync(); }, dispose() {} };
+        const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
+        const gflops = (ms: number) => round(work / 1e9 / (ms / 1000));
+        rows.push({ name, shape, unit: 'GFLOP/s', ours: gflops(t.ours), oursMs: round(t.ours), peer: gflops(t.peer), peerMs: round(t.peer), peerName: 'direct implicit GEMM (ours)', ratio: round(t.peer / t.ours) });
+      } finally {
+        destroyCalls([...winograd, ...direct]);
+        for (const b of [x, w, y]) b.destroy();
+      }
     }
   }
   return rows;

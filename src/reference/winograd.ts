@@ -114,3 +114,16 @@ export function winogradConv2dForward(x: Float32Array, w: Float32Array, bias: Fl
   const v = winogradInputTransform(x, s);
   return winogradOutputTransform(winogradProducts(v, u, g.tiles, s.inC, s.outC), bias, s, relu);
 }
+
+/**
+ * w' HWIO [3, 3, outC, inC] with w'[ky, kx, k, c] = w[2 - ky, 2 - kx, c, k]: the filter of the convolution that
+ * computes a 3x3 'same' conv's input gradient (dx = conv(dy, w')), what FLIP_FILTER reads in place.
+ */
+export function flipFilterForInputGrad(w: Float32Array, inC: number, outC: number): Float32Array {
+  const out = new Float32Array(9 * inC * outC);
+  for (let ky = 0; ky < 3; ky++)
+    for (let kx = 0; kx < 3; kx++)
+      for (let c = 0; c < inC; c++)
+        for (let k = 0; k < outC; k++) out[((ky * 3 + kx) * outC + k) * inC + c] = w[(((2 - ky) * 3 + (2 - kx)) * inC + c) * outC + k];
+  return out;
+}

@@ -3,12 +3,13 @@ import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
 import {
-  planConv2dForwardWinograd, planWinogradFilterTransform, planWinogradInputTransform, planWinogradOutputTransform,
+  inputGradShape, planConv2dBackpropInputWinograd, planConv2dForwardWinograd, planWinogradFilterTransform,
+  planWinogradInputTransform, planWinogradOutputTransform, winogradInputGradPays,
 } from '../../src/gpu/kernels/conv2d-winograd.ts';
 import { GemmMode, planGemm } from '../../src/gpu/kernels/gemm.ts';
-import { conv2dForward } from '../../src/reference/conv2d.ts';
+import { conv2dBackpropInput, conv2dForward } from '../../src/reference/conv2d.ts';
 import {
-  winogradConv2dForward, winogradFilterTransform, winogradInputTransform, winogradOutputTransform, winogradProducts,
+  flipFilterForInputGrad, winogradConv2dForward, winogradFilterTransform, winogradInputTransform, winogradOutputTransform, winogradProducts,
 } from '../../src/reference/winograd.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
@@ -77,6 +78,29 @@ for (const variant of GEMM_VARIANTS) describe(`Winograd F(2x2, 3x3) conv2d GPU v
       for (const b of [bx, bw, bb, bm, bu, bv, bmg, by, byr, byn, bvRef, buRef]) b.destroy();
     });
   }
+
+  // The input gradient: 'same' padding only (the shapes above that have it), against the direct reference.
+  for (const [name, s] of shapes.filter(([, s]) => s.padding === 'same')) {
+    it(`${name}: input gradient, and its turned filter's transform`, async () => {
+      const ctx = gpu();
+      const out = conv2dGeometry(s);
+      const w = randomArray(9 * s.inC * s.outC, 31);
+      const dy = randomArray(s.batch * out.outH * out.outW * s.outC, 32);
+      const gradShape = inputGradShape(s);
+      const bw = ctx.upload('w', w), bdy = ctx.upload('dy', dy);
+      const bu = ctx.createBuffer('U of the turned filter', 16 * s.inC * s.outC * 4);
+      const bdx = ctx.createBuffer('dx', s.batch * s.inH * s.inW * s.inC * 4);
+      const calls = [
+        await planWinogradFilterTransform(ctx, { label: 'turned filter', src: bw, dst: bu, shape: gradShape, flip: true }),
+        ...(await planConv2dBackpropInputWinograd(ctx, { dy: bdy, w: bw, dx: bdx, shape: s })),
+      ];
+      submitCalls(ctx, calls);
+      expectClose(await ctx.readFloat32(bu), winogradFilterTransform(flipFilterForInputGrad(w, s.inC, s.outC), s.outC, s.inC), CLOSE, `${name}: turned filter transform`);
+      expectClose(await ctx.readFloat32(bdx), conv2dBackpropInput(dy, w, s), CLOSE, `${name}: input grad vs direct`);
+      destroyCalls(calls);
+      for (const b of [bw, bdy, bu, bdx]) b.destroy();
+    });
+  }
 });
 
 describe('Winograd CPU reference and contract', () => {
@@ -101,6 +125,12 @@ describe('Winograd CPU reference and contract', () => {
     expect(winogradPays({ ...s, inC: 3 })).toBe(false);
     expect(winogradPays({ ...s, strideW: 2 })).toBe(false);
     expect(winogradPays({ ...s, kH: 5, kW: 5 })).toBe(false);
+    // The input gradient reads the layer's output channels: 64 here, 3 -> 8 not.
+    expect(winogradInputGradPays(s)).toBe(true);
+    expect(winogradInputGradPays({ ...s, inC: 3 })).toBe(true);
+    expect(winogradInputGradPays({ ...s, outC: 8 })).toBe(false);
+    expect(winogradInputGradPays({ ...s, padding: 'valid' })).toBe(false);
+    expect(() => inputGradShape({ ...s, padding: 'valid' })).toThrow(/'valid' padding/);
     expect([undefined, '', 'on', '1', ' OFF ', '0'].map(winogradSwitch)).toEqual([true, true, true, true, false, false]);
     expect(() => winogradSwitch('fast')).toThrow(/AOM_WINOGRAD: unknown value 'fast'; use on or off/);
   });

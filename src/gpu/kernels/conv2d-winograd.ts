@@ -3,7 +3,9 @@
  * filter transform, input transform, the 16 products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM
  * variant), output transform with bias and ReLU. 16 * inC multiply-adds per 2x2 output tile and output channel
  * where the direct implicit GEMM does 36 * inC, for three extra passes over memory and two scratch buffers
- * (V: 16 x tiles x inC floats, M: 16 x tiles x outC, i.e. 4x the output) that the calls own.
+ * (V: 16 x tiles x inC floats, M: 16 x tiles x outC, i.e. 4x the output), owned by the calls or shared by a
+ * network's layers. The input gradient of a 3x3 'same' conv is the same four passes on dy with the filter turned
+ * and its channel axes swapped (inputGradShape).
  * Reference: src/reference/winograd.ts; the bench compares it with the direct forward side by side.
  */
 import type { GpuContext } from '../context.ts';
@@ -11,7 +13,7 @@ import { makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-cal
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported, type WinogradGeometry } from './conv2d-winograd-contract.ts';
-import { planConv2dForward } from './conv2d.ts';
+import { planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
 import { GemmMode, planGemm } from './gemm.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
@@ -31,6 +33,11 @@ export function winogradPays(s: Conv2dShape): boolean {
   return winogradUnsupported(s) === null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
 }
 
+/** The same for the input gradient, a 3x3 'same' convolution reading the layer's output channels. */
+export function winogradInputGradPays(s: Conv2dShape): boolean {
+  return s.padding === 'same' && winogradPays(inputGradShape(s));
+}
+
 function uniforms(s: Conv2dShape, g: WinogradGeometry): ArrayBuffer {
   return u32s(s.batch, s.inH, s.inW, s.inC, s.outC, g.outH, g.outW, g.padTop, g.padLeft, g.tilesH, g.tilesW, g.tiles);
 }
@@ -42,13 +49,16 @@ export interface WinogradStageArgs {
   shape: Conv2dShape;
 }
 
-/** U [16][inC][outC] from w HWIO [3, 3, inC, outC]. */
-export function planWinogradFilterTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
+/**
+ * U [16][inC][outC] from w HWIO [3, 3, inC, outC]; with `flip`, from a layer's w of [3, 3, outC, inC] turned by
+ * 180 degrees with its channel axes swapped (the input gradient's filter, shaders/winograd.wgsl).
+ */
+export function planWinogradFilterTransform(ctx: GpuContext, { label, src, dst, shape: s, flip = false }: WinogradStageArgs & { flip?: boolean }): Promise<KernelCall> {
   const g = winogradGeometry(s);
   requireElements(label, 'w', src, 9 * s.inC * s.outC);
   requireElements(label, 'U', dst, 16 * s.inC * s.outC);
   requireDistinct(label, { w: src, U: dst });
-  return stage(ctx, label, 'filter_transform', s, g, src, dst, s.inC * s.outC);
+  return stage(ctx, label, 'filter_transform', s, g, src, dst, s.inC * s.outC, null, false, flip);
 }
 
 /** V [16][tiles][inC] from x NHWC. */
@@ -75,7 +85,7 @@ export function planWinogradOutputTransform(
 
 async function stage(
   ctx: GpuContext, label: string, entryPoint: string, s: Conv2dShape, g: WinogradGeometry,
-  src: GPUBuffer, dst: GPUBuffer, threads: number, bias: GPUBuffer | null = null, relu = false,
+  src: GPUBuffer, dst: GPUBuffer, threads: number, bias: GPUBuffer | null = null, relu = false, flip = false,
 ): Promise<KernelCall> {
   // Only the output transform has a bias binding; a 4-byte dummy stands in when there is no bias.
   const output = entryPoint === 'output_transform';
@@ -84,7 +94,7 @@ async function stage(
     label,
     file: 'winograd.wgsl',
     entryPoint,
-    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0 },
+    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0 },
     uniforms: uniforms(s, g),
     buffers: biasBuffer ? [src, dst, biasBuffer] : [src, dst],
     workgroups: threadWorkgroups(ctx, threads, WG),
@@ -94,16 +104,42 @@ async function stage(
   return call;
 }
 
+/** Where V and M come from when shared with other layers (ForwardPlan.transient); else the calls own them. */
+export type TransientBuffers = (name: string, elements: number) => GPUBuffer;
+
 /** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), for a 3x3 window at stride 1. */
-export async function planConv2dForwardWinograd(
+export function planConv2dForwardWinograd(
   ctx: GpuContext,
-  args: {
-    label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean;
-    /** Where V and M come from when shared with other layers (ForwardPlan.transient); else the calls own them. */
-    transient?: (name: string, elements: number) => GPUBuffer;
-  },
+  args: { label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers },
 ): Promise<KernelCall[]> {
-  const label = args.label ?? 'conv2d forward (Winograd)';
+  return planWinogradConv(ctx, { ...args, label: args.label ?? 'conv2d forward (Winograd)', flip: false });
+}
+
+/**
+ * The shape of the convolution that computes the input gradient of `s` (3x3, stride 1, 'same'): dy as its input
+ * (the layer's output channels in), dx as its output (the layer's input channels out), padding 'same' again.
+ */
+export function inputGradShape(s: Conv2dShape): Conv2dShape {
+  if (s.padding !== 'same') throw new RangeError(`Winograd conv2d input grad: '${s.padding}' padding (it takes 'same' only)`);
+  return { ...s, inC: s.outC, outC: s.inC };
+}
+
+/** dx[batch, inH, inW, inC] from dy and w, for a 3x3 window at stride 1 with 'same' padding (see inputGradShape). */
+export function planConv2dBackpropInputWinograd(
+  ctx: GpuContext,
+  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers },
+): Promise<KernelCall[]> {
+  return planWinogradConv(ctx, {
+    label: args.label ?? 'conv2d input grad (Winograd)', x: args.dy, w: args.w, bias: null, y: args.dx,
+    shape: inputGradShape(args.shape), transient: args.transient, flip: true,
+  });
+}
+
+async function planWinogradConv(
+  ctx: GpuContext,
+  args: { label: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers; flip: boolean },
+): Promise<KernelCall[]> {
+  const label = args.label;
   const s = args.shape;
   const g = winogradGeometry(s);
   const u = ctx.createBuffer(`${label} U`, 16 * s.inC * s.outC * 4);
@@ -112,7 +148,7 @@ export async function planConv2dForwardWinograd(
   const m = make('M', 16 * g.tiles * s.outC);
   const owned = args.transient ? [u] : [u, v, m];
   try {
-    const filter = await planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s });
+    const filter = await planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip });
     const input = await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s });
     const products = await planGemm(ctx, {
       label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m,
@@ -137,4 +173,14 @@ export function planConv2dForwardFastest(
   if (ctx.winograd && winogradPays(args.shape)) return planConv2dForwardWinograd(ctx, args);
   const { transient: _unused, ...direct } = args;
   return planConv2dForward(ctx, direct);
+}
+
+/** The conv input gradient the network runs: Winograd where it pays and is allowed, else the direct GEMM. */
+export function planConv2dBackpropInputFastest(
+  ctx: GpuContext,
+  args: Parameters<typeof planConv2dBackpropInputWinograd>[1],
+): Promise<KernelCall[]> {
+  if (ctx.winograd && winogradInputGradPays(args.shape)) return planConv2dBackpropInputWinograd(ctx, args);
+  const { transient: _unused, ...direct } = args;
+  return planConv2dBackpropInput(ctx, direct);
 }
