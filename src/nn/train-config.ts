@@ -25,7 +25,7 @@ export interface TrainConfig {
   logEvery: number;
   /** Evaluate on the validation split after every epoch. */
   validate: boolean;
-  /** Stop after the first epoch, if any, that reaches this many steps (0 = whole epochs); for quick retrains. */
+  /** At most this many steps per epoch (0 = whole epochs); for quick retrains. */
   maxSteps: number;
 }
 

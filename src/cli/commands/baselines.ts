@@ -61,7 +61,7 @@ const BASELINES = {
     sweep: { type: 'string', value: 'F,…', defaultText: 'none', description: "also drop these fractions of every conv layer's kernels (each in (0, 1)), every point retrained" },
     seeds: { type: 'string', value: 'S,…', default: '1,2,3', description: 'seeds of the random baseline, one run each' },
     'retrain-epochs': { type: 'string', number: 'integer', min: 1, defaultText: FROM_TUNE_ELSE(1), value: 'N', description: 'epochs of retraining after each layer' },
-    'max-steps': { type: 'string', number: 'integer', min: 0, defaultText: FROM_TUNE_ELSE('0: whole epochs'), value: 'N', description: 'end each retraining after the first epoch that reaches this many steps' },
+    'max-steps': { type: 'string', number: 'integer', min: 0, defaultText: FROM_TUNE_ELSE('0: whole epochs'), value: 'N', description: 'at most this many steps per epoch of each retraining' },
     'per-class': { type: 'string', number: 'integer', min: 1, default: 100, value: 'N', description: "training images per class in the analysis set APoZ is counted over (tune's --per-class)" },
     batch: { type: 'string', number: 'integer', min: 1, defaultText: FROM_TUNE_ELSE(DEFAULT_TRAIN_CONFIG.batchSize), value: 'B', description: 'images per step, for analysis, retraining and evaluation' },
     lr: { type: 'string', number: 'real', above: 0, defaultText: FROM_TUNE_ELSE(DEFAULT_TRAIN_CONFIG.lr), value: 'X', description: 'learning rate of the retraining' },

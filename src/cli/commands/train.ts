@@ -53,7 +53,7 @@ const TRAIN = {
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: D.seed, value: 'S', description: 'seed of initialisation, shuffling, dropout and augmentation' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
-    'max-steps': { type: 'string', number: 'integer', min: 0, default: D.maxSteps, value: 'N', description: 'stop after the first epoch that reaches N steps (0: whole epochs)' },
+    'max-steps': { type: 'string', number: 'integer', min: 0, default: D.maxSteps, value: 'N', description: 'at most N steps per epoch (0: whole epochs)' },
     'log-every': { type: 'string', number: 'integer', min: 1, default: D.logEvery, value: 'N', description: 'report loss and accuracy every N steps' },
     'gpu-budget': GPU_BUDGET_OPTION,
     json: { type: 'boolean', description: 'one JSON object per line (start, step, epoch, done) instead of a progress bar' },

@@ -167,7 +167,7 @@ const TUNE = {
     batch: { type: 'string', number: 'integer', min: 1, default: DEFAULT_TRAIN_CONFIG.batchSize, value: 'B', description: 'images per step, for analysis, retraining and evaluation' },
     lr: { type: 'string', number: 'real', above: 0, default: DEFAULT_TRAIN_CONFIG.lr, value: 'X', description: 'learning rate of the retraining' },
     schedule: { type: 'string', choices: ['constant', 'step', 'cosine'], default: DEFAULT_TRAIN_CONFIG.schedule, value: 'NAME', description: 'learning-rate schedule of each retraining (cosine: from --lr down to 0 over the retraining)' },
-    'max-steps': { type: 'string', number: 'integer', min: 0, default: 0, value: 'N', description: 'end each retraining after the first epoch that reaches this many steps (0: whole epochs)' },
+    'max-steps': { type: 'string', number: 'integer', min: 0, default: 0, value: 'N', description: 'at most this many steps per epoch of each retraining (0: whole epochs)' },
     passes: {
       type: 'string', number: 'integer', min: 1, default: 1, value: 'N',
       description: 'walk the layers up to N times (with --auto): the rules judge one kernel at a time, so a pass after retraining may find more to drop; stops after a pass that keeps no edit',
