@@ -17,14 +17,17 @@ import { peakCases, peakFromRows } from './peak-cases.ts';
 import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-cases.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
-import { compareWinogradToDirect, WINOGRAD_INPUT_GRAD_ROW, WINOGRAD_ROW, WINOGRAD_SHAPES } from './winograd-cases.ts';
+import {
+  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_INPUT_GRAD_ROW, WINOGRAD_ROW, WINOGRAD_SHAPES,
+  WINOGRAD_STEP_MODELS, WINOGRAD_STEP_ROW, winogradStepShape,
+} from './winograd-cases.ts';
 import { initModel } from '../nn/init.ts';
 import { architectureByName } from '../nn/architectures.ts';
 
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
-const WINOGRAD_CASE = { name: `${WINOGRAD_ROW}; ${WINOGRAD_INPUT_GRAD_ROW}`, shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
+const WINOGRAD_CASE = { name: `${WINOGRAD_ROW}; ${WINOGRAD_INPUT_GRAD_ROW}; ${WINOGRAD_STEP_ROW}`, shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -62,7 +65,9 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
 
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
   // The Winograd comparison is picked when any of its rows is (the filter may name one row's shape).
-  const winogradPicked = WINOGRAD_SHAPES.some((s) => [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW].some((n) => picked(n, describeConvShape(s))));
+  const winogradPicked =
+    WINOGRAD_SHAPES.some((s) => [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW].some((n) => picked(n, describeConvShape(s)))) ||
+    WINOGRAD_STEP_MODELS.some((m) => picked(WINOGRAD_STEP_ROW, winogradStepShape(m)));
   const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => (c === WINOGRAD_CASE ? winogradPicked : picked(c.name, c.shape)));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
   const count = 2 + cases.length + extras.length + memoryModels.length;
@@ -85,7 +90,8 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   // Another means tried: Winograd F(2x2, 3x3) against our direct 3x3 forward (winograd-cases.ts); filtered per shape.
   if (extras.includes(WINOGRAD_CASE)) {
     onCase(WINOGRAD_CASE);
-    for (const row of await compareWinogradToDirect(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
+    const winogradOptions = { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked };
+    for (const row of [...(await compareWinogradToDirect(ctx, winogradOptions)), ...(await compareWinogradTrainStep(ctx, winogradOptions))]) {
       rows.push(row);
       onRow(row);
     }

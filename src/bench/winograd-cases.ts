@@ -14,9 +14,17 @@ import { planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../g
 import { winogradUnsupported } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import { timeSideBySide, type BenchCase, type BenchRow } from './harness.ts';
+import { fixedBatchTrainStep, runFixedBatchStep } from './train-cases.ts';
+import { architectureByName } from '../nn/architectures.ts';
+import { initModel } from '../nn/init.ts';
+import type { TrainStep } from '../nn/train-step.ts';
 
 export const WINOGRAD_ROW = 'conv forward, Winograd F(2x2, 3x3)';
 export const WINOGRAD_INPUT_GRAD_ROW = 'conv input grad, Winograd F(2x2, 3x3)';
+export const WINOGRAD_STEP_ROW = 'train step, Winograd on';
+/** The models whose training step is timed with Winograd on and off (both CIFAR models have 3x3 convs). */
+export const WINOGRAD_STEP_MODELS = ['cifar-ref', 'cifar-small'];
+export const winogradStepShape = (model: string) => `${model}, batch 64`;
 
 const same3x3 = (batch: number, size: number, inC: number, outC: number): Conv2dShape => ({
   batch, inH: size, inW: size, inC, kH: 3, kW: 3, outC, strideH: 1, strideW: 1, padding: 'same',
@@ -68,6 +76,45 @@ export async function compareWinogradToDirect(
         destroyCalls([...winograd, ...direct]);
         for (const b of [x, w, y]) b.destroy();
       }
+    }
+  }
+  return rows;
+}
+
+/**
+ * A whole training step (train-cases.ts) with Winograd where it pays against the same step with every conv direct
+ * (ctx.winograd off while the second one is planned, as AOM_WINOGRAD=off does), side by side: what the means is
+ * worth where it counts. ratio = direct ms / Winograd ms.
+ */
+export async function compareWinogradTrainStep(
+  ctx: GpuContext,
+  options: { repetitions?: number; minSeconds?: number; filter?: (name: string, shape: string) => boolean } = {},
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const name of WINOGRAD_STEP_MODELS) {
+    const shape = winogradStepShape(name);
+    if (options.filter && !options.filter(WINOGRAD_STEP_ROW, shape)) continue;
+    const model = initModel(architectureByName(name), 1);
+    const before = ctx.winograd;
+    let withWinograd: TrainStep | null = null;
+    let direct: TrainStep | null = null;
+    try {
+      ctx.winograd = true;
+      withWinograd = await fixedBatchTrainStep(ctx, model, 64);
+      ctx.winograd = false;
+      direct = await fixedBatchTrainStep(ctx, model, 64);
+      ctx.winograd = before;
+      let n = 0;
+      let m = 0;
+      const ours: BenchCase = { name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', work: 64, run: () => runFixedBatchStep(ctx, withWinograd!, ++n) };
+      const peer = { run: () => runFixedBatchStep(ctx, direct!, ++m), dispose() {} };
+      const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
+      const perSecond = (ms: number) => round(64 / (ms / 1000));
+      rows.push({ name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', ours: perSecond(t.ours), oursMs: round(t.ours), peer: perSecond(t.peer), peerMs: round(t.peer), peerName: 'AOM_WINOGRAD=off (ours)', ratio: round(t.peer / t.ours) });
+    } finally {
+      ctx.winograd = before;
+      withWinograd?.destroy();
+      direct?.destroy();
     }
   }
   return rows;

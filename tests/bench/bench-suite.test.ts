@@ -64,4 +64,21 @@ describe('bench suite', () => {
     ]);
     for (const r of rows) expect(r.ratio).toBeCloseTo(r.peerMs! / r.oursMs!, 2);
   });
+
+  it('times a whole cifar-small training step with Winograd on and off side by side, and leaves the switch as it was', async () => {
+    const ctx = gpu();
+    const report = await runBenchSuite(ctx, {
+      filter: 'train step, Winograd on cifar-small',
+      repetitions: 1,
+      minSeconds: 0,
+      peers: 'none',
+      aomImages: 1,
+      loadMnist: () => Promise.reject(new Error('the maps case is not picked: MNIST must not be loaded')),
+    });
+    expect(report.rows.slice(2).map((r) => `${r.name} | ${r.shape} | ${r.unit} | ${r.peerName}`)).toEqual([
+      'train step, Winograd on | cifar-small, batch 64 | images/s | AOM_WINOGRAD=off (ours)',
+    ]);
+    expect(report.rows[2].ours).toBeGreaterThan(0);
+    expect(ctx.winograd).toBe(true);
+  });
 });
