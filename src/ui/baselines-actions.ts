@@ -8,6 +8,7 @@ import type { BaselinesProgress } from '../session/engine-api.ts';
 import { baselines, setBaselines } from './stores/baselines-store.ts';
 import { analysis } from './stores/analysis-store.ts';
 import { parseSweepFractions } from './sweep-fractions.ts';
+import { parseSeedList } from './seed-list.ts';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const isCancel = (error: unknown): boolean => error instanceof Error && (error.name === 'CancelledError' || / cancelled/.test(error.message));
@@ -27,15 +28,16 @@ export async function refreshBaselinePlan(): Promise<void> {
 
 export async function compareWithBaselines(): Promise<void> {
   const sweep = parseSweepFractions(baselines.sweep);
-  if (sweep.error !== null) {
-    setBaselines('error', sweep.error);
+  const seeds = parseSeedList(baselines.seeds);
+  if (sweep.error !== null || seeds.error !== null) {
+    setBaselines('error', sweep.error ?? seeds.error!);
     return;
   }
   setBaselines({ running: true, progress: null, error: '' });
   try {
     const report = await engine.compareBaselines(
       // APoZ is counted over as many images per class as the maps form says (0 there, the whole split, is the default here).
-      { epochs: baselines.epochs, maxSteps: baselines.maxSteps, subset: baselines.subset, perClass: analysis.perClass > 0 ? analysis.perClass : undefined, sweep: sweep.fractions },
+      { epochs: baselines.epochs, maxSteps: baselines.maxSteps, subset: baselines.subset, perClass: analysis.perClass > 0 ? analysis.perClass : undefined, sweep: sweep.fractions, seeds: seeds.seeds },
       proxy((progress: BaselinesProgress) => setBaselines('progress', progress)),
     );
     setBaselines('report', report);

@@ -11,6 +11,8 @@ export interface BaselinesStoreState {
   subset: number;
   /** The sweep field as typed (sweep-fractions.ts reads it): fractions of every layer's kernels, by each method. */
   sweep: string;
+  /** The random seeds field as typed (seed-list.ts reads it): one random baseline per seed. */
+  seeds: string;
   running: boolean;
   progress: BaselinesProgress | null;
   report: BaselinesReport | null;
@@ -23,6 +25,7 @@ export const [baselines, setBaselines] = createStore<BaselinesStoreState>({
   maxSteps: 0,
   subset: 0,
   sweep: '',
+  seeds: '1, 2, 3',
   running: false,
   progress: null,
   report: null,
