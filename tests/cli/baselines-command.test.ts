@@ -140,6 +140,19 @@ describe('aom-studio baselines', () => {
     expect((await readFile(join(out, 'baselines.csv'), 'utf8')).trim().split('\n')).toHaveLength(8);
   });
 
+  it("--seeds none: L1 norm and APoZ alone, no random baseline (the page's empty seeds field)", async () => {
+    const spec = await squaresSpec();
+    const modelJson = join(scratch(), 'tiny-n', 'model.json');
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny-n'));
+    const run = await capture((io) =>
+      baselinesCommand(['--model', modelJson, '--dataset', spec, '--kernels', 'conv1:1', '--seeds', 'none', '--max-steps', '1', '--batch', '16', '--per-class', '8', '--json', '--out', join(scratch(), 'no-random')], io),
+    );
+    expect(run.code, run.text).toBe(0);
+    const report = JSON.parse(run.out);
+    expect(report.rows.map((r: BaselineRow) => r.method)).toEqual(['unedited', 'l1-norm', 'apoz']);
+    expect(report.seeds).toEqual([]);
+  });
+
   it('parses --kernels as LAYER:N pairs', () => {
     expect([...parseKernelCounts('conv1:3,conv2:21')]).toEqual([['conv1', 3], ['conv2', 21]]);
     expect(() => parseKernelCounts('conv1')).toThrow(/--kernels 'conv1': 'conv1' is not LAYER:N/);

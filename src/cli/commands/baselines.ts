@@ -59,7 +59,7 @@ const BASELINES = {
     kernels: { type: 'string', value: 'LAYER:N,…', defaultText: 'none', description: 'kernels to drop per conv layer, e.g. conv1:3,conv2:21 (instead of --from-tune)' },
     'from-tune': { type: 'string', value: 'PATH', defaultText: 'none', description: "tune.json of a 'tune --auto' run (or its folder): drop as many kernels per layer as it did, retrain as it did, and add its row" },
     sweep: { type: 'string', value: 'F,…', defaultText: 'none', description: "also drop these fractions of every conv layer's kernels (each in (0, 1)), every point retrained" },
-    seeds: { type: 'string', value: 'S,…', default: '1,2,3', description: 'seeds of the random baseline, one run each' },
+    seeds: { type: 'string', value: 'S,…', default: '1,2,3', description: "seeds of the random baseline, one run each ('none': no random baseline)" },
     'retrain-epochs': { type: 'string', number: 'integer', min: 1, defaultText: FROM_TUNE_ELSE(1), value: 'N', description: 'epochs of retraining after each layer' },
     'max-steps': { type: 'string', number: 'integer', min: 0, defaultText: FROM_TUNE_ELSE('0: whole epochs'), value: 'N', description: 'at most this many steps per epoch of each retraining' },
     'per-class': { type: 'string', number: 'integer', min: 1, default: 100, value: 'N', description: "training images per class in the analysis set APoZ is counted over (tune's --per-class)" },
@@ -174,7 +174,10 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
   if (values.kernels !== undefined && values['from-tune'] !== undefined) throw new UsageError('give --kernels or --from-tune, not both');
   const counts = values.kernels === undefined ? null : parseKernelCounts(values.kernels);
   const sweep = values.sweep === undefined ? [] : parseNumberList('sweep', values.sweep, 'a fraction in (0, 1)', (v) => v > 0 && v < 1);
-  const seeds = parseNumberList('seeds', values.seeds, 'a whole number in 0..4294967295', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+  // 'none' runs no random baseline (as the page's empty seeds field): L1 norm and APoZ alone, for a user short of time.
+  const seeds = values.seeds.trim().toLowerCase() === 'none'
+    ? []
+    : parseNumberList('seeds', values.seeds, 'a whole number in 0..4294967295', (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
   if (!counts && values['from-tune'] === undefined && sweep.length === 0) throw new UsageError('nothing to compare: give --from-tune, --kernels or --sweep');
 
   const tune = values['from-tune'] === undefined ? null : await readTuneReport(values['from-tune']);
