@@ -39,6 +39,16 @@ struct Params {
 
 fn threadIndex(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 { return (wg.y * nwg.x + wg.x) * WG + lid.x; }
 
+// Tile t = (n * tilesH + ty) * tilesW + tx as (n, ty, tx).
+fn tileOf(t: u32) -> vec3u { return vec3u(t / (P.tilesW * P.tilesH), (t / P.tilesW) % P.tilesH, t % P.tilesW); }
+
+// A 4x4 block of the transform domain into dst: frequency xi = 4*r + s goes to dst[xi * plane + i].
+fn storeFrequencies(rows: array<vec4f, 4>, plane: u32, i: u32) {
+  for (var r = 0u; r < 4u; r++) {
+    for (var s = 0u; s < 4u; s++) { dst[(r * 4u + s) * plane + i] = rows[r][s]; }
+  }
+}
+
 // B^T applied to a column of 4 (also used on rows: B^T d B = (B^T (B^T d)^T)^T).
 fn bt(d: vec4f) -> vec4f { return vec4f(d.x - d.z, d.y + d.z, d.z - d.y, d.y - d.w); }
 // G applied to a column of 3.
@@ -66,11 +76,9 @@ fn filter_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
   let c0 = gm(vec3f(g[0].x, g[1].x, g[2].x));
   let c1 = gm(vec3f(g[0].y, g[1].y, g[2].y));
   let c2 = gm(vec3f(g[0].z, g[1].z, g[2].z));
-  let plane = P.inC * P.outC;
-  for (var r = 0u; r < 4u; r++) {
-    let u = gm(vec3f(c0[r], c1[r], c2[r]));
-    for (var s = 0u; s < 4u; s++) { dst[(r * 4u + s) * plane + i] = u[s]; }
-  }
+  var u: array<vec4f, 4>;
+  for (var r = 0u; r < 4u; r++) { u[r] = gm(vec3f(c0[r], c1[r], c2[r])); }
+  storeFrequencies(u, P.inC * P.outC, i);
 }
 
 // src = x NHWC [batch, inH, inW, inC]; dst = V [16][tiles][inC].
@@ -78,8 +86,8 @@ fn filter_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
 fn input_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
   if (i >= P.tiles * P.inC) { return; }
-  let c = i % P.inC; let t = i / P.inC;
-  let tx = t % P.tilesW; let ty = (t / P.tilesW) % P.tilesH; let n = t / (P.tilesW * P.tilesH);
+  let c = i % P.inC;
+  let tile = tileOf(i / P.inC); let n = tile.x; let ty = tile.y; let tx = tile.z;
   let y0 = i32(2u * ty) - i32(P.padTop); let x0 = i32(2u * tx) - i32(P.padLeft);
   var d: array<vec4f, 4>; // d[r] = row r of the patch
   for (var r = 0u; r < 4u; r++) {
@@ -95,12 +103,7 @@ fn input_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nw
   }
   // Columns first: e = B^T d (4 rows), then rows: V[r][.] = B^T e[r][.].
   let e0 = d[0] - d[2]; let e1 = d[1] + d[2]; let e2 = d[2] - d[1]; let e3 = d[1] - d[3];
-  let plane = P.tiles * P.inC;
-  let e = array<vec4f, 4>(e0, e1, e2, e3);
-  for (var r = 0u; r < 4u; r++) {
-    let v = bt(e[r]);
-    for (var s = 0u; s < 4u; s++) { dst[(r * 4u + s) * plane + i] = v[s]; }
-  }
+  storeFrequencies(array<vec4f, 4>(bt(e0), bt(e1), bt(e2), bt(e3)), P.tiles * P.inC, i);
 }
 
 // src = M [16][tiles][outC]; dst = y NHWC [batch, outH, outW, outC].
@@ -108,8 +111,8 @@ fn input_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nw
 fn output_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
   if (i >= P.tiles * P.outC) { return; }
-  let k = i % P.outC; let t = i / P.outC;
-  let tx = t % P.tilesW; let ty = (t / P.tilesW) % P.tilesH; let n = t / (P.tilesW * P.tilesH);
+  let k = i % P.outC;
+  let tile = tileOf(i / P.outC); let n = tile.x; let ty = tile.y; let tx = tile.z;
   let plane = P.tiles * P.outC;
   var m: array<vec4f, 4>; // m[r][s] = M[4r + s][t][k]
   for (var r = 0u; r < 4u; r++) {

@@ -8,8 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { useGpu } from '../helpers/gpu.ts';
 import { runBenchSuite } from '../../src/bench/bench-suite.ts';
 import type { BenchEvent } from '../../src/session/bench-api.ts';
+import type { GpuContext } from '../../src/gpu/context.ts';
 
 const gpu = useGpu();
+
+/** The suite on the rows `filter` picks: one repetition, no peers, MNIST never loaded. */
+const quickSuite = (ctx: GpuContext, filter: string) =>
+  runBenchSuite(ctx, {
+    filter, repetitions: 1, minSeconds: 0, peers: 'none', aomImages: 1,
+    loadMnist: () => Promise.reject(new Error('the maps case is not picked: MNIST must not be loaded')),
+  });
 
 describe('bench suite', () => {
   it('runs the ceilings and the filtered cases, telling each case before its rows, and reports them', async () => {
@@ -49,14 +57,7 @@ describe('bench suite', () => {
 
   it('compares Winograd with the direct GEMM side by side, forward and input gradient, for the shape the filter names', async () => {
     const ctx = gpu();
-    const report = await runBenchSuite(ctx, {
-      filter: 'Winograd F(2x2, 3x3) 64x8x8x64',
-      repetitions: 1,
-      minSeconds: 0,
-      peers: 'none',
-      aomImages: 1,
-      loadMnist: () => Promise.reject(new Error('the maps case is not picked: MNIST must not be loaded')),
-    });
+    const report = await quickSuite(ctx, 'Winograd F(2x2, 3x3) 64x8x8x64');
     const rows = report.rows.slice(2);
     expect(rows.map((r) => `${r.name} | ${r.shape} | ${r.peerName}`)).toEqual([
       'conv forward, Winograd F(2x2, 3x3) | 64x8x8x64 -> 128, 3x3 | direct implicit GEMM (ours)',
@@ -67,14 +68,7 @@ describe('bench suite', () => {
 
   it('times a whole cifar-small training step with Winograd on and off side by side, and leaves the switch as it was', async () => {
     const ctx = gpu();
-    const report = await runBenchSuite(ctx, {
-      filter: 'train step, Winograd on cifar-small',
-      repetitions: 1,
-      minSeconds: 0,
-      peers: 'none',
-      aomImages: 1,
-      loadMnist: () => Promise.reject(new Error('the maps case is not picked: MNIST must not be loaded')),
-    });
+    const report = await quickSuite(ctx, 'train step, Winograd on cifar-small');
     expect(report.rows.slice(2).map((r) => `${r.name} | ${r.shape} | ${r.unit} | ${r.peerName}`)).toEqual([
       'train step, Winograd on | cifar-small, batch 64 | images/s | AOM_WINOGRAD=off (ours)',
     ]);
