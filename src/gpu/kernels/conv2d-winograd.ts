@@ -9,7 +9,7 @@
  * Reference: src/reference/winograd.ts; the bench compares it with the direct forward side by side.
  */
 import type { GpuContext } from '../context.ts';
-import { makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported, type WinogradGeometry } from './conv2d-winograd-contract.ts';
@@ -147,16 +147,19 @@ async function planWinogradConv(
   const v = make('V', 16 * g.tiles * s.inC);
   const m = make('M', 16 * g.tiles * s.outC);
   const owned = args.transient ? [u] : [u, v, m];
+  const made: KernelCall[] = [];
   try {
-    const filter = await planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip });
-    const input = await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s });
-    const products = await planGemm(ctx, {
+    made.push(await planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip }));
+    made.push(await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }));
+    made.push(...(await planGemm(ctx, {
       label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m,
-    });
+    })));
     const output = await planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, bias: args.bias, relu: args.relu });
     output.owned.push(...owned);
-    return [filter, input, ...products, output];
+    return [...made, output];
   } catch (error) {
+    // Nothing planned so far outlives the failure: the calls' uniforms and the tiles go with it.
+    destroyCalls(made);
     for (const b of owned) b.destroy();
     throw error;
   }
