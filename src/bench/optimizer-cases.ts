@@ -10,11 +10,10 @@ import { destroyCalls, submitCalls } from '../gpu/kernel-call.ts';
 import { planAdam, type OptimizerKernel } from '../gpu/kernels/optimizers.ts';
 import { architectureByName } from '../nn/architectures.ts';
 import { summarizeModel } from '../nn/shapes.ts';
-import { timeSideBySide, type BenchCase, type BenchRow } from './harness.ts';
+import type { BenchRow } from './harness.ts';
+import { compareOursWithOurs, type SelfComparisonOptions } from './self-comparison.ts';
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
-export async function compareOptimizerPacking(ctx: GpuContext, options: { repetitions?: number; minSeconds?: number; filter?: (name: string, shape: string) => boolean } = {}): Promise<BenchRow[]> {
+export async function compareOptimizerPacking(ctx: GpuContext, options: SelfComparisonOptions = {}): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const name of ['mnist-ref', 'cifar-ref']) {
     const summary = summarizeModel(architectureByName(name));
@@ -37,12 +36,9 @@ export async function compareOptimizerPacking(ctx: GpuContext, options: { repeti
       const packed = await adam('packed', total);
       perTensor.push(packed); // destroyed with the others; not part of the per-tensor run
       const perTensorCalls = perTensor.slice(0, -1).map((o) => o.call);
-      const ours: BenchCase = { name: rowName, shape, unit: 'GB/s', work: total * 4 * 7, run: () => submitCalls(ctx, [packed.call]) };
-      const peer = { run: async () => { submitCalls(ctx, perTensorCalls); await ctx.sync(); }, dispose() {} };
-      const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
+      const other = { name: 'one per tensor', run: async () => { submitCalls(ctx, perTensorCalls); await ctx.sync(); } };
       // Adam moves 7 floats per parameter: reads p, g, m, v and writes p, m, v.
-      const gbps = (ms: number) => round((total * 4 * 7) / 1e9 / (ms / 1000));
-      rows.push({ name: rowName, shape, unit: 'GB/s', ours: gbps(t.ours), oursMs: round(t.ours), peer: gbps(t.peer), peerMs: round(t.peer), peerName: 'one per tensor', ratio: round(t.peer / t.ours) });
+      rows.push(await compareOursWithOurs(ctx, { name: rowName, shape, unit: 'GB/s', work: total * 4 * 7 }, () => submitCalls(ctx, [packed.call]), other, options));
     } finally {
       destroyCalls(perTensor.map((o) => o.call));
       for (const b of buffers) b.destroy();

@@ -13,7 +13,8 @@ import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract
 import { planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
 import { winogradUnsupported } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
-import { timeSideBySide, type BenchCase, type BenchRow } from './harness.ts';
+import type { BenchRow } from './harness.ts';
+import { compareOursWithOurs, type SelfComparisonOptions } from './self-comparison.ts';
 import { fixedBatchTrainStep, runFixedBatchStep } from './train-cases.ts';
 import { architectureByName } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
@@ -41,11 +42,9 @@ export const WINOGRAD_SHAPES: Conv2dShape[] = [
   same3x3(64, 8, 64, 128),
 ];
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
-
 export async function compareWinogradToDirect(
   ctx: GpuContext,
-  options: { repetitions?: number; minSeconds?: number; filter?: (name: string, shape: string) => boolean } = {},
+  options: SelfComparisonOptions = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const s of WINOGRAD_SHAPES) {
@@ -66,12 +65,8 @@ export async function compareWinogradToDirect(
           winograd = await planConv2dBackpropInputWinograd(ctx, { dy: y, w, dx: x, shape: s });
           direct = await planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s });
         }
-        const work = convFlops(s);
-        const ours: BenchCase = { name, shape, unit: 'GFLOP/s', work, run: () => submitCalls(ctx, winograd) };
-        const peer = { run: async () => { submitCalls(ctx, direct); await ctx.sync(); }, dispose() {} };
-        const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
-        const gflops = (ms: number) => round(work / 1e9 / (ms / 1000));
-        rows.push({ name, shape, unit: 'GFLOP/s', ours: gflops(t.ours), oursMs: round(t.ours), peer: gflops(t.peer), peerMs: round(t.peer), peerName: 'direct implicit GEMM (ours)', ratio: round(t.peer / t.ours) });
+        const other = { name: 'direct implicit GEMM (ours)', run: async () => { submitCalls(ctx, direct); await ctx.sync(); } };
+        rows.push(await compareOursWithOurs(ctx, { name, shape, unit: 'GFLOP/s', work: convFlops(s) }, () => submitCalls(ctx, winograd), other, options));
       } finally {
         destroyCalls([...winograd, ...direct]);
         for (const b of [x, w, y]) b.destroy();
@@ -88,7 +83,7 @@ export async function compareWinogradToDirect(
  */
 export async function compareWinogradTrainStep(
   ctx: GpuContext,
-  options: { repetitions?: number; minSeconds?: number; filter?: (name: string, shape: string) => boolean } = {},
+  options: SelfComparisonOptions = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const name of WINOGRAD_STEP_MODELS) {
@@ -106,11 +101,8 @@ export async function compareWinogradTrainStep(
       ctx.winograd = before;
       let n = 0;
       let m = 0;
-      const ours: BenchCase = { name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', work: 64, run: () => runFixedBatchStep(ctx, withWinograd!, ++n) };
-      const peer = { run: () => runFixedBatchStep(ctx, direct!, ++m), dispose() {} };
-      const t = await timeSideBySide(ctx, ours, peer, options.repetitions ?? 3, options.minSeconds ?? 0);
-      const perSecond = (ms: number) => round(64 / (ms / 1000));
-      rows.push({ name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', ours: perSecond(t.ours), oursMs: round(t.ours), peer: perSecond(t.peer), peerMs: round(t.peer), peerName: 'AOM_WINOGRAD=off (ours)', ratio: round(t.peer / t.ours) });
+      const other = { name: 'AOM_WINOGRAD=off (ours)', run: () => runFixedBatchStep(ctx, direct!, ++m) };
+      rows.push(await compareOursWithOurs(ctx, { name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', work: 64 }, () => runFixedBatchStep(ctx, withWinograd!, ++n), other, options));
     } finally {
       ctx.winograd = before;
       withWinograd?.destroy();
