@@ -14,10 +14,12 @@
 //   MODE 6  column sums (bias grad)   A[0, k] = 1 (M = 1)               B = dy[rows, channels]     C = db
 //   MODE 7  batched dense forward     z = wg.z picks one of several stacked GEMMs of the same size:
 //             A = a[z*M*K + m*K + k]   B = b[z*K*N + k*N + n]   C = c[z*M*N + m*N + n]   (Winograd's 16 products)
+//   MODE 8  batched dense weight grad   the same with A transposed, one GEMM per z % stack:
+//             A = a[z*K*M + k*M + m]   B = b[z*K*N + k*N + n]   C = c[z*M*N + m*N + n]   (Winograd's weight gradient)
 // Out-of-range reads are zero (zero padding, ragged tiles).
 //
 // K as two loops. k = outer * nInner + inner, where the inner index walks a contiguous axis of A:
-//   MODE 0-2, 6, 7: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
+//   MODE 0-2, 6-8: outer = chunk of nInner consecutive k (the last one ragged), inner = k within it;
 //   MODE 3: outer = tap (ky, kx), inner = c;   MODE 4: outer = tap (ky, kx), inner = o;
 //   MODE 5: outer = (n, oy), inner = ox.
 // For each outer step a row m reads A[m, k] at aIndex = base + inner * aStride while lo <= inner < hi (zero
@@ -35,7 +37,8 @@
 // No workgroup memory and no barriers. Workgroups are numbered linearly over (row tile, column tile) in x, y
 // (spread past the per-dimension limit); z = split index when SPLIT: the outer range is cut into slices of
 // outerPerSplit and slice z writes its partial tile to C[z, M, N] for gemm_split_reduce.wgsl to sum; in MODE 7
-// z is the GEMM of the stack (never split).
+// z is the GEMM of the stack (never split); in MODE 8 z = split * stack + (GEMM of the stack), so the partials are
+// C[split][stack][M][N] and the reduce sums `splits` planes of stack * M * N.
 override MODE: u32 = 0u;
 override HAS_BIAS: bool = false;
 override RELU: bool = false;
@@ -57,6 +60,7 @@ struct Params {
   inH: u32, inW: u32, inC: u32, kH: u32,
   kW: u32, outC: u32, outH: u32, outW: u32,
   strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
+  stack: u32, // MODE 7 and 8: GEMMs in the stack (1 otherwise)
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -65,7 +69,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-// MODE 7: which GEMM of the stack this workgroup computes (wg.z), set once at the top of main.
+// MODE 7 and 8: which GEMM of the stack this workgroup computes (wg.z, or wg.z % stack), set once at the top of main.
 var<private> stackIndex: u32 = 0u;
 
 // A row m decoded once: (p, y, x) mean MODE 3: (n, oy*sh - padTop, ox*sw - padLeft);
@@ -104,6 +108,7 @@ fn rowSpan(r: Row, outer: u32) -> Span {
   if (MODE == 0u || MODE == 1u) { return Span(i32(r.p * P.K + outer * P.nInner), r.lo, r.hi); }
   if (MODE == 7u) { return Span(i32(stackIndex * P.M * P.K + r.p * P.K + outer * P.nInner), r.lo, r.hi); }
   if (MODE == 2u) { return Span(i32(outer * P.nInner * P.M + r.p), r.lo, r.hi); }
+  if (MODE == 8u) { return Span(i32(stackIndex * P.K * P.M + outer * P.nInner * P.M + r.p), r.lo, r.hi); }
   if (MODE == 3u) {
     let ky = outer / P.kW; let kx = outer % P.kW;
     let iy = r.y + i32(ky); let ix = r.x + i32(kx);
@@ -142,17 +147,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let colBase = (tile % P.colTiles) * tileCols;
   if (rowBase >= P.M) { return; } // spare workgroups of the spread grid (uniform: all lanes leave)
   if (MODE == 7u) { stackIndex = wg.z; }
+  if (MODE == 8u) { stackIndex = wg.z % P.stack; }
 
   var outerBegin = 0u;
   var outerEnd = P.nOuter;
   if (SPLIT) {
-    outerBegin = wg.z * P.outerPerSplit;
+    outerBegin = select(wg.z, wg.z / P.stack, MODE == 8u) * P.outerPerSplit;
     outerEnd = min(P.nOuter, outerBegin + P.outerPerSplit);
   }
 
   // Strides of the inner index in A and B, and of n in B (see the header).
   var aStride = 1u;
-  if (MODE == 2u) { aStride = P.M; }
+  if (MODE == 2u || MODE == 8u) { aStride = P.M; }
   if (MODE == 5u) { aStride = P.strideW * P.inC; }
   var bStrideK = P.N;
   if (MODE == 1u || MODE == 4u) { bStrideK = 1u; }
@@ -174,7 +180,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     let innerEnd = min(P.nInner, P.K - outer * P.nInner);
     var bBase = outer * P.nInner * P.N; // MODE 0, 2, 3, 5, 6: B[k, n] = b[k*N + n]
     if (MODE == 1u) { bBase = outer * P.nInner; }
-    if (MODE == 7u) { bBase += stackIndex * P.K * P.N; }
+    if (MODE == 7u || MODE == 8u) { bBase += stackIndex * P.K * P.N; }
     if (MODE == 4u) { bBase = outer * P.inC * P.outC; }
     for (var inner = 0u; inner < innerEnd; inner++) {
       var bv: array<f32, MAX_COLS>;
@@ -191,7 +197,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     }
   }
 
-  let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT || MODE == 7u); // a split's partial, or MODE 7's C
+  let splitOffset = select(0u, wg.z * P.M * P.N, SPLIT || MODE == 7u || MODE == 8u); // a split's partial, or a stack's C
   for (var r = 0u; r < ROWS; r++) {
     let m = rowOf(rowBase, lid.x, r);
     if (m >= P.M) { break; }

@@ -13,6 +13,8 @@
 //   MODE 6  column sums        A[0, k] = 1, B[k, n] = dy[k*N + n]
 //   MODE 7  batched dense      z = wg.z picks one GEMM of a stack: A = a[z*M*K + m*K + k], B = b[z*K*N + k*N + n],
 //                              C = c[z*M*N + m*N + n] (never split)
+//   MODE 8  batched dense wgrad  the same with A transposed, A = a[z*K*M + k*M + m]; the GEMM of the stack is
+//                              z % stack, its split z / stack (partials C[split][stack][M][N])
 // Out-of-range reads (padding, ragged tiles, k >= K) are zero.
 //
 // Work split, as TF.js's conv2d_mm / matmul_packed do it: a workgroup of 16 x 16 = 256 threads computes a 64 x 64
@@ -40,6 +42,7 @@ struct Params {
   inH: u32, inW: u32, inC: u32, kH: u32,
   kW: u32, outC: u32, outH: u32, outW: u32,
   strideH: u32, strideW: u32, padTop: u32, padLeft: u32,
+  stack: u32, // MODE 7 and 8: GEMMs in the stack (1 otherwise)
 }
 
 @group(0) @binding(0) var<uniform> P: Params;
@@ -50,7 +53,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-// MODE 7: which GEMM of the stack this workgroup computes (wg.z), set once at the top of each entry point.
+// MODE 7 and 8: which GEMM of the stack this workgroup computes (wg.z, or wg.z % stack), set once at the top of
+// each entry point.
 var<private> stackIndex: u32 = 0u;
 
 var<workgroup> As: array<array<f32, TM>, TK>; // As[kk][mm] = A[rowBase + mm, k0 + kk]
@@ -67,6 +71,7 @@ fn aAt(m: u32, k: u32) -> f32 {
   if (MODE == 0u || MODE == 1u) { return a[m * P.K + k]; }
   if (MODE == 2u) { return a[k * P.M + m]; }
   if (MODE == 7u) { return a[(stackIndex * P.M + m) * P.K + k]; }
+  if (MODE == 8u) { return a[(stackIndex * P.K + k) * P.M + m]; }
   if (MODE == 3u) {
     let ch = k % P.inC; let tap = k / P.inC; let kx = tap % P.kW; let ky = tap / P.kW;
     let ox = m % P.outW; let oy = (m / P.outW) % P.outH; let n = m / (P.outW * P.outH);
@@ -97,7 +102,7 @@ fn bAt(k: u32, n: u32) -> f32 {
     let o = k % P.outC; let tap = k / P.outC;
     return b[(tap * P.inC + n) * P.outC + o];
   }
-  if (MODE == 7u) { return b[(stackIndex * P.K + k) * P.N + n]; }
+  if (MODE == 7u || MODE == 8u) { return b[(stackIndex * P.K + k) * P.N + n]; }
   return b[k * P.N + n];
 }
 
@@ -130,7 +135,7 @@ fn loadB4(t: u32, colBase: u32, k0: u32, kEnd: u32) {
   let k = k0 + kk;
   let n = colBase + nn;
   var v = vec4f(0.0);
-  // MODE 7: the stack's matrices are K*N apart, a multiple of 4 since N is.
+  // MODE 7 and 8: the stack's matrices are K*N apart, a multiple of 4 since N is.
   if (k < kEnd && n < P.N) { v = b4[((stackIndex * P.K + k) * P.N + n) / 4u]; }
   Bs[kk][nn] = v.x; Bs[kk][nn + 1u] = v.y; Bs[kk][nn + 2u] = v.z; Bs[kk][nn + 3u] = v.w;
 }
@@ -144,7 +149,7 @@ fn tileOf(wg: vec3u, nwg: vec3u) -> Tile {
   var kBegin = 0u;
   var kEnd = P.K;
   if (SPLIT) {
-    kBegin = wg.z * P.outerPerSplit * P.nInner;
+    kBegin = select(wg.z, wg.z / P.stack, MODE == 8u) * P.outerPerSplit * P.nInner;
     kEnd = min(P.K, kBegin + P.outerPerSplit * P.nInner);
   }
   // Spare workgroups of the spread grid: uniform across the workgroup, so the barriers stay uniform too.
@@ -160,7 +165,7 @@ fn accumulate(acc: ptr<function, array<vec4f, 4>>, tx: u32, ty: u32) {
 }
 
 fn store(acc: array<vec4f, 4>, t: Tile, tx: u32, ty: u32, z: u32) {
-  let splitOffset = select(0u, z * P.M * P.N, SPLIT || MODE == 7u); // a split's partial, or MODE 7's C
+  let splitOffset = select(0u, z * P.M * P.N, SPLIT || MODE == 7u || MODE == 8u); // a split's partial, or a stack's C
   for (var i = 0u; i < 4u; i++) {
     let m = t.rowBase + 4u * ty + i;
     if (m >= P.M) { break; }
@@ -180,6 +185,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   let t = tileOf(wg, nwg);
   if (!t.live) { return; }
   if (MODE == 7u) { stackIndex = wg.z; }
+  if (MODE == 8u) { stackIndex = wg.z % P.stack; }
   let flat = lid.y * 16u + lid.x;
   var acc: array<vec4f, 4>;
   for (var k0 = t.kBegin; k0 < t.kEnd; k0 += TK) {
@@ -192,12 +198,13 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
   store(acc, t, lid.x, lid.y, wg.z);
 }
 
-// The same with vec4 loads of B; the host picks it where N % 4 == 0 and MODE is 0, 2, 3, 5 or 6.
+// The same with vec4 loads of B; the host picks it where N % 4 == 0 and MODE is 0, 2, 3, 5, 6, 7 or 8.
 @compute @workgroup_size(16, 16, 1)
 fn main_vec4b(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let t = tileOf(wg, nwg);
   if (!t.live) { return; }
   if (MODE == 7u) { stackIndex = wg.z; }
+  if (MODE == 8u) { stackIndex = wg.z % P.stack; }
   let flat = lid.y * 16u + lid.x;
   var acc: array<vec4f, 4>;
   for (var k0 = t.kBegin; k0 < t.kEnd; k0 += TK) {

@@ -17,6 +17,15 @@
 // m2 = (d2 - d1)(g0 - g1 + g2)/2, m3 = (d1 - d3) g2 gives y0 = d0 g0 + d1 g1 + d2 g2, y1 = d1 g0 + d2 g1 + d3 g2:
 // correlation, as CNN layers compute it). Every factor is a power of two, so the transforms add little rounding.
 //
+// The weight gradient is the adjoint of the forward in g: from <dy_t, A^T ((G g G^T) .* V_t) A> = <G^T (Z_t .* V_t) G, g>
+// with Z_t = A dy_t A^T (dy_t the 2x2 tile of dy, zero outside the output),
+//   dw_ck = G^T [ sum_t (B^T d_tc B) .* (A dy_tk A^T) ] G,
+// again 16 GEMMs, now contracting over tiles: M'[xi] = V[xi]^T . Z[xi], [inC x tiles] . [tiles x outC] (gemm.wgsl's
+// MODE 8), 16 multiply-adds per tile and channel pair against 36 for the 4 outputs done directly.
+//   output_grad_transform  Z[xi][t][k]   = (A dy_tk A^T)[xi]      one thread per (t, k)
+//   filter_grad_transform  dw[ky, kx, c, k] = (G^T M'_ck G)       one thread per (c, k), from M' [16][inC][outC]
+// with A = (A^T)^T = [1 0; 1 1; 1 -1; 0 -1] and G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
+//
 // The input gradient of a 3x3, stride-1, 'same' conv is itself such a conv: dx = conv(dy, w') with
 // w'[ky, kx, k, c] = w[2 - ky, 2 - kx, c, k] (the filter turned by 180 degrees, its channel axes swapped), so the
 // same four passes compute it; FLIP_FILTER makes filter_transform read w' from the layer's w.
@@ -55,6 +64,10 @@ fn bt(d: vec4f) -> vec4f { return vec4f(d.x - d.z, d.y + d.z, d.z - d.y, d.y - d
 fn gm(g: vec3f) -> vec4f { return vec4f(g.x, 0.5 * (g.x + g.y + g.z), 0.5 * (g.x - g.y + g.z), g.z); }
 // A^T applied to a column of 4.
 fn atr(m: vec4f) -> vec2f { return vec2f(m.x + m.y + m.z, m.y - m.z - m.w); }
+// A applied to a column of 2.
+fn am(e: vec2f) -> vec4f { return vec4f(e.x, e.x + e.y, e.x - e.y, -e.y); }
+// G^T applied to a column of 4.
+fn gt(m: vec4f) -> vec3f { return vec3f(m.x + 0.5 * (m.y + m.z), 0.5 * (m.y - m.z), 0.5 * (m.y + m.z) + m.w); }
 
 // Where filter tap (ky, kx) from input channel c to output channel k of the convolution computed is in src:
 // w HWIO [3, 3, inC, outC] at ((ky*3 + kx)*inC + c)*outC + k; with FLIP_FILTER, src is the layer's w of shape
@@ -133,5 +146,52 @@ fn output_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
       if (RELU) { v = max(v, 0.0); }
       dst[((n * P.outH + oy) * P.outW + ox) * P.outC + k] = v;
     }
+  }
+}
+
+// src = dy NHWC [batch, outH, outW, outC]; dst = Z [16][tiles][outC].
+@compute @workgroup_size(WG)
+fn output_grad_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = threadIndex(wg, nwg, lid);
+  if (i >= P.tiles * P.outC) { return; }
+  let k = i % P.outC;
+  let tile = tileOf(i / P.outC); let n = tile.x; let ty = tile.y; let tx = tile.z;
+  var e: array<vec2f, 2>; // e[r][s] = dy[n, 2ty + r, 2tx + s, k], zero outside the output
+  for (var r = 0u; r < 2u; r++) {
+    let oy = 2u * ty + r;
+    var row = vec2f(0.0);
+    if (oy < P.outH) {
+      for (var s = 0u; s < 2u; s++) {
+        let ox = 2u * tx + s;
+        if (ox < P.outW) { row[s] = src[((n * P.outH + oy) * P.outW + ox) * P.outC + k]; }
+      }
+    }
+    e[r] = row;
+  }
+  // Columns first: q[.][s] = A e[.][s] (two columns of 4), then rows: Z[r][.] = A q[r][.].
+  let q0 = am(vec2f(e[0].x, e[1].x));
+  let q1 = am(vec2f(e[0].y, e[1].y));
+  var z: array<vec4f, 4>;
+  for (var r = 0u; r < 4u; r++) { z[r] = am(vec2f(q0[r], q1[r])); }
+  storeFrequencies(z, P.tiles * P.outC, i);
+}
+
+// src = M' [16][inC][outC]; dst = dw HWIO [3, 3, inC, outC] (written, not accumulated).
+@compute @workgroup_size(WG)
+fn filter_grad_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = threadIndex(wg, nwg, lid);
+  if (i >= P.inC * P.outC) { return; }
+  let plane = P.inC * P.outC;
+  var m: array<vec4f, 4>; // m[r][s] = M'[4r + s][c][k]
+  for (var r = 0u; r < 4u; r++) {
+    m[r] = vec4f(src[(r * 4u) * plane + i], src[(r * 4u + 1u) * plane + i], src[(r * 4u + 2u) * plane + i], src[(r * 4u + 3u) * plane + i]);
+  }
+  // Columns first: h[.][s] = G^T m[.][s] (four columns of 3), then rows: dw[ky][.] = G^T h[ky][.].
+  var h: array<vec3f, 4>;
+  for (var s = 0u; s < 4u; s++) { h[s] = gt(vec4f(m[0][s], m[1][s], m[2][s], m[3][s])); }
+  // Thread i = c * outC + k, and dw[ky, kx, c, k] = dw[(ky*3 + kx) * plane + i].
+  for (var ky = 0u; ky < 3u; ky++) {
+    let row = gt(vec4f(h[0][ky], h[1][ky], h[2][ky], h[3][ky]));
+    for (var kx = 0u; kx < 3u; kx++) { dst[(ky * 3u + kx) * plane + i] = row[kx]; }
   }
 }

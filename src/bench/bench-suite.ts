@@ -18,7 +18,7 @@ import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-
 import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
 import {
-  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_INPUT_GRAD_ROW, WINOGRAD_ROW, WINOGRAD_SHAPES,
+  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_CONV_ROWS, WINOGRAD_SHAPES,
   WINOGRAD_STEP_MODELS, WINOGRAD_STEP_ROW, winogradStepShape,
 } from './winograd-cases.ts';
 import { initModel } from '../nn/init.ts';
@@ -27,7 +27,7 @@ import { architectureByName } from '../nn/architectures.ts';
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
-const WINOGRAD_CASE = { name: `${WINOGRAD_ROW}; ${WINOGRAD_INPUT_GRAD_ROW}; ${WINOGRAD_STEP_ROW}`, shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
+const WINOGRAD_CASE = { name: [...WINOGRAD_CONV_ROWS, WINOGRAD_STEP_ROW].join("; "), shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -66,7 +66,7 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
   // The Winograd comparison is picked when any of its rows is (the filter may name one row's shape).
   const winogradPicked =
-    WINOGRAD_SHAPES.some((s) => [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW].some((n) => picked(n, describeConvShape(s)))) ||
+    WINOGRAD_SHAPES.some((s) => WINOGRAD_CONV_ROWS.some((n) => picked(n, describeConvShape(s)))) ||
     WINOGRAD_STEP_MODELS.some((m) => picked(WINOGRAD_STEP_ROW, winogradStepShape(m)));
   const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => (c === WINOGRAD_CASE ? winogradPicked : picked(c.name, c.shape)));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));

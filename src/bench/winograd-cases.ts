@@ -1,16 +1,17 @@
 /**
  * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv forward and input gradient? Times, side by side
  * in the same run, our Winograd forward (conv2d-winograd.ts: four dispatches, 16/36 of the multiply-adds, two
- * scratch buffers) against our direct forward (conv2d.ts), and the same for the input gradient, on the 3x3 shapes of the reference models: the two 3x3 bench shapes
+ * scratch buffers) against our direct forward (conv2d.ts), and the same for the input and weight gradients, on the
+ * 3x3 shapes of the reference models: the two 3x3 bench shapes
  * (cifar-ref's) and cifar-small's conv2 and conv3 at batch 64. The row's figure counts the direct convolution's
  * FLOPs for both, so GFLOP/s compare time for the same result. ratio = direct ms / Winograd ms: above 1, Winograd
  * would pay on this adapter.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
-import { planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
+import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
-import { planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
+import { planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
 import { winogradUnsupported } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import type { BenchRow } from './harness.ts';
@@ -22,6 +23,9 @@ import type { TrainStep } from '../nn/train-step.ts';
 
 export const WINOGRAD_ROW = 'conv forward, Winograd F(2x2, 3x3)';
 export const WINOGRAD_INPUT_GRAD_ROW = 'conv input grad, Winograd F(2x2, 3x3)';
+export const WINOGRAD_WEIGHT_GRAD_ROW = 'conv weight grad, Winograd F(2x2, 3x3)';
+/** The rows timed on every shape of WINOGRAD_SHAPES. */
+export const WINOGRAD_CONV_ROWS = [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW, WINOGRAD_WEIGHT_GRAD_ROW];
 export const WINOGRAD_STEP_ROW = 'train step, Winograd on';
 /** The models whose training step is timed with Winograd on and off (both CIFAR models have 3x3 convs). */
 export const WINOGRAD_STEP_MODELS = ['cifar-ref', 'cifar-small'];
@@ -48,7 +52,7 @@ export async function compareWinogradToDirect(
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const s of WINOGRAD_SHAPES) {
-    for (const name of [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW]) {
+    for (const name of WINOGRAD_CONV_ROWS) {
       const shape = describeConvShape(s);
       if (options.filter && !options.filter(name, shape)) continue;
       const g = conv2dGeometry(s);
@@ -61,9 +65,12 @@ export async function compareWinogradToDirect(
         if (name === WINOGRAD_ROW) {
           winograd = await planConv2dForwardWinograd(ctx, { x, w, bias: null, y, shape: s });
           direct = await planConv2dForward(ctx, { x, w, bias: null, y, shape: s });
-        } else {
+        } else if (name === WINOGRAD_INPUT_GRAD_ROW) {
           winograd = await planConv2dBackpropInputWinograd(ctx, { dy: y, w, dx: x, shape: s });
           direct = await planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s });
+        } else {
+          winograd = await planConv2dBackpropFilterWinograd(ctx, { x, dy: y, dw: w, shape: s });
+          direct = await planConv2dBackpropFilter(ctx, { x, dy: y, dw: w, shape: s });
         }
         const other = { name: 'direct implicit GEMM (ours)', run: async () => { submitCalls(ctx, direct); await ctx.sync(); } };
         rows.push(await compareOursWithOurs(ctx, { name, shape, unit: 'GFLOP/s', work: convFlops(s) }, () => submitCalls(ctx, winograd), other, options));

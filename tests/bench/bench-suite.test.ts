@@ -55,13 +55,14 @@ describe('bench suite', () => {
     expect(dense.peerName).toBeUndefined();
   });
 
-  it('compares Winograd with the direct GEMM side by side, forward and input gradient, for the shape the filter names', async () => {
+  it('compares Winograd with the direct GEMM side by side, forward, input and weight gradients, for the shape the filter names', async () => {
     const ctx = gpu();
     const report = await quickSuite(ctx, 'Winograd F(2x2, 3x3) 64x8x8x64');
     const rows = report.rows.slice(2);
     expect(rows.map((r) => `${r.name} | ${r.shape} | ${r.peerName}`)).toEqual([
       'conv forward, Winograd F(2x2, 3x3) | 64x8x8x64 -> 128, 3x3 | direct implicit GEMM (ours)',
       'conv input grad, Winograd F(2x2, 3x3) | 64x8x8x64 -> 128, 3x3 | direct implicit GEMM (ours)',
+      'conv weight grad, Winograd F(2x2, 3x3) | 64x8x8x64 -> 128, 3x3 | direct implicit GEMM (ours)',
     ]);
     for (const r of rows) expect(r.ratio).toBeCloseTo(r.peerMs! / r.oursMs!, 2);
   });

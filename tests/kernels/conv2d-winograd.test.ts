@@ -3,13 +3,15 @@ import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
 import {
-  inputGradShape, planConv2dBackpropInputWinograd, planConv2dForwardWinograd, planWinogradFilterTransform,
-  planWinogradInputTransform, planWinogradOutputTransform, winogradInputGradPays,
+  inputGradShape, planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd, planWinogradFilterGradTransform,
+  planWinogradFilterTransform, planWinogradInputTransform, planWinogradOutputGradTransform, planWinogradOutputTransform, winogradInputGradPays,
+  winogradWeightGradPays,
 } from '../../src/gpu/kernels/conv2d-winograd.ts';
 import { GemmMode, planGemm } from '../../src/gpu/kernels/gemm.ts';
-import { conv2dBackpropInput, conv2dForward } from '../../src/reference/conv2d.ts';
+import { conv2dBackpropFilter, conv2dBackpropInput, conv2dForward } from '../../src/reference/conv2d.ts';
 import {
-  flipFilterForInputGrad, winogradConv2dForward, winogradFilterTransform, winogradInputTransform, winogradOutputTransform, winogradProducts,
+  flipFilterForInputGrad, winogradConv2dBackpropFilter, winogradConv2dForward, winogradFilterGradTransform, winogradFilterTransform,
+  winogradInputTransform, winogradOutputGradTransform, winogradOutputTransform, winogradProducts, winogradWeightGradProducts,
 } from '../../src/reference/winograd.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
@@ -101,6 +103,39 @@ for (const variant of GEMM_VARIANTS) describe(`Winograd F(2x2, 3x3) conv2d GPU v
       for (const b of [bw, bdy, bu, bdx]) b.destroy();
     });
   }
+
+  // The weight gradient, every padding: each stage on the reference's inputs, and the whole gradient against the
+  // direct one, with the products split over tiles as planned and forced unsplit and into 3 slices.
+  for (const [name, s] of shapes) {
+    it(`${name}: weight gradient, each stage and whole (planned, 1 and 3 K slices)`, async () => {
+      const ctx = gpu();
+      const g = winogradGeometry(s);
+      const out = conv2dGeometry(s);
+      const x = randomArray(s.batch * s.inH * s.inW * s.inC, 41);
+      const dy = randomArray(s.batch * out.outH * out.outW * s.outC, 42);
+      const vRef = winogradInputTransform(x, s);
+      const zRef = winogradOutputGradTransform(dy, s);
+      const mRef = winogradWeightGradProducts(vRef, zRef, g.tiles, s.inC, s.outC);
+      const dwN = 9 * s.inC * s.outC;
+      const bx = ctx.upload('x', x), bdy = ctx.upload('dy', dy), bv = ctx.upload('V ref', vRef), bzRef = ctx.upload('Z ref', zRef), bmRef = ctx.upload("M' ref", mRef);
+      const bz = ctx.createBuffer('Z', zRef.length * 4), bm = ctx.createBuffer("M'", mRef.length * 4), bdwStage = ctx.createBuffer('dw from ref M\'', dwN * 4);
+      const whole = [undefined, 1, 3].map((splits) => ({ splits, dw: ctx.createBuffer(`dw, splits ${splits ?? 'planned'}`, dwN * 4) }));
+      const calls = [
+        await planWinogradOutputGradTransform(ctx, { label: 'dy transform', src: bdy, dst: bz, shape: s }),
+        ...(await planGemm(ctx, { label: 'products', mode: GemmMode.stackedDenseWeightGrad, stack: 16, M: s.inC, N: s.outC, K: g.tiles, a: bv, b: bzRef, c: bm, splits: 2 })),
+        await planWinogradFilterGradTransform(ctx, { label: 'filter grad', src: bmRef, dst: bdwStage, shape: s }),
+      ];
+      for (const { splits, dw } of whole) calls.push(...(await planConv2dBackpropFilterWinograd(ctx, { x: bx, dy: bdy, dw, shape: s, splits })));
+      submitCalls(ctx, calls);
+      expectClose(await ctx.readFloat32(bz), zRef, CLOSE, `${name}: dy transform`);
+      expectClose(await ctx.readFloat32(bm), mRef, CLOSE, `${name}: the 16 products over tiles (stacked, 2 K slices)`);
+      expectClose(await ctx.readFloat32(bdwStage), winogradFilterGradTransform(mRef, s.inC, s.outC), CLOSE, `${name}: filter grad transform`);
+      const direct = conv2dBackpropFilter(x, dy, s);
+      for (const { splits, dw } of whole) expectClose(await ctx.readFloat32(dw), direct, CLOSE, `${name}: whole weight grad (splits ${splits ?? 'planned'}) vs direct`);
+      destroyCalls(calls);
+      for (const b of [bx, bdy, bv, bzRef, bmRef, bz, bm, bdwStage, ...whole.map((w) => w.dw)]) b.destroy();
+    });
+  }
 });
 
 describe('Winograd CPU reference and contract', () => {
@@ -108,6 +143,11 @@ describe('Winograd CPU reference and contract', () => {
     const s: Conv2dShape = { batch: 2, inH: 7, inW: 6, inC: 3, kH: 3, kW: 3, outC: 5, strideH: 1, strideW: 1, padding: 'same' };
     const x = randomArray(2 * 7 * 6 * 3, 21), w = randomArray(9 * 3 * 5, 22), bias = randomArray(5, 23);
     expectClose(winogradConv2dForward(x, w, bias, s), conv2dForward(x, w, bias, s), CLOSE, 'composed reference');
+    const dy = randomArray(2 * 7 * 6 * 5, 24);
+    expectClose(winogradConv2dBackpropFilter(x, dy, s), conv2dBackpropFilter(x, dy, s), CLOSE, 'composed weight-grad reference');
+    const valid: Conv2dShape = { ...s, padding: 'valid' };
+    const dyValid = randomArray(2 * 5 * 4 * 5, 25);
+    expectClose(winogradConv2dBackpropFilter(x, dyValid, valid), conv2dBackpropFilter(x, dyValid, valid), CLOSE, 'composed weight-grad reference, valid');
   });
 
   it('refuses what it does not compute, saying why', async () => {
@@ -131,6 +171,11 @@ describe('Winograd CPU reference and contract', () => {
     expect(winogradInputGradPays({ ...s, outC: 8 })).toBe(false);
     expect(winogradInputGradPays({ ...s, padding: 'valid' })).toBe(false);
     expect(() => inputGradShape({ ...s, padding: 'valid' })).toThrow(/'valid' padding/);
+    // The weight gradient's products are inC x outC: both sides need 16 or more.
+    expect(winogradWeightGradPays(s)).toBe(true);
+    expect(winogradWeightGradPays({ ...s, padding: 'valid' })).toBe(true);
+    expect(winogradWeightGradPays({ ...s, inC: 3 })).toBe(false);
+    expect(winogradWeightGradPays({ ...s, outC: 8 })).toBe(false);
     expect([undefined, '', 'on', '1', ' OFF ', '0'].map(winogradSwitch)).toEqual([true, true, true, true, false, false]);
     expect(() => winogradSwitch('fast')).toThrow(/AOM_WINOGRAD: unknown value 'fast'; use on or off/);
   });

@@ -54,7 +54,7 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
     expect([...grads.keys()].sort()).toEqual(['bn/beta', 'bn/gamma', 'conv1/bias', 'conv1/kernel', 'logits/bias', 'logits/kernel']);
   });
 
-  it('through a Winograd conv (3x3 reading 16 channels, writing 17: forward and input gradient Winograd, weight gradient direct)', async () => {
+  it('through a Winograd conv (3x3 reading 16 channels, writing 17: forward, input and weight gradients all Winograd)', async () => {
     const grads = await expectReferenceGradients(randomModel(winogradSpec(), 15), 3, Uint32Array.from([1, 3, 0]), 16);
     expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
   });

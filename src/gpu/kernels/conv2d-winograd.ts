@@ -5,7 +5,9 @@
  * where the direct implicit GEMM does 36 * inC, for three extra passes over memory and two scratch buffers
  * (V: 16 x tiles x inC floats, M: 16 x tiles x outC, i.e. 4x the output), owned by the calls or shared by a
  * network's layers. The input gradient of a 3x3 'same' conv is the same four passes on dy with the filter turned
- * and its channel axes swapped (inputGradShape).
+ * and its channel axes swapped (inputGradShape). The weight gradient is four passes too: the input transform of
+ * x, the transform of dy's 2x2 tiles, the 16 products contracting over tiles (MODE 8, split over K), and the
+ * inverse filter transform into dw.
  * Reference: src/reference/winograd.ts; the bench compares it with the direct forward side by side.
  */
 import type { GpuContext } from '../context.ts';
@@ -13,7 +15,7 @@ import { destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from 
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported, type WinogradGeometry } from './conv2d-winograd-contract.ts';
-import { planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
+import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
 import { GemmMode, planGemm } from './gemm.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
@@ -27,7 +29,8 @@ export const WINOGRAD_MIN_IN_CHANNELS = 16;
  * stride 1 reading at least WINOGRAD_MIN_IN_CHANNELS channels. Measured side by side on lavapipe (2026-12-02,
  * `bench --filter Winograd` and the dispatch timings in the README): 1.2-3.1x faster on the 32- and 64-channel
  * inputs of cifar-ref and cifar-small, 0.44x on the 3-channel RGB input layer, where the 16 products are GEMMs of
- * K = 3 and the transforms dominate. The backward stays direct (it reads x, dy and w, not the transforms).
+ * K = 3 and the transforms dominate. The gradients have their own rules below (they recompute their transforms:
+ * the forward's are in shared buffers, overwritten by the next layer).
  */
 export function winogradPays(s: Conv2dShape): boolean {
   return winogradUnsupported(s) === null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
@@ -36,6 +39,15 @@ export function winogradPays(s: Conv2dShape): boolean {
 /** The same for the input gradient, a 3x3 'same' convolution reading the layer's output channels. */
 export function winogradInputGradPays(s: Conv2dShape): boolean {
   return s.padding === 'same' && winogradPays(inputGradShape(s));
+}
+
+/**
+ * The same for the weight gradient: 3x3 at stride 1 with at least WINOGRAD_MIN_IN_CHANNELS channels on each side
+ * (the products are inC x outC GEMMs). Measured side by side on lavapipe (2026-12-02, busy machine, `bench
+ * --filter 'weight grad, Winograd'`): 1.34-1.97x on the 32- and 64-channel shapes, 0.46x on the RGB input layer.
+ */
+export function winogradWeightGradPays(s: Conv2dShape): boolean {
+  return winogradUnsupported(s) === null && s.inC >= WINOGRAD_MIN_IN_CHANNELS && s.outC >= WINOGRAD_MIN_IN_CHANNELS;
 }
 
 function uniforms(s: Conv2dShape, g: WinogradGeometry): ArrayBuffer {
@@ -68,6 +80,24 @@ export function planWinogradInputTransform(ctx: GpuContext, { label, src, dst, s
   requireElements(label, 'V', dst, 16 * g.tiles * s.inC);
   requireDistinct(label, { x: src, V: dst });
   return stage(ctx, label, 'input_transform', s, g, src, dst, g.tiles * s.inC);
+}
+
+/** Z [16][tiles][outC] from dy NHWC [batch, outH, outW, outC] (the weight gradient's transform of dy). */
+export function planWinogradOutputGradTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
+  const g = winogradGeometry(s);
+  requireElements(label, 'dy', src, s.batch * g.outH * g.outW * s.outC);
+  requireElements(label, 'Z', dst, 16 * g.tiles * s.outC);
+  requireDistinct(label, { dy: src, Z: dst });
+  return stage(ctx, label, 'output_grad_transform', s, g, src, dst, g.tiles * s.outC);
+}
+
+/** dw HWIO [3, 3, inC, outC] from M' [16][inC][outC] (the weight gradient's products), written, not accumulated. */
+export function planWinogradFilterGradTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
+  const g = winogradGeometry(s);
+  requireElements(label, "M'", src, 16 * s.inC * s.outC);
+  requireElements(label, 'dw', dst, 9 * s.inC * s.outC);
+  requireDistinct(label, { "M'": src, dw: dst });
+  return stage(ctx, label, 'filter_grad_transform', s, g, src, dst, s.inC * s.outC);
 }
 
 /** y NHWC (+ bias, ReLU) from M [16][tiles][outC]. */
@@ -166,6 +196,40 @@ async function planWinogradConv(
 }
 
 /**
+ * dw[3, 3, inC, outC] from x and dy, for a 3x3 window at stride 1 (any padding): V = input transform of x, Z =
+ * transform of dy, M'[xi] = V[xi]^T Z[xi] (split over the tiles), dw = G^T M' G. V and Z take the network's shared
+ * 'V' and 'M' buffers when `transient` is given (the same sizes as the forward's).
+ */
+export async function planConv2dBackpropFilterWinograd(
+  ctx: GpuContext,
+  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; splits?: number },
+): Promise<KernelCall[]> {
+  const label = args.label ?? 'conv2d weight grad (Winograd)';
+  const s = args.shape;
+  const g = winogradGeometry(s);
+  const make = (name: string, elements: number) => args.transient?.(`Winograd ${name}`, elements) ?? ctx.createBuffer(`${label} ${name}`, elements * 4);
+  const v = make('V', 16 * g.tiles * s.inC);
+  const z = make('M', 16 * g.tiles * s.outC);
+  const products = ctx.createBuffer(`${label} M'`, 16 * s.inC * s.outC * 4);
+  const owned = args.transient ? [products] : [products, v, z];
+  const made: KernelCall[] = [];
+  try {
+    made.push(await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }));
+    made.push(await planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s }));
+    made.push(...(await planGemm(ctx, {
+      label: `${label} products`, mode: GemmMode.stackedDenseWeightGrad, stack: 16, M: s.inC, N: s.outC, K: g.tiles, a: v, b: z, c: products, splits: args.splits,
+    })));
+    const inverse = await planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s });
+    inverse.owned.push(...owned);
+    return [...made, inverse];
+  } catch (error) {
+    destroyCalls(made);
+    for (const b of owned) b.destroy();
+    throw error;
+  }
+}
+
+/**
  * The conv forward the network runs (and the bench's conv forward rows time): Winograd where it pays and the
  * context allows it (ctx.winograd, AOM_WINOGRAD), else the direct implicit GEMM.
  */
@@ -186,4 +250,14 @@ export function planConv2dBackpropInputFastest(
   if (ctx.winograd && winogradInputGradPays(args.shape)) return planConv2dBackpropInputWinograd(ctx, args);
   const { transient: _unused, ...direct } = args;
   return planConv2dBackpropInput(ctx, direct);
+}
+
+/** The conv weight gradient the network runs: Winograd where it pays and is allowed, else the direct GEMM. */
+export function planConv2dBackpropFilterFastest(
+  ctx: GpuContext,
+  args: Parameters<typeof planConv2dBackpropFilterWinograd>[1],
+): Promise<KernelCall[]> {
+  if (ctx.winograd && winogradWeightGradPays(args.shape)) return planConv2dBackpropFilterWinograd(ctx, args);
+  const { transient: _unused, ...direct } = args;
+  return planConv2dBackpropFilter(ctx, direct);
 }

@@ -20,6 +20,11 @@ export const GemmMode = {
   columnSums: 6,
   /** `stack` GEMMs of the same M x K x N stored one after the other (Winograd's 16 products, conv2d-winograd.ts). */
   stackedDenseForward: 7,
+  /**
+   * `stack` GEMMs C[z] = A[z]^T . B[z] with A[z] stored [K, M] (as denseWeightGrad reads x): Winograd's weight
+   * gradient, a contraction over tiles, so it is split over K like the other weight gradients.
+   */
+  stackedDenseWeightGrad: 8,
 } as const;
 export type GemmMode = (typeof GemmMode)[keyof typeof GemmMode];
 
@@ -56,7 +61,7 @@ export interface GemmArgs {
   splits?: number;
   /** Force a tile of the 'lavapipe' variant (tests, benchmarks); by default chosen by chooseTile. */
   tile?: GemmTile;
-  /** stackedDenseForward: how many GEMMs are stacked in a, b and c (one per z of the grid). */
+  /** stackedDenseForward and stackedDenseWeightGrad: how many GEMMs are stacked in a, b and c. */
   stack?: number;
 }
 
@@ -128,18 +133,23 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   const { nOuter, nInner } = kLoops(args.mode, K, g);
   const layout = ctx.gemmVariant === 'tiled' ? tiledLayout(args) : lavapipeLayout(args);
   const { colTiles, tiles } = layout;
-  const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums;
-  const stacked = args.mode === GemmMode.stackedDenseForward;
+  const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.convWeightGrad || args.mode === GemmMode.columnSums
+    || args.mode === GemmMode.stackedDenseWeightGrad;
+  const stacked = args.mode === GemmMode.stackedDenseForward || args.mode === GemmMode.stackedDenseWeightGrad;
   if (stacked && !(Number.isInteger(args.stack) && args.stack! >= 1)) throw new RangeError(`${args.label}: a stacked GEMM needs a stack count >= 1, got ${args.stack}`);
-  let splits = stacked ? 1 : (args.splits ?? (splitsK ? chooseSplits(tiles, nOuter, nInner) : 1));
+  const stack = stacked ? args.stack! : 1;
+  // The stack's GEMMs fill the machine together: tiles * stack workgroups before any split.
+  let splits = args.mode === GemmMode.stackedDenseForward ? 1 : (args.splits ?? (splitsK ? chooseSplits(tiles * stack, nOuter, nInner) : 1));
   const outerPerSplit = ceilDiv(nOuter, Math.max(1, splits));
   splits = ceilDiv(nOuter, outerPerSplit);
   const uniforms = u32s(
     M, N, K, nOuter, nInner, outerPerSplit, colTiles, g.batch, g.inH, g.inW, g.inC, g.kH,
-    g.kW, g.outC, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft,
+    g.kW, g.outC, g.outH, g.outW, g.strideH, g.strideW, g.padTop, g.padLeft, stack,
   );
   const split = splits > 1;
-  const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * M * N * 4) : null;
+  // Partials [splits][stack][M][N] (stack = 1 but in MODE 8): the reduce sums planes of stack * M * N.
+  const plane = stack * M * N;
+  const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * plane * 4) : null;
   // A bias binding is always present in the layout; a 4-byte dummy stands in when there is none.
   const bias = args.bias ?? ctx.createBuffer(`${args.label} no-bias`, 4);
   const [wx, wy] = spreadWorkgroups(tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
@@ -150,8 +160,8 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, ...layout.constants },
     uniforms,
     buffers: [args.a, args.b, bias, scratch ?? args.c],
-    workgroups: [wx, wy, stacked ? args.stack! : splits],
-    shape: `gemm ${stacked ? `${args.stack} x ` : ''}${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
+    workgroups: [wx, wy, stack * splits],
+    shape: `gemm ${stacked ? `${stack} x ` : ''}${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
   });
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];
@@ -160,10 +170,10 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     label: `${args.label} split-K reduce`,
     file: 'gemm_split_reduce.wgsl',
     constants: { WG: REDUCE_WG },
-    uniforms: u32s(M * N, splits),
+    uniforms: u32s(plane, splits),
     buffers: [scratch, args.c],
-    workgroups: threadWorkgroups(ctx, M * N, REDUCE_WG),
-    shape: `sum ${splits} x ${M * N}`,
+    workgroups: threadWorkgroups(ctx, plane, REDUCE_WG),
+    shape: `sum ${splits} x ${plane}`,
   });
   return [gemm, reduce];
 }

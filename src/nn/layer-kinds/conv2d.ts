@@ -1,15 +1,14 @@
 /**
  * conv2d: y = act(conv(x, kernel HWIO) + bias), TF window geometry. One implicit-GEMM kernel family
  * (src/gpu/kernels/conv2d.ts) does the forward with bias and ReLU fused, the input, weight and bias gradients;
- * the forward of a 3x3 stride-1 conv of 16 or more input channels, and the input gradient of a 'same' one of 16 or
- * more output channels, are Winograd F(2x2, 3x3) instead (conv2d-winograd.ts).
+ * the forward of a 3x3 stride-1 conv of 16 or more input channels, the input gradient of a 'same' one of 16 or
+ * more output channels and the weight gradient of one with 16 or more of both are Winograd F(2x2, 3x3) instead
+ * (conv2d-winograd.ts).
  * FLOPs: 2 * kH * kW * inC per output value (+1 for a fused ReLU). It is the layer the method edits: its filters
  * are the channels that drop/widen remap, and it reads its input's channels through kH * kW taps.
  */
-import {
-  planBiasGrad, planConv2dBackpropFilter,
-} from '../../gpu/kernels/conv2d.ts';
-import { planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-winograd.ts';
+import { planBiasGrad } from '../../gpu/kernels/conv2d.ts';
+import { planConv2dBackpropFilterFastest, planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-winograd.ts';
 import { planReluBackward } from '../../gpu/kernels/relu.ts';
 import type { KernelCall } from '../../gpu/kernel-call.ts';
 import { conv2dShapeOf } from '../kernel-shapes.ts';
@@ -55,7 +54,7 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
         g = p.scratch('pre-activation grad', count);
         calls.push(await planReluBackward(p.ctx, { dy: p.dy, y: p.y, dx: g, count }));
       }
-      calls.push(...(await planConv2dBackpropFilter(p.ctx, { label: `${p.label} weight grad`, x: p.x, dy: g, dw: kernel.grad!, shape })));
+      calls.push(...(await planConv2dBackpropFilterFastest(p.ctx, { label: `${p.label} weight grad`, x: p.x, dy: g, dw: kernel.grad!, shape, transient: p.transient })));
       if (p.dx) calls.push(...(await planConv2dBackpropInputFastest(p.ctx, { label: `${p.label} input grad`, dy: g, w: kernel.value, dx: p.dx, shape, transient: p.transient })));
       if (bias) {
         calls.push(...(await planBiasGrad(p.ctx, { label: `${p.label} bias grad`, dy: g, db: bias.grad!, rows: count / layer.filters, channels: layer.filters })));
