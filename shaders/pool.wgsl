@@ -11,7 +11,9 @@
 // first) as ky * pool_w + kx, for the backward.
 // Backward entry points: one thread per input element; it loops over the few windows that cover it, in increasing
 // (oy, ox) order, and gathers their contributions. Every dx element has exactly one writer, so there are no
-// atomics and the result does not depend on scheduling.
+// atomics and the result does not depend on scheduling. max_backward_scatter, for windows that tile the input
+// exactly (stride = window, no padding, out * stride = in), turns it around: one thread per output element writes
+// its window's pool_h * pool_w inputs (dy at the argmax tap, 0 elsewhere), still one writer per dx element.
 // Thread index: i = (wg.y * num_workgroups.x + wg.x) * WG + lid.x (workgroups spread over x and y when needed).
 override WG: u32 = 256;
 
@@ -136,6 +138,21 @@ fn max_backward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
     }
   }
   dx[i] = sum;
+}
+
+// The same for windows that tile the input: thread o = (n, oy, ox, c) writes dx[n, oy*pool_h + ky, ox*pool_w + kx, c].
+@compute @workgroup_size(WG)
+fn max_backward_scatter(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = thread_index(wg, nwg, lid);
+  if (i >= output_count()) { return; }
+  let o = unflatten(i, params.out_h, params.out_w);
+  let g = dy[i];
+  let tap = argmax_saved[i];
+  for (var ky = 0u; ky < params.pool_h; ky++) {
+    for (var kx = 0u; kx < params.pool_w; kx++) {
+      dx[x_index(o.x, o.y * params.pool_h + ky, o.z * params.pool_w + kx, o.w)] = select(0.0, g, tap == ky * params.pool_w + kx);
+    }
+  }
 }
 
 @compute @workgroup_size(WG)

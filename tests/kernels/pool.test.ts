@@ -5,6 +5,8 @@ import {
   planAvgPoolForward,
   planMaxPoolBackward,
   planMaxPoolForward,
+  poolWindowsTile,
+  type MaxPoolBackwardVariant,
 } from '../../src/gpu/kernels/pool.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 import {
@@ -32,6 +34,9 @@ const cases: [Nhwc, PoolParams][] = [
   [[1, 3, 3, 2], { poolH: 7, poolW: 7, strideH: 1, strideW: 1, padding: 'same' }],
   [[2, 4, 5, 7], { poolH: 1, poolW: 1, strideH: 1, strideW: 1, padding: 'valid' }],
   [[4, 28, 28, 16], { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'valid' }],
+  // Windows that tile the input (the scattering backward's domain): non-square, and 'same' with no padding.
+  [[3, 6, 9, 5], { poolH: 2, poolW: 3, strideH: 2, strideW: 3, padding: 'valid' }],
+  [[1, 8, 6, 3], { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'same' }],
 ];
 
 const label = (shape: Nhwc, p: PoolParams) => `${shape.join('x')} pool ${p.poolH}x${p.poolW} stride ${p.strideH}x${p.strideW} ${p.padding}`;
@@ -49,12 +54,16 @@ describe('pool kernels', () => {
       const yInfer = ctx.createBuffer('y (inference)', size(outShape) * 4);
       const argmax = ctx.createBuffer('argmax', size(outShape) * 4);
       const dy = ctx.upload('dy', dys);
-      const dx = ctx.createBuffer('dx', size(shape) * 4);
+      // Each backward variant that applies, forced, into a dx filled with NaN: a missed element shows.
+      const variants: MaxPoolBackwardVariant[] = poolWindowsTile(shape, params) ? ['gather', 'scatter'] : ['gather'];
+      const dxs = variants.map((v) => ctx.upload(`dx (${v})`, new Float32Array(size(shape)).fill(NaN)));
+      const dx = ctx.createBuffer('dx (planned)', size(shape) * 4);
       const calls = [
         await planMaxPoolForward(ctx, { x, y, argmax, xShape: shape, params }),
         await planMaxPoolForward(ctx, { x, y: yInfer, xShape: shape, params }),
         await planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: shape, params }),
       ];
+      for (const [i, variant] of variants.entries()) calls.push(await planMaxPoolBackward(ctx, { dy, argmax, dx: dxs[i], xShape: shape, params, variant }));
       submitCalls(ctx, calls, 'maxpool test');
       // Forward only selects an input and the argmax is an index: both must match exactly.
       const yRef = Array.from(Float32Array.from(maxPoolForward(xs, shape, params)));
@@ -63,9 +72,11 @@ describe('pool kernels', () => {
       expect(Array.from(await ctx.readUint32(argmax))).toEqual(Array.from(maxPoolArgmax(xs, shape, params)));
       // Backward: an input that is the argmax of several overlapping windows sums their dy (at most
       // ceil(pool/stride)^2 = 4 here) in float32, against float64 in the reference: a few ulp of max |dy| <= 1.
-      expectClose(await ctx.readFloat32(dx), maxPoolBackward(xs, dys, shape, params), { rtol: 1e-6 }, 'maxpool dx');
+      const dxRef = maxPoolBackward(xs, dys, shape, params);
+      expectClose(await ctx.readFloat32(dx), dxRef, { rtol: 1e-6 }, 'maxpool dx');
+      for (const [i, variant] of variants.entries()) expectClose(await ctx.readFloat32(dxs[i]), dxRef, { rtol: 1e-6 }, `maxpool dx (${variant})`);
       destroyCalls(calls);
-      for (const b of [x, y, yInfer, argmax, dy, dx]) b.destroy();
+      for (const b of [x, y, yInfer, argmax, dy, dx, ...dxs]) b.destroy();
     });
 
     it(`average pool matches the reference: ${label(shape, params)}`, async () => {
@@ -91,6 +102,19 @@ describe('pool kernels', () => {
       for (const b of [x, y, dy, dx]) b.destroy();
     });
   }
+
+  it('knows which windows tile the input, and refuses to scatter where they do not', async () => {
+    const two = { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'valid' } as const;
+    expect(poolWindowsTile([64, 32, 32, 32], two)).toBe(true);
+    expect(poolWindowsTile([1, 5, 4, 3], two)).toBe(false); // the last row is in no window
+    expect(poolWindowsTile([1, 5, 4, 3], { ...two, padding: 'same' })).toBe(false); // padded
+    expect(poolWindowsTile([1, 6, 6, 1], { ...two, strideH: 1 })).toBe(false); // overlapping
+    const ctx = gpu();
+    const [dy, argmax, dx] = [ctx.createBuffer('dy', 48), ctx.createBuffer('argmax', 48), ctx.createBuffer('dx', 240)];
+    expect(() => planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: [1, 5, 4, 3], params: two, variant: 'scatter' }))
+      .toThrow(/scattering backward needs windows that tile the input/);
+    for (const b of [dy, argmax, dx]) b.destroy();
+  });
 
   it('refuses a window that does not fit and an argmax buffer that is too small', async () => {
     const ctx = gpu();

@@ -5,6 +5,9 @@
  * Max pooling for training records, per output element, the tap index (ky * poolW + kx) of the window's first
  * maximum in a u32 `argmax` buffer the size of y; the backward reads it, so it needs neither x nor atomics
  * (one thread per input element gathers from the windows that cover it). Inference may skip the argmax.
+ * Where the windows tile the input exactly (stride = window, no padding, out * stride = in: every 2x2/2 pool of
+ * an even map), the backward scatters instead: one thread per output element writes its whole window, a quarter
+ * of the threads and none of the covering-window index math (measured in the README's profile).
  */
 import type { GpuContext } from '../context.ts';
 import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
@@ -34,6 +37,17 @@ export interface MaxPoolBackwardArgs {
   dx: GPUBuffer;
   xShape: Nhwc;
   params: PoolParams;
+  /** Force the gathering or the scattering kernel (tests); by default scatter wherever the windows tile. */
+  variant?: MaxPoolBackwardVariant;
+}
+
+export type MaxPoolBackwardVariant = 'gather' | 'scatter';
+
+/** Whether the windows of `params` cover `xShape`'s every pixel exactly once (the scattering backward's domain). */
+export function poolWindowsTile(xShape: Nhwc, params: PoolParams): boolean {
+  const g = poolGeometry(xShape, params);
+  return g.strideH === g.kH && g.strideW === g.kW && g.padTop === 0 && g.padLeft === 0
+    && g.outH * g.strideH === xShape[1] && g.outW * g.strideW === xShape[2];
 }
 
 export interface AvgPoolBackwardArgs {
@@ -84,13 +98,16 @@ export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, para
   return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
 }
 
-export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, params }: MaxPoolBackwardArgs): Promise<KernelCall> {
+export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, params, variant }: MaxPoolBackwardArgs): Promise<KernelCall> {
   const label = `maxpool backward(${dy.label} -> ${dx.label}, ${describe(xShape, params)})`;
   const { uniforms, inputs, outputs } = layout(xShape, params);
   requireElements(label, 'dy', dy, outputs);
   requireElements(label, 'argmax', argmax, outputs);
   requireElements(label, 'dx', dx, inputs);
   requireDistinct(label, { dy, argmax, dx });
+  const tiles = poolWindowsTile(xShape, params);
+  if (variant === 'scatter' && !tiles) throw new RangeError(`${label}: the scattering backward needs windows that tile the input (stride = window, no padding)`);
+  if (variant !== 'gather' && tiles) return call(ctx, label, 'max_backward_scatter', uniforms, [dy, argmax, dx], outputs);
   return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);
 }
 
