@@ -3,9 +3,10 @@
  * prefers), seeded random data, and closeness checks whose failure messages say where and by how much.
  * A missing adapter fails the suite with the actionable message from acquireGpu; it never skips.
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { acquireGpu } from '../../src/gpu/device.ts';
 import type { GpuContext } from '../../src/gpu/context.ts';
+import { GEMM_VARIANTS, type GemmVariant } from '../../src/gpu/kernels/gemm-variant.ts';
 
 /** Registers beforeAll/afterAll hooks and returns a getter for the test file's GPU context. */
 export function useGpu(): () => GpuContext {
@@ -18,6 +19,22 @@ export function useGpu(): () => GpuContext {
     if (!ctx) throw new Error('GPU context not acquired (beforeAll failed?)');
     return ctx;
   };
+}
+
+/**
+ * One describe block per GEMM kernel variant (gemm-variant.ts), titled `title (<variant> kernels)`, whose `gpu()`
+ * gives the shared context with that variant forced: so the tiled, GPU-shaped kernels are checked on lavapipe too.
+ */
+export function describeForEachGemmVariant(title: string, device: () => GpuContext, body: (gpu: () => GpuContext, variant: GemmVariant) => void): void {
+  for (const variant of GEMM_VARIANTS) {
+    describe(`${title} (${variant} kernels)`, () => {
+      body(() => {
+        const ctx = device();
+        ctx.gemmVariant = variant;
+        return ctx;
+      }, variant);
+    });
+  }
 }
 
 /** Mulberry32: a small seeded PRNG so that every random test is reproducible. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
+import { describeForEachGemmVariant, expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
 import { winogradGeometry, winogradUnsupported } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
 import {
@@ -14,7 +14,6 @@ import {
   winogradInputTransform, winogradOutputGradTransform, winogradOutputTransform, winogradProducts, winogradWeightGradProducts,
 } from '../../src/reference/winograd.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
-import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
 import { winogradSwitch } from '../../src/gpu/device.ts';
 import { winogradPays } from '../../src/gpu/kernels/conv2d-winograd.ts';
 
@@ -36,12 +35,7 @@ const shapes: Array<[string, Conv2dShape]> = [
 // the output scale for inputs in [-1, 1]. The direct convolution is the stricter oracle of the whole forward.
 const CLOSE = { rtol: 1e-4, atol: 1e-5 };
 
-for (const variant of GEMM_VARIANTS) describe(`Winograd F(2x2, 3x3) conv2d GPU vs CPU reference (${variant} kernels)`, () => {
-  const gpu = () => {
-    const ctx = device();
-    ctx.gemmVariant = variant;
-    return ctx;
-  };
+describeForEachGemmVariant('Winograd F(2x2, 3x3) conv2d GPU vs CPU reference', device, (gpu) => {
 
   for (const [name, s] of shapes) {
     it(`${name}: each stage, and the whole forward against the direct convolution`, async () => {

@@ -1,10 +1,9 @@
-import { describe, it } from 'vitest';
-import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
+import { it } from 'vitest';
+import { describeForEachGemmVariant, expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
 import { conv2dBackpropFilter, conv2dBackpropInput, conv2dBiasGrad, conv2dForward } from '../../src/reference/conv2d.ts';
 import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../../src/gpu/kernels/conv2d.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
-import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
 
 const device = useGpu();
 
@@ -26,12 +25,7 @@ const FORWARD = { rtol: 2e-5, atol: 1e-6 };
 const GRAD = { rtol: 3e-5, atol: 1e-5 };
 
 // Every case runs with each kernel variant forced (gemm-variant.ts): the tiled one is correct on lavapipe too.
-for (const variant of GEMM_VARIANTS) describe(`conv2d GPU vs CPU reference (${variant} kernels)`, () => {
-  const gpu = () => {
-    const ctx = device();
-    ctx.gemmVariant = variant;
-    return ctx;
-  };
+describeForEachGemmVariant('conv2d GPU vs CPU reference', device, (gpu) => {
 
   for (const [name, s] of shapes) {
     it(name, async () => {

@@ -1,10 +1,9 @@
-import { describe, it } from 'vitest';
-import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
+import { it } from 'vitest';
+import { describeForEachGemmVariant, expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { denseBackward, denseForward } from '../../src/reference/dense.ts';
 import { planDenseBackpropFilter, planDenseBackpropInput, planDenseForward } from '../../src/gpu/kernels/dense.ts';
 import { planBiasGrad } from '../../src/gpu/kernels/conv2d.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
-import { GEMM_VARIANTS } from '../../src/gpu/kernels/gemm-variant.ts';
 
 const device = useGpu();
 
@@ -13,12 +12,7 @@ const device = useGpu();
 const TOL = { rtol: 3e-5, atol: 1e-6 };
 
 // Every case runs with each kernel variant forced (gemm-variant.ts): the tiled one is correct on lavapipe too.
-for (const variant of GEMM_VARIANTS) describe(`dense GPU vs CPU reference (${variant} kernels)`, () => {
-  const gpu = () => {
-    const ctx = device();
-    ctx.gemmVariant = variant;
-    return ctx;
-  };
+describeForEachGemmVariant('dense GPU vs CPU reference', device, (gpu) => {
   const shapes: Array<[number, number, number]> = [
     [1, 1568, 128], // batch 1, mnist-ref dense1
     [7, 33, 10], // nothing a multiple of the tile
