@@ -165,6 +165,39 @@ export function planConv2dBackpropInputWinograd(
   });
 }
 
+/**
+ * The V and M tiles of one Winograd plan: the network's shared buffers where `transient` is given, else new ones,
+ * listed in `own` for the plan's calls to own.
+ */
+function tileBuffers(ctx: GpuContext, label: string, transient: TransientBuffers | undefined) {
+  const own: GPUBuffer[] = [];
+  const make = (name: string, elements: number): GPUBuffer => {
+    const shared = transient?.(`Winograd ${name}`, elements);
+    if (shared) return shared;
+    const b = ctx.createBuffer(`${label} ${name}`, elements * 4);
+    own.push(b);
+    return b;
+  };
+  return { make, own };
+}
+
+/**
+ * Plans `steps` in order and hands `owned` to the last call. Nothing planned outlives a failure: the calls made so
+ * far (their uniforms) and `owned` are freed before the error goes on.
+ */
+async function planOwning(owned: GPUBuffer[], steps: Array<() => Promise<KernelCall | KernelCall[]>>): Promise<KernelCall[]> {
+  const made: KernelCall[] = [];
+  try {
+    for (const step of steps) made.push(...[await step()].flat());
+    made[made.length - 1].owned.push(...owned);
+    return made;
+  } catch (error) {
+    destroyCalls(made);
+    for (const b of owned) b.destroy();
+    throw error;
+  }
+}
+
 async function planWinogradConv(
   ctx: GpuContext,
   args: { label: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers; flip: boolean },
@@ -173,26 +206,15 @@ async function planWinogradConv(
   const s = args.shape;
   const g = winogradGeometry(s);
   const u = ctx.createBuffer(`${label} U`, 16 * s.inC * s.outC * 4);
-  const make = (name: string, elements: number) => args.transient?.(`Winograd ${name}`, elements) ?? ctx.createBuffer(`${label} ${name}`, elements * 4);
-  const v = make('V', 16 * g.tiles * s.inC);
-  const m = make('M', 16 * g.tiles * s.outC);
-  const owned = args.transient ? [u] : [u, v, m];
-  const made: KernelCall[] = [];
-  try {
-    made.push(await planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip }));
-    made.push(await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }));
-    made.push(...(await planGemm(ctx, {
-      label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m,
-    })));
-    const output = await planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, bias: args.bias, relu: args.relu });
-    output.owned.push(...owned);
-    return [...made, output];
-  } catch (error) {
-    // Nothing planned so far outlives the failure: the calls' uniforms and the tiles go with it.
-    destroyCalls(made);
-    for (const b of owned) b.destroy();
-    throw error;
-  }
+  const tiles = tileBuffers(ctx, label, args.transient);
+  const v = tiles.make('V', 16 * g.tiles * s.inC);
+  const m = tiles.make('M', 16 * g.tiles * s.outC);
+  return planOwning([u, ...tiles.own], [
+    () => planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip }),
+    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }),
+    () => planGemm(ctx, { label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m }),
+    () => planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, bias: args.bias, relu: args.relu }),
+  ]);
 }
 
 /**
@@ -207,26 +229,18 @@ export async function planConv2dBackpropFilterWinograd(
   const label = args.label ?? 'conv2d weight grad (Winograd)';
   const s = args.shape;
   const g = winogradGeometry(s);
-  const make = (name: string, elements: number) => args.transient?.(`Winograd ${name}`, elements) ?? ctx.createBuffer(`${label} ${name}`, elements * 4);
-  const v = make('V', 16 * g.tiles * s.inC);
-  const z = make('M', 16 * g.tiles * s.outC);
+  const tiles = tileBuffers(ctx, label, args.transient);
+  const v = tiles.make('V', 16 * g.tiles * s.inC);
+  const z = tiles.make('M', 16 * g.tiles * s.outC);
   const products = ctx.createBuffer(`${label} M'`, 16 * s.inC * s.outC * 4);
-  const owned = args.transient ? [products] : [products, v, z];
-  const made: KernelCall[] = [];
-  try {
-    made.push(await planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }));
-    made.push(await planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s }));
-    made.push(...(await planGemm(ctx, {
+  return planOwning([products, ...tiles.own], [
+    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }),
+    () => planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s }),
+    () => planGemm(ctx, {
       label: `${label} products`, mode: GemmMode.stackedDenseWeightGrad, stack: 16, M: s.inC, N: s.outC, K: g.tiles, a: v, b: z, c: products, splits: args.splits,
-    })));
-    const inverse = await planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s });
-    inverse.owned.push(...owned);
-    return [...made, inverse];
-  } catch (error) {
-    destroyCalls(made);
-    for (const b of owned) b.destroy();
-    throw error;
-  }
+    }),
+    () => planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s }),
+  ]);
 }
 
 /**
