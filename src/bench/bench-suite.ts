@@ -27,7 +27,7 @@ import { architectureByName } from '../nn/architectures.ts';
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
-const WINOGRAD_CASE = { name: [...WINOGRAD_CONV_ROWS, WINOGRAD_STEP_ROW].join("; "), shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
+const WINOGRAD_CASE = { name: [...WINOGRAD_CONV_ROWS, WINOGRAD_STEP_ROW].join('; '), shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 

@@ -1,11 +1,10 @@
 /**
- * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv forward and input gradient? Times, side by side
- * in the same run, our Winograd forward (conv2d-winograd.ts: four dispatches, 16/36 of the multiply-adds, two
- * scratch buffers) against our direct forward (conv2d.ts), and the same for the input and weight gradients, on the
- * 3x3 shapes of the reference models: the two 3x3 bench shapes
- * (cifar-ref's) and cifar-small's conv2 and conv3 at batch 64. The row's figure counts the direct convolution's
- * FLOPs for both, so GFLOP/s compare time for the same result. ratio = direct ms / Winograd ms: above 1, Winograd
- * would pay on this adapter.
+ * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv's forward, input gradient and weight gradient?
+ * Times, side by side in the same run, each Winograd plan (conv2d-winograd.ts: four dispatches, 16/36 of the
+ * multiply-adds, two scratch buffers) against our direct one (conv2d.ts), on the 3x3 shapes of the reference models:
+ * the two 3x3 bench shapes (cifar-ref's) and cifar-small's conv2 and conv3 at batch 64. The row's figure counts the
+ * direct convolution's FLOPs for both, so GFLOP/s compare time for the same result. ratio = direct ms / Winograd ms:
+ * above 1, Winograd would pay on this adapter.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
