@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxLossExceeded, planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
+import { maxLossExceeded, parseSuggestionKinds, planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
 import { trainCommand } from '../../src/cli/commands/train.ts';
 import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
@@ -114,6 +114,37 @@ describe('aom-studio tune', () => {
     expect(project.state.history.json.versions.length).toBeGreaterThan(2);
   });
 
+  it('--apply drop --augment: applies the drop suggestions only (the others in the notes) and retrains with augmentation, recorded for baselines', async () => {
+    const spec = await squaresSpec();
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny-apply'));
+    const out = join(scratch(), 'drops-only');
+    let text = '';
+    // The untrained tiny model's accuracy is low and its last conv unselective: the deepen rule fires there.
+    const code = await tuneCommand(
+      ['--model', join(scratch(), 'tiny-apply', 'model.json'), '--dataset', spec, '--auto', '--apply', 'drop', '--augment', '--max-steps', '2', '--batch', '16', '--per-class', '8', '--out', out],
+      { stdout: (s) => (text += s), stderr: (s) => (text += s) },
+    );
+    expect(code, text).toBe(0);
+    expect(text).toContain('augmented, applying drop only');
+    const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    expect(report.apply).toEqual(['drop']);
+    expect(report.config.augment).toBe(true);
+    const suggested = report.steps.flatMap((s: { suggestions: Suggestion[] }) => s.suggestions.map((x) => x.kind));
+    expect(suggested).toContain('deepen');
+    const edits = report.steps.flatMap((s: { edits: { kind: string }[] }) => s.edits.map((e) => e.kind));
+    expect(edits.length).toBeGreaterThan(0);
+    expect(new Set(edits)).toEqual(new Set(['drop']));
+    const notes = report.rows.flatMap((r: { notes: string[] }) => r.notes).join('\n');
+    expect(notes).toMatch(/not applied \(--apply drop\): insert .* \(deepen\)/);
+    const final = await loadModelDir(join(out, `v${report.final}`));
+    expect(final.spec.layers.length).toBe(tinyModel().spec.layers.length);
+  });
+
+  it('--apply names the kind it does not know', async () => {
+    expect(() => parseSuggestionKinds('drop,prune')).toThrow("--apply 'drop,prune': 'prune' is not one of drop, widen, deepen");
+    expect(parseSuggestionKinds('deepen, drop')).toEqual(['drop', 'deepen']);
+  });
+
   it('maxLossExceeded: keeps a loss up to --max-loss, rejects beyond it, and judges nothing without a validation split', () => {
     expect(maxLossExceeded(0.99, 0.989, 0.001)).toBeNull();
     expect(maxLossExceeded(0.99, 0.995, 0)).toBeNull();
@@ -126,7 +157,7 @@ describe('aom-studio tune', () => {
     let text = '';
     const code = await tuneCommand(['--model', 'm.json', '--dataset', 'mnist', '--passes', '2', '--out', join(scratch(), 'x')], { stdout: (s) => (text += s), stderr: (s) => (text += s) });
     expect(code).not.toBe(0);
-    expect(text).toContain('--passes and --max-loss steer the edits of --auto');
+    expect(text).toContain('--passes, --max-loss and --apply steer the edits of --auto');
   });
 
   it('merges a layer\'s drop suggestions into one drop and writes CSV with quoted edits', () => {
@@ -144,6 +175,8 @@ describe('aom-studio tune', () => {
       { kind: 'insert', after: 'r' },
     ]);
     expect(planned[0].suggestions).toHaveLength(2);
+    expect(planLayerEdits(suggestions, ['drop']).map((p) => p.edit.kind)).toEqual(['drop']);
+    expect(planLayerEdits(suggestions, ['widen', 'deepen']).map((p) => p.edit.kind)).toEqual(['widen', 'insert']);
     const csv = tuneCsv([
       { version: 2, pass: 1, layer: 'c', edit: 'drop 2 kernels of c (1, 4)', rejected: '', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: null, notes: [] },
       { version: 2, pass: 2, layer: 'c', edit: '', rejected: 'drop 1 kernel of c (0)', parameters: 10, flops: 20, validationAccuracy: 0.5, testAccuracy: 0.25, notes: [] },

@@ -220,7 +220,7 @@ async function runBaselines({ values }: CommandLine<typeof BASELINES.options>, i
     await mkdir(values.out, { recursive: true });
     const env: PruningEnvironment = { ctx, data, split, analysisIndices: analysisSet.indices, config, batchSize: config.batchSize };
     say(`baselines for ${start.spec.name} on ${split.dataset.name}: ${describeSplit(modelSplit)}\n`);
-    say(`retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr}, batch ${config.batchSize}, seed ${config.seed}; APoZ over ${analysisSet.indices.length} training images\n`);
+    say(`retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer${config.augment ? ' (augmented)' : ''}, lr ${config.lr}, batch ${config.batchSize}, seed ${config.seed}; APoZ over ${analysisSet.indices.length} training images\n`);
 
     const startAccuracy = await evaluateOnSplit(env, start);
     const unedited = startRow(start, layers, startAccuracy);

@@ -9,8 +9,9 @@
  *   1. analyse that layer of the current model (maps counted over a class-balanced subset of the training split,
  *      ablation on), keep the suggestions for it;
  *   2. apply them: its drop suggestions merged into one drop (their kernel indices all refer to the analysed
- *      layer), then widen, then deepen; an edit that cannot be made is reported and skipped;
- *   3. retrain for --retrain-epochs epochs, evaluate validation and test accuracy, save the version;
+ *      layer), then widen, then deepen; an edit that cannot be made is reported and skipped; with --apply, only
+ *      the kinds named (--apply drop: compression alone), the others listed in the row's notes;
+ *   3. retrain for --retrain-epochs epochs (--augment: crop and flip, as the reference was trained), evaluate validation and test accuracy, save the version;
  *   4. with --max-loss X: when that validation accuracy is more than X below the starting model's, go back to
  *      the version before the edits (the rejected one stays in the history) and go on with the next layer.
  * With --passes N the walk over the layers is repeated, up to N times, until a pass keeps no edit: the drop rules
@@ -75,11 +76,25 @@ interface PlannedEdit {
   suggestions: Suggestion[];
 }
 
+/** The kinds of suggestion --auto can apply (--apply). */
+export const SUGGESTION_KINDS = ['drop', 'widen', 'deepen'] as const;
+export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
+
+/** --apply's comma-separated kinds; UsageError naming the item that is not one. */
+export function parseSuggestionKinds(text: string): SuggestionKind[] {
+  const items = text.split(',').map((s) => s.trim());
+  const bad = items.find((s) => !(SUGGESTION_KINDS as readonly string[]).includes(s));
+  if (bad !== undefined) throw new UsageError(`--apply '${text}': '${bad}' is not one of ${SUGGESTION_KINDS.join(', ')}`);
+  return SUGGESTION_KINDS.filter((k) => items.includes(k));
+}
+
 /**
  * The edits for one analysed layer: every drop suggestion merged into one drop edit (their kernel indices all
- * refer to the layer as analysed; applying them one after another would shift the indices), then the others.
+ * refer to the layer as analysed; applying them one after another would shift the indices), then the others;
+ * only the suggestions of the `kinds` given (--apply).
  */
-export function planLayerEdits(suggestions: readonly Suggestion[]): PlannedEdit[] {
+export function planLayerEdits(all: readonly Suggestion[], kinds: readonly SuggestionKind[] = SUGGESTION_KINDS): PlannedEdit[] {
+  const suggestions = all.filter((s) => kinds.includes(s.kind));
   const drops = suggestions.filter((s) => s.kind === 'drop');
   const planned: PlannedEdit[] = [];
   const layers = [...new Set(drops.map((s) => s.layer))];
@@ -176,8 +191,13 @@ const TUNE = {
       type: 'string', number: 'real', min: 0, max: 1, defaultText: 'none', value: 'X',
       description: "with --auto: undo a layer's edits when, retrained, its validation accuracy is more than X (a fraction: 0.001 = 0.1 points) below the starting model's, and go on from the version before",
     },
+    apply: {
+      type: 'string', default: SUGGESTION_KINDS.join(','), value: 'KINDS',
+      description: "with --auto: the kinds of suggestion to apply, comma-separated (drop,widen,deepen); 'drop' alone compresses only, the others are listed in the notes",
+    },
+    augment: { type: 'boolean', description: 'retrain with random crop (zero padding) and horizontal flip, as a CIFAR-style reference is trained' },
     ...SUGGESTION_THRESHOLD_OPTIONS,
-    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set and the retraining' },
+    seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set, the retraining and its augmentation' },
     'split-seed': SPLIT_SEED_OPTION,
     validation: { type: 'string', number: 'real', min: 0, below: 1, defaultText: '0.1', value: 'F', description: 'fraction of the training images held out for validation' },
     'gpu-budget': GPU_BUDGET_OPTION,
@@ -209,7 +229,8 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   const passes = values.passes;
   const maxLoss = values['max-loss'];
   const thresholds = suggestionThresholds(values);
-  if (!auto && (passes !== 1 || maxLoss !== undefined)) throw new UsageError('--passes and --max-loss steer the edits of --auto: give --auto too');
+  const applyKinds = parseSuggestionKinds(values.apply);
+  if (!auto && (passes !== 1 || maxLoss !== undefined || applyKinds.length !== SUGGESTION_KINDS.length)) throw new UsageError('--passes, --max-loss and --apply steer the edits of --auto: give --auto too');
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     epochs: values['retrain-epochs'],
@@ -217,6 +238,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     lr: values.lr,
     schedule: values.schedule,
     maxSteps: values['max-steps'],
+    augment: values.augment,
     seed,
   };
   checkTrainConfig(config);
@@ -247,7 +269,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     const rows: TuneRow[] = [rowOf(history, start, null, null, '', [])];
     const steps: { pass: number; layer: string; suggestions: Suggestion[]; edits: Edit[]; rejected: Edit[]; skipped: string[] }[] = [];
     const guard = maxLoss === undefined ? '' : `; a layer's edits are undone when they cost more than ${100 * maxLoss} points of validation accuracy`;
-    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}${passes > 1 ? `, up to ${passes} passes` : ''}${guard}\n`);
+    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}${config.augment ? ', augmented' : ''}${applyKinds.length < SUGGESTION_KINDS.length ? `, applying ${applyKinds.join(', ')} only` : ''}${passes > 1 ? `, up to ${passes} passes` : ''}${guard}\n`);
     say(formatRow(rows[0], rows[0]));
 
     const layers = convLayerNames(model.spec);
@@ -270,9 +292,11 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
         const began = performance.now();
         const analysis = await analyzeModel(ctx, history.get(before).model, data, analysisSet.indices, { layers: [layer], batchSize: config.batchSize, thresholds });
         keepMaps(before, analysis, (performance.now() - began) / 1000);
-        const planned = planLayerEdits(analysis.suggestions);
+        const planned = planLayerEdits(analysis.suggestions, applyKinds);
         const applied: Edit[] = [];
-        const skipped: string[] = [];
+        const skipped: string[] = analysis.suggestions
+          .filter((s) => !applyKinds.includes(s.kind))
+          .map((s) => `not applied (--apply ${applyKinds.join(',')}): ${describeEdit(s.edit)} (${s.rule})`);
         for (const { edit, suggestions } of planned) {
           try {
             history.apply(edit, { suggestion: suggestions.length === 1 ? suggestions[0] : suggestions });
@@ -323,7 +347,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
 
     const report = {
       model: modelArg, dataset: split.dataset.name, auto, analysisImages: analysisSet.indices.length, config,
-      thresholds, passes, maxLoss: maxLoss ?? null, rows, steps, final: rows[rows.length - 1].version,
+      thresholds, passes, maxLoss: maxLoss ?? null, apply: applyKinds, rows, steps, final: rows[rows.length - 1].version,
     };
     await writeFile(join(out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(out, 'tune.csv'), tuneCsv(rows));
