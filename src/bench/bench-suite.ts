@@ -18,8 +18,8 @@ import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-
 import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
 import {
-  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_CONV_ROWS, WINOGRAD_SHAPES,
-  WINOGRAD_STEP_MODELS, WINOGRAD_STEP_ROW, winogradStepShape,
+  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_CONV_CASES,
+  WINOGRAD_STEP_MODELS, WINOGRAD_STEP_ROWS, winogradStepShape,
 } from './winograd-cases.ts';
 import { initModel } from '../nn/init.ts';
 import { architectureByName } from '../nn/architectures.ts';
@@ -27,7 +27,10 @@ import { architectureByName } from '../nn/architectures.ts';
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
-const WINOGRAD_CASE = { name: [...WINOGRAD_CONV_ROWS, WINOGRAD_STEP_ROW].join('; '), shape: WINOGRAD_SHAPES.map(describeConvShape).join('; ') };
+const WINOGRAD_CASE = {
+  name: [...new Set(WINOGRAD_CONV_CASES.map((c) => c.name)), ...WINOGRAD_STEP_ROWS].join('; '),
+  shape: [...new Set(WINOGRAD_CONV_CASES.map((c) => describeConvShape(c.shape)))].join('; '),
+};
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -66,8 +69,8 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
   // The Winograd comparison is picked when any of its rows is (the filter may name one row's shape).
   const winogradPicked =
-    WINOGRAD_SHAPES.some((s) => WINOGRAD_CONV_ROWS.some((n) => picked(n, describeConvShape(s)))) ||
-    WINOGRAD_STEP_MODELS.some((m) => picked(WINOGRAD_STEP_ROW, winogradStepShape(m)));
+    WINOGRAD_CONV_CASES.some((c) => picked(c.name, describeConvShape(c.shape))) ||
+    WINOGRAD_STEP_MODELS.some((m) => WINOGRAD_STEP_ROWS.some((r) => picked(r, winogradStepShape(m))));
   const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => (c === WINOGRAD_CASE ? winogradPicked : picked(c.name, c.shape)));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
   const count = 2 + cases.length + extras.length + memoryModels.length;
@@ -87,7 +90,7 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
     rows.push(row);
     onRow(row);
   }
-  // Another means tried: Winograd F(2x2, 3x3) against our direct 3x3 forward (winograd-cases.ts); filtered per shape.
+  // Another means tried: Winograd's tiles against our direct GEMM and each other (winograd-cases.ts); filtered per row.
   if (extras.includes(WINOGRAD_CASE)) {
     onCase(WINOGRAD_CASE);
     const winogradOptions = { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked };

@@ -1,17 +1,21 @@
 /**
- * Winograd F(2x2, 3x3) or the direct implicit GEMM for a 3x3 conv's forward, input gradient and weight gradient?
- * Times, side by side in the same run, each Winograd plan (conv2d-winograd.ts: four dispatches, 16/36 of the
- * multiply-adds, two scratch buffers) against our direct one (conv2d.ts), on the 3x3 shapes of the reference models:
- * the two 3x3 bench shapes (cifar-ref's) and cifar-small's conv2 and conv3 at batch 64. The row's figure counts the
- * direct convolution's FLOPs for both, so GFLOP/s compare time for the same result. ratio = direct ms / Winograd ms:
- * above 1, Winograd would pay on this adapter.
+ * Winograd or not, and which tile, for a conv's forward, input gradient and weight gradient? Times, side by side in
+ * the same run, each Winograd plan (conv2d-winograd.ts: four dispatches, two scratch buffers) against another way
+ * to the same result:
+ *   F(2x2, 3x3) against our direct implicit GEMM (conv2d.ts) on the 3x3 shapes of the reference models: the two 3x3
+ *     bench shapes (cifar-ref's), the CIFAR models' RGB input layer and cifar-small's conv2 and conv3 at batch 64;
+ *   F(4x4, 3x3) against F(2x2, 3x3) on the same shapes (36 products for 16 outputs, against 16 for 4);
+ *   F(2x2, 5x5) against the direct GEMM on the 5x5 shapes: the two 5x5 bench shapes (mnist-ref's conv1 and a
+ *     32 -> 64 conv2) and mnist-ref's own conv2 (14x14, 16 -> 32) at batch 64.
+ * The row's figure counts the direct convolution's FLOPs for both, so GFLOP/s compare time for the same result.
+ * ratio = the other way's ms / this tile's ms: above 1, this tile would pay on this adapter.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import { planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
-import { winogradUnsupported } from '../gpu/kernels/conv2d-winograd-contract.ts';
+import { F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradUnsupported, type WinogradTile } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import type { BenchRow } from './harness.ts';
 import { compareOursWithOurs, type SelfComparisonOptions } from './self-comparison.ts';
@@ -20,18 +24,16 @@ import { architectureByName } from '../nn/architectures.ts';
 import { initModel } from '../nn/init.ts';
 import type { TrainStep } from '../nn/train-step.ts';
 
-export const WINOGRAD_ROW = 'conv forward, Winograd F(2x2, 3x3)';
-export const WINOGRAD_INPUT_GRAD_ROW = 'conv input grad, Winograd F(2x2, 3x3)';
-export const WINOGRAD_WEIGHT_GRAD_ROW = 'conv weight grad, Winograd F(2x2, 3x3)';
-/** The rows timed on every shape of WINOGRAD_SHAPES. */
-export const WINOGRAD_CONV_ROWS = [WINOGRAD_ROW, WINOGRAD_INPUT_GRAD_ROW, WINOGRAD_WEIGHT_GRAD_ROW];
-export const WINOGRAD_STEP_ROW = 'train step, Winograd on';
-/** The models whose training step is timed with Winograd on and off (both CIFAR models have 3x3 convs). */
-export const WINOGRAD_STEP_MODELS = ['cifar-ref', 'cifar-small'];
+const PASSES = ['conv forward', 'conv input grad', 'conv weight grad'] as const;
+type Pass = (typeof PASSES)[number];
+/** 'conv forward, Winograd F(2x2, 3x3)' and so on: one row name per pass and tile. */
+export const winogradRowName = (pass: Pass, tile: WinogradTile) => `${pass}, Winograd ${tile.name}`;
+/** The models whose training step is timed with Winograd on and off (mnist-ref's conv2 is 5x5, the CIFAR models' 3x3). */
+export const WINOGRAD_STEP_MODELS = ['mnist-ref', 'cifar-ref', 'cifar-small'];
 export const winogradStepShape = (model: string) => `${model}, batch 64`;
 
-const same3x3 = (batch: number, size: number, inC: number, outC: number): Conv2dShape => ({
-  batch, inH: size, inW: size, inC, kH: 3, kW: 3, outC, strideH: 1, strideW: 1, padding: 'same',
+const same = (batch: number, size: number, inC: number, outC: number, k: number): Conv2dShape => ({
+  batch, inH: size, inW: size, inC, kH: k, kW: k, outC, strideH: 1, strideW: 1, padding: 'same',
 });
 
 /**
@@ -39,80 +41,115 @@ const same3x3 = (batch: number, size: number, inC: number, outC: number): Conv2d
  * (16x16, 32 -> 64) and conv3 (8x8, 64 -> 128), at batch 64.
  */
 export const WINOGRAD_SHAPES: Conv2dShape[] = [
-  ...REFERENCE_CONV_SHAPES.filter((s) => winogradUnsupported(s) === null),
-  same3x3(64, 32, 3, 32),
-  same3x3(64, 16, 32, 64),
-  same3x3(64, 8, 64, 128),
+  ...REFERENCE_CONV_SHAPES.filter((s) => winogradUnsupported(s) === null && s.kH === 3),
+  same(64, 32, 3, 32, 3),
+  same(64, 16, 32, 64, 3),
+  same(64, 8, 64, 128, 3),
 ];
+/** The 5x5 bench shapes, then mnist-ref's conv2 (14x14, 16 -> 32) at batch 64. */
+export const WINOGRAD_5X5_SHAPES: Conv2dShape[] = [...REFERENCE_CONV_SHAPES.filter((s) => s.kH === 5), same(64, 14, 16, 32, 5)];
+
+/** One row of the comparison: `tile` on `shape` for `pass`, timed against `against` (a tile, or the direct GEMM). */
+export interface WinogradConvCase {
+  name: string;
+  shape: Conv2dShape;
+  pass: Pass;
+  tile: WinogradTile;
+  against: WinogradTile | 'direct';
+}
+
+export const WINOGRAD_CONV_CASES: WinogradConvCase[] = ([
+  [F2X2_3X3, 'direct', WINOGRAD_SHAPES],
+  [F4X4_3X3, F2X2_3X3, WINOGRAD_SHAPES],
+  [F2X2_5X5, 'direct', WINOGRAD_5X5_SHAPES],
+] as const).flatMap(([tile, against, shapes]) =>
+  shapes.flatMap((shape) => PASSES.map((pass) => ({ name: winogradRowName(pass, tile), shape, pass, tile, against }))));
+
+/** The plan of one pass: the Winograd tile's, or the direct GEMM's where `tile` is 'direct'. */
+function planPass(ctx: GpuContext, pass: Pass, tile: WinogradTile | 'direct', b: { x: GPUBuffer; w: GPUBuffer; y: GPUBuffer }, s: Conv2dShape): Promise<KernelCall[]> {
+  const { x, w, y } = b;
+  if (tile === 'direct') {
+    if (pass === 'conv forward') return planConv2dForward(ctx, { x, w, bias: null, y, shape: s });
+    if (pass === 'conv input grad') return planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s });
+    return planConv2dBackpropFilter(ctx, { x, dy: y, dw: w, shape: s });
+  }
+  if (pass === 'conv forward') return planConv2dForwardWinograd(ctx, { x, w, bias: null, y, shape: s, tile });
+  if (pass === 'conv input grad') return planConv2dBackpropInputWinograd(ctx, { dy: y, w, dx: x, shape: s, tile });
+  return planConv2dBackpropFilterWinograd(ctx, { x, dy: y, dw: w, shape: s, tile });
+}
 
 export async function compareWinogradToDirect(
   ctx: GpuContext,
   options: SelfComparisonOptions = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const s of WINOGRAD_SHAPES) {
-    for (const name of WINOGRAD_CONV_ROWS) {
-      const shape = describeConvShape(s);
-      if (options.filter && !options.filter(name, shape)) continue;
-      const g = conv2dGeometry(s);
-      const x = ctx.createBuffer('bench x', s.batch * s.inH * s.inW * s.inC * 4);
-      const w = ctx.createBuffer('bench w', 9 * s.inC * s.outC * 4);
-      const y = ctx.createBuffer('bench y', s.batch * g.outH * g.outW * s.outC * 4);
-      let winograd: KernelCall[] = [];
-      let direct: KernelCall[] = [];
-      try {
-        if (name === WINOGRAD_ROW) {
-          winograd = await planConv2dForwardWinograd(ctx, { x, w, bias: null, y, shape: s });
-          direct = await planConv2dForward(ctx, { x, w, bias: null, y, shape: s });
-        } else if (name === WINOGRAD_INPUT_GRAD_ROW) {
-          winograd = await planConv2dBackpropInputWinograd(ctx, { dy: y, w, dx: x, shape: s });
-          direct = await planConv2dBackpropInput(ctx, { dy: y, w, dx: x, shape: s });
-        } else {
-          winograd = await planConv2dBackpropFilterWinograd(ctx, { x, dy: y, dw: w, shape: s });
-          direct = await planConv2dBackpropFilter(ctx, { x, dy: y, dw: w, shape: s });
-        }
-        const other = { name: 'direct implicit GEMM (ours)', run: async () => { submitCalls(ctx, direct); await ctx.sync(); } };
-        rows.push(await compareOursWithOurs(ctx, { name, shape, unit: 'GFLOP/s', work: convFlops(s) }, () => submitCalls(ctx, winograd), other, options));
-      } finally {
-        destroyCalls([...winograd, ...direct]);
-        for (const b of [x, w, y]) b.destroy();
-      }
+  for (const c of WINOGRAD_CONV_CASES) {
+    const s = c.shape;
+    const shape = describeConvShape(s);
+    if (options.filter && !options.filter(c.name, shape)) continue;
+    const g = conv2dGeometry(s);
+    const x = ctx.createBuffer('bench x', s.batch * s.inH * s.inW * s.inC * 4);
+    const w = ctx.createBuffer('bench w', s.kH * s.kW * s.inC * s.outC * 4);
+    const y = ctx.createBuffer('bench y', s.batch * g.outH * g.outW * s.outC * 4);
+    let ours: KernelCall[] = [];
+    let theirs: KernelCall[] = [];
+    try {
+      ours = await planPass(ctx, c.pass, c.tile, { x, w, y }, s);
+      theirs = await planPass(ctx, c.pass, c.against, { x, w, y }, s);
+      const otherName = c.against === 'direct' ? 'direct implicit GEMM (ours)' : `Winograd ${c.against.name} (ours)`;
+      const other = { name: otherName, run: async () => { submitCalls(ctx, theirs); await ctx.sync(); } };
+      rows.push(await compareOursWithOurs(ctx, { name: c.name, shape, unit: 'GFLOP/s', work: convFlops(s) }, () => submitCalls(ctx, ours), other, options));
+    } finally {
+      destroyCalls([...ours, ...theirs]);
+      for (const b of [x, w, y]) b.destroy();
     }
   }
   return rows;
 }
 
+/** The other way each step row is timed against: the same step planned with this setting of the context. */
+const STEP_COMPARISONS = [
+  { name: 'train step, Winograd on', otherName: 'AOM_WINOGRAD=off (ours)', other: (ctx: GpuContext) => { ctx.winograd = false; } },
+  { name: 'train step, Winograd large tiles', otherName: 'AOM_WINOGRAD=small (ours)', other: (ctx: GpuContext) => { ctx.winogradSmallTiles = true; } },
+] as const;
+export const WINOGRAD_STEP_ROWS = STEP_COMPARISONS.map((c) => c.name);
+
 /**
  * A whole training step (train-cases.ts) with Winograd where it pays against the same step with every conv direct
- * (ctx.winograd off while the second one is planned, as AOM_WINOGRAD=off does), side by side: what the means is
- * worth where it counts. ratio = direct ms / Winograd ms.
+ * (ctx.winograd off while the second one is planned, as AOM_WINOGRAD=off does), and against the same step with the
+ * earlier small tiles (AOM_WINOGRAD=small), side by side: what the means is worth where it counts. ratio = the
+ * other step's ms / this one's.
  */
 export async function compareWinogradTrainStep(
   ctx: GpuContext,
   options: SelfComparisonOptions = {},
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const name of WINOGRAD_STEP_MODELS) {
-    const shape = winogradStepShape(name);
-    if (options.filter && !options.filter(WINOGRAD_STEP_ROW, shape)) continue;
-    const model = initModel(architectureByName(name), 1);
-    const before = ctx.winograd;
-    let withWinograd: TrainStep | null = null;
-    let direct: TrainStep | null = null;
-    try {
-      ctx.winograd = true;
-      withWinograd = await fixedBatchTrainStep(ctx, model, 64);
-      ctx.winograd = false;
-      direct = await fixedBatchTrainStep(ctx, model, 64);
-      ctx.winograd = before;
-      let n = 0;
-      let m = 0;
-      const other = { name: 'AOM_WINOGRAD=off (ours)', run: () => runFixedBatchStep(ctx, direct!, ++m) };
-      rows.push(await compareOursWithOurs(ctx, { name: WINOGRAD_STEP_ROW, shape, unit: 'images/s', work: 64 }, () => runFixedBatchStep(ctx, withWinograd!, ++n), other, options));
-    } finally {
-      ctx.winograd = before;
-      withWinograd?.destroy();
-      direct?.destroy();
+  for (const comparison of STEP_COMPARISONS) {
+    for (const name of WINOGRAD_STEP_MODELS) {
+      const shape = winogradStepShape(name);
+      if (options.filter && !options.filter(comparison.name, shape)) continue;
+      const model = initModel(architectureByName(name), 1);
+      const before = { winograd: ctx.winograd, small: ctx.winogradSmallTiles };
+      const restore = () => { ctx.winograd = before.winograd; ctx.winogradSmallTiles = before.small; };
+      let ours: TrainStep | null = null;
+      let theirs: TrainStep | null = null;
+      try {
+        ctx.winograd = true;
+        ctx.winogradSmallTiles = false;
+        ours = await fixedBatchTrainStep(ctx, model, 64);
+        comparison.other(ctx);
+        theirs = await fixedBatchTrainStep(ctx, model, 64);
+        restore();
+        let n = 0;
+        let m = 0;
+        const other = { name: comparison.otherName, run: () => runFixedBatchStep(ctx, theirs!, ++m) };
+        rows.push(await compareOursWithOurs(ctx, { name: comparison.name, shape, unit: 'images/s', work: 64 }, () => runFixedBatchStep(ctx, ours!, ++n), other, options));
+      } finally {
+        restore();
+        ours?.destroy();
+        theirs?.destroy();
+      }
     }
   }
   return rows;

@@ -53,10 +53,12 @@ export class GpuContext {
    */
   gemmVariant: GemmVariant = 'lavapipe';
   /**
-   * Whether a network's 3x3 stride-1 conv forwards may take Winograd F(2x2, 3x3) where it pays
-   * (kernels/conv2d-winograd.ts); AOM_WINOGRAD=off in Node turns it off (a before/after on the same build).
+   * Whether a network's 3x3 and 5x5 stride-1 convs may take Winograd where it pays (kernels/conv2d-winograd.ts);
+   * AOM_WINOGRAD=off in Node turns it off (a before/after on the same build).
    */
   winograd = true;
+  /** AOM_WINOGRAD=small: F(2x2, 3x3) for 3x3 and nothing for 5x5 (the earlier rule), instead of the larger tiles. */
+  winogradSmallTiles = false;
 
   get limits(): GPUSupportedLimits {
     return this.device.limits;

@@ -88,7 +88,11 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     : where === 'node' && process.env.AOM_KERNELS !== undefined ? { text: process.env.AOM_KERNELS, where: 'AOM_KERNELS' } : null;
   try {
     ctx.gemmVariant = chooseGemmVariant(info, override);
-    if (where === 'node') ctx.winograd = winogradSwitch(process.env.AOM_WINOGRAD);
+    if (where === 'node') {
+      const setting = winogradSetting(process.env.AOM_WINOGRAD);
+      ctx.winograd = setting !== 'off';
+      ctx.winogradSmallTiles = setting === 'small';
+    }
   } catch (error) {
     ctx.destroy();
     throw error;
@@ -96,10 +100,14 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   return ctx;
 }
 
-/** AOM_WINOGRAD: unset, 'on' or '1' keeps Winograd where it pays; 'off' or '0' turns it off; anything else is refused. */
-export function winogradSwitch(text: string | undefined): boolean {
+/**
+ * AOM_WINOGRAD: unset, 'on' or '1' keeps Winograd where it pays, with the larger tiles; 'small' keeps it with
+ * F(2x2, 3x3) only (the earlier rule, for a before/after); 'off' or '0' turns it off; anything else is refused.
+ */
+export function winogradSetting(text: string | undefined): 'on' | 'off' | 'small' {
   const value = (text ?? '').trim().toLowerCase();
-  if (value === '' || value === 'on' || value === '1') return true;
-  if (value === 'off' || value === '0') return false;
-  throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on or off`);
+  if (value === '' || value === 'on' || value === '1') return 'on';
+  if (value === 'off' || value === '0') return 'off';
+  if (value === 'small') return 'small';
+  throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on, small or off`);
 }

@@ -1,38 +1,81 @@
 /**
- * CPU reference of the Winograd F(2x2, 3x3) convolution's stages (shaders/winograd.wgsl has the math): plain
- * loops in float64, the oracle of each GPU stage. Their composition, winogradConv2dForward, must equal the direct
- * convolution (conv2d.ts) up to rounding; the tests check both.
+ * CPU reference of the Winograd convolutions' stages, F(m x m, r x r) for the tiles of conv2d-winograd-contract.ts
+ * (shaders/winograd.wgsl has the math): plain loops in float64, the oracle of each GPU stage. Their composition,
+ * winogradConv2dForward, must equal the direct convolution (conv2d.ts) up to rounding; the tests check both.
+ * With n = m + r - 1 and F = n * n frequencies xi = n * row + column:
  *
  *   U[xi][c][k] = (G g_ck G^T)[xi]          g_ck[ky][kx] = w[ky, kx, c, k]
- *   V[xi][t][c] = (B^T d_tc B)[xi]          d_tc[r][s] = x[n, 2ty - padTop + r, 2tx - padLeft + s, c] (zero outside)
+ *   V[xi][t][c] = (B^T d_tc B)[xi]          d_tc[r][s] = x[n, m*ty - padTop + r, m*tx - padLeft + s, c] (zero outside)
  *   M[xi][t][k] = sum_c V[xi][t][c] U[xi][c][k]
- *   y[n, 2ty + i, 2tx + j, k] = bias[k] + (A^T M_tk A)[i][j]     (inside the output only)
- * with xi = 4 * row + column and tile t = (n * tilesH + ty) * tilesW + tx. The weight gradient (its adjoint in w):
- *   Z[xi][t][k]  = (A e_tk A^T)[xi]          e_tk[i][j] = dy[n, 2ty + i, 2tx + j, k] (zero outside the output)
+ *   y[n, m*ty + i, m*tx + j, k] = bias[k] + (A^T M_tk A)[i][j]     (inside the output only)
+ * with tile t = (n * tilesH + ty) * tilesW + tx. The weight gradient (its adjoint in w):
+ *   Z[xi][t][k]  = (A e_tk A^T)[xi]          e_tk[i][j] = dy[n, m*ty + i, m*tx + j, k] (zero outside the output)
  *   M'[xi][c][k] = sum_t V[xi][t][c] Z[xi][t][k]
  *   dw[ky, kx, c, k] = (G^T M'_ck G)[ky][kx]
  */
 import type { Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
-import { winogradGeometry } from '../gpu/kernels/conv2d-winograd-contract.ts';
+import { F2X2_3X3, winogradGeometry, type WinogradTile } from '../gpu/kernels/conv2d-winograd-contract.ts';
 
-const BT = [
-  [1, 0, -1, 0],
-  [0, 1, 1, 0],
-  [0, -1, 1, 0],
-  [0, 1, 0, -1],
-];
-const G = [
-  [1, 0, 0],
-  [0.5, 0.5, 0.5],
-  [0.5, -0.5, 0.5],
-  [0, 0, 1],
-];
-const AT = [
-  [1, 1, 1, 0],
-  [0, 1, -1, -1],
-];
-const A = AT[0].map((_, r) => AT.map((row) => row[r]));
-const GT = G[0].map((_, r) => G.map((row) => row[r]));
+interface Transforms {
+  BT: number[][];
+  G: number[][];
+  AT: number[][];
+  A: number[][];
+  GT: number[][];
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+const transpose = (X: number[][]): number[][] => X[0].map((_, r) => X.map((row) => row[r]));
+
+/** F(2x2, 3x3): Lavin and Gray's matrices, interpolation points 0, 1, -1 and infinity. */
+function transforms4(): Omit<Transforms, 'A' | 'GT'> {
+  return {
+    BT: [
+      [1, 0, -1, 0],
+      [0, 1, 1, 0],
+      [0, -1, 1, 0],
+      [0, 1, 0, -1],
+    ],
+    G: [
+      [1, 0, 0],
+      [0.5, 0.5, 0.5],
+      [0.5, -0.5, 0.5],
+      [0, 0, 1],
+    ],
+    AT: [
+      [1, 1, 1, 0],
+      [0, 1, -1, -1],
+    ],
+  };
+}
+
+/**
+ * n = 6, points p = 0, 1, -1, 2, -2 and infinity, for any m + r = 7 (F(4x4, 3x3), F(2x2, 5x5)): G row k < 5 is
+ * p_k^j / f_k over the window's taps j, f_k = prod_{l != k} (p_k - p_l) = 4, -6, -6, 24, 24, and row 5 picks the
+ * last tap; A^T column k < 5 is p_k^i over the outputs i, and column 5 adds to the last output; B^T is the same for
+ * both (the points alone decide it). The CPU tests check the 1-D identity behind them, and the whole convolution.
+ */
+function transforms6(m: number, r: number): Omit<Transforms, 'A' | 'GT'> {
+  const points = [0, 1, -1, 2, -2];
+  const f = points.map((p, k) => points.reduce((acc, q, l) => (l === k ? acc : acc * (p - q)), 1));
+  const G = [...points.map((p, k) => Array.from({ length: r }, (_, j) => p ** j / f[k])), Array.from({ length: r }, (_, j) => (j === r - 1 ? 1 : 0))];
+  const AT = Array.from({ length: m }, (_, i) => [...points.map((p) => p ** i), i === m - 1 ? 1 : 0]);
+  const BT = [
+    [4, 0, -5, 0, 1, 0],
+    [0, -4, -4, 1, 1, 0],
+    [0, 4, -4, -1, 1, 0],
+    [0, -2, -1, 2, 1, 0],
+    [0, 2, -1, -2, 1, 0],
+    [0, 4, 0, -5, 0, 1],
+  ];
+  return { BT, G, AT };
+}
+
+/** The transform matrices of `tile`. */
+export function winogradTransforms(tile: WinogradTile): Transforms {
+  const t = tile.n === 4 ? transforms4() : transforms6(tile.m, tile.r);
+  return { ...t, A: transpose(t.AT), GT: transpose(t.G) };
+}
 
 /** L . X . R^T for small dense matrices (L: p x q, X: q x q', R: p' x q'). */
 function sandwich(L: number[][], X: number[][], R: number[][]): number[][] {
@@ -40,45 +83,49 @@ function sandwich(L: number[][], X: number[][], R: number[][]): number[][] {
   return LX.map((row) => R.map((r) => row.reduce((acc, v, q) => acc + v * r[q], 0)));
 }
 
-/** U [16][inC][outC] from w HWIO [3, 3, inC, outC]. */
-export function winogradFilterTransform(w: Float32Array, inC: number, outC: number): Float32Array {
-  const u = new Float32Array(16 * inC * outC);
+/** U [F][inC][outC] from w HWIO [r, r, inC, outC]. */
+export function winogradFilterTransform(w: Float32Array, inC: number, outC: number, tile: WinogradTile = F2X2_3X3): Float32Array {
+  const { G } = winogradTransforms(tile);
+  const { n, r } = tile;
+  const u = new Float32Array(n * n * inC * outC);
   for (let c = 0; c < inC; c++)
     for (let k = 0; k < outC; k++) {
-      const g = [0, 1, 2].map((ky) => [0, 1, 2].map((kx) => w[((ky * 3 + kx) * inC + c) * outC + k]));
+      const g = range(r).map((ky) => range(r).map((kx) => w[((ky * r + kx) * inC + c) * outC + k]));
       const t = sandwich(G, g, G);
-      for (let xi = 0; xi < 16; xi++) u[(xi * inC + c) * outC + k] = t[xi >> 2][xi & 3];
+      for (let xi = 0; xi < n * n; xi++) u[(xi * inC + c) * outC + k] = t[Math.floor(xi / n)][xi % n];
     }
   return u;
 }
 
-/** V [16][tiles][inC] from x NHWC. */
-export function winogradInputTransform(x: Float32Array, s: Conv2dShape): Float32Array {
-  const g = winogradGeometry(s);
-  const v = new Float32Array(16 * g.tiles * s.inC);
-  for (let n = 0; n < s.batch; n++)
+/** V [F][tiles][inC] from x NHWC. */
+export function winogradInputTransform(x: Float32Array, s: Conv2dShape, tile?: WinogradTile): Float32Array {
+  const g = winogradGeometry(s, tile);
+  const { n, m } = g.tile;
+  const { BT } = winogradTransforms(g.tile);
+  const v = new Float32Array(g.frequencies * g.tiles * s.inC);
+  for (let b = 0; b < s.batch; b++)
     for (let ty = 0; ty < g.tilesH; ty++)
       for (let tx = 0; tx < g.tilesW; tx++) {
-        const t = (n * g.tilesH + ty) * g.tilesW + tx;
+        const t = (b * g.tilesH + ty) * g.tilesW + tx;
         for (let c = 0; c < s.inC; c++) {
-          const d = [0, 1, 2, 3].map((r) =>
-            [0, 1, 2, 3].map((q) => {
-              const iy = 2 * ty - g.padTop + r;
-              const ix = 2 * tx - g.padLeft + q;
-              return iy < 0 || ix < 0 || iy >= s.inH || ix >= s.inW ? 0 : x[((n * s.inH + iy) * s.inW + ix) * s.inC + c];
+          const d = range(n).map((r) =>
+            range(n).map((q) => {
+              const iy = m * ty - g.padTop + r;
+              const ix = m * tx - g.padLeft + q;
+              return iy < 0 || ix < 0 || iy >= s.inH || ix >= s.inW ? 0 : x[((b * s.inH + iy) * s.inW + ix) * s.inC + c];
             }),
           );
           const e = sandwich(BT, d, BT);
-          for (let xi = 0; xi < 16; xi++) v[(xi * g.tiles + t) * s.inC + c] = e[xi >> 2][xi & 3];
+          for (let xi = 0; xi < n * n; xi++) v[(xi * g.tiles + t) * s.inC + c] = e[Math.floor(xi / n)][xi % n];
         }
       }
   return v;
 }
 
-/** M [16][tiles][outC] = V . U, per frequency. */
-export function winogradProducts(v: Float32Array, u: Float32Array, tiles: number, inC: number, outC: number): Float32Array {
-  const m = new Float32Array(16 * tiles * outC);
-  for (let xi = 0; xi < 16; xi++)
+/** M [F][tiles][outC] = V . U, per frequency. */
+export function winogradProducts(v: Float32Array, u: Float32Array, tiles: number, inC: number, outC: number, frequencies = 16): Float32Array {
+  const m = new Float32Array(frequencies * tiles * outC);
+  for (let xi = 0; xi < frequencies; xi++)
     for (let t = 0; t < tiles; t++)
       for (let k = 0; k < outC; k++) {
         let acc = 0;
@@ -89,23 +136,25 @@ export function winogradProducts(v: Float32Array, u: Float32Array, tiles: number
 }
 
 /** y NHWC from M, plus bias, optionally followed by ReLU. */
-export function winogradOutputTransform(m: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false): Float32Array {
-  const g = winogradGeometry(s);
+export function winogradOutputTransform(mm: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false, tile?: WinogradTile): Float32Array {
+  const g = winogradGeometry(s, tile);
+  const { n, m } = g.tile;
+  const { AT } = winogradTransforms(g.tile);
   const y = new Float32Array(s.batch * g.outH * g.outW * s.outC);
-  for (let n = 0; n < s.batch; n++)
+  for (let b = 0; b < s.batch; b++)
     for (let ty = 0; ty < g.tilesH; ty++)
       for (let tx = 0; tx < g.tilesW; tx++) {
-        const t = (n * g.tilesH + ty) * g.tilesW + tx;
+        const t = (b * g.tilesH + ty) * g.tilesW + tx;
         for (let k = 0; k < s.outC; k++) {
-          const mt = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((q) => m[((r * 4 + q) * g.tiles + t) * s.outC + k]));
+          const mt = range(n).map((r) => range(n).map((q) => mm[((r * n + q) * g.tiles + t) * s.outC + k]));
           const out = sandwich(AT, mt, AT);
-          for (let i = 0; i < 2; i++)
-            for (let j = 0; j < 2; j++) {
-              const oy = 2 * ty + i;
-              const ox = 2 * tx + j;
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < m; j++) {
+              const oy = m * ty + i;
+              const ox = m * tx + j;
               if (oy >= g.outH || ox >= g.outW) continue;
               const value = out[i][j] + (bias ? bias[k] : 0);
-              y[((n * g.outH + oy) * g.outW + ox) * s.outC + k] = relu ? Math.max(value, 0) : value;
+              y[((b * g.outH + oy) * g.outW + ox) * s.outC + k] = relu ? Math.max(value, 0) : value;
             }
         }
       }
@@ -113,53 +162,55 @@ export function winogradOutputTransform(m: Float32Array, bias: Float32Array | nu
 }
 
 /** The whole Winograd forward on the CPU: the stages composed. */
-export function winogradConv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false): Float32Array {
-  const g = winogradGeometry(s);
-  const u = winogradFilterTransform(w, s.inC, s.outC);
-  const v = winogradInputTransform(x, s);
-  return winogradOutputTransform(winogradProducts(v, u, g.tiles, s.inC, s.outC), bias, s, relu);
+export function winogradConv2dForward(x: Float32Array, w: Float32Array, bias: Float32Array | null, s: Conv2dShape, relu = false, tile?: WinogradTile): Float32Array {
+  const g = winogradGeometry(s, tile);
+  const u = winogradFilterTransform(w, s.inC, s.outC, g.tile);
+  const v = winogradInputTransform(x, s, g.tile);
+  return winogradOutputTransform(winogradProducts(v, u, g.tiles, s.inC, s.outC, g.frequencies), bias, s, relu, g.tile);
 }
 
 /**
- * w' HWIO [3, 3, outC, inC] with w'[ky, kx, k, c] = w[2 - ky, 2 - kx, c, k]: the filter of the convolution that
- * computes a 3x3 'same' conv's input gradient (dx = conv(dy, w')), what FLIP_FILTER reads in place.
+ * w' HWIO [r, r, outC, inC] with w'[ky, kx, k, c] = w[r-1 - ky, r-1 - kx, c, k]: the filter of the convolution that
+ * computes an r x r 'same' conv's input gradient (dx = conv(dy, w')), what FLIP_FILTER reads in place.
  */
-export function flipFilterForInputGrad(w: Float32Array, inC: number, outC: number): Float32Array {
-  const out = new Float32Array(9 * inC * outC);
-  for (let ky = 0; ky < 3; ky++)
-    for (let kx = 0; kx < 3; kx++)
+export function flipFilterForInputGrad(w: Float32Array, inC: number, outC: number, r = 3): Float32Array {
+  const out = new Float32Array(r * r * inC * outC);
+  for (let ky = 0; ky < r; ky++)
+    for (let kx = 0; kx < r; kx++)
       for (let c = 0; c < inC; c++)
-        for (let k = 0; k < outC; k++) out[((ky * 3 + kx) * outC + k) * inC + c] = w[(((2 - ky) * 3 + (2 - kx)) * inC + c) * outC + k];
+        for (let k = 0; k < outC; k++) out[((ky * r + kx) * outC + k) * inC + c] = w[(((r - 1 - ky) * r + (r - 1 - kx)) * inC + c) * outC + k];
   return out;
 }
 
-/** Z [16][tiles][outC] from dy NHWC [batch, outH, outW, outC]. */
-export function winogradOutputGradTransform(dy: Float32Array, s: Conv2dShape): Float32Array {
-  const g = winogradGeometry(s);
-  const z = new Float32Array(16 * g.tiles * s.outC);
-  for (let n = 0; n < s.batch; n++)
+/** Z [F][tiles][outC] from dy NHWC [batch, outH, outW, outC]. */
+export function winogradOutputGradTransform(dy: Float32Array, s: Conv2dShape, tile?: WinogradTile): Float32Array {
+  const g = winogradGeometry(s, tile);
+  const { n, m } = g.tile;
+  const { A } = winogradTransforms(g.tile);
+  const z = new Float32Array(g.frequencies * g.tiles * s.outC);
+  for (let b = 0; b < s.batch; b++)
     for (let ty = 0; ty < g.tilesH; ty++)
       for (let tx = 0; tx < g.tilesW; tx++) {
-        const t = (n * g.tilesH + ty) * g.tilesW + tx;
+        const t = (b * g.tilesH + ty) * g.tilesW + tx;
         for (let k = 0; k < s.outC; k++) {
-          const e = [0, 1].map((i) =>
-            [0, 1].map((j) => {
-              const oy = 2 * ty + i;
-              const ox = 2 * tx + j;
-              return oy >= g.outH || ox >= g.outW ? 0 : dy[((n * g.outH + oy) * g.outW + ox) * s.outC + k];
+          const e = range(m).map((i) =>
+            range(m).map((j) => {
+              const oy = m * ty + i;
+              const ox = m * tx + j;
+              return oy >= g.outH || ox >= g.outW ? 0 : dy[((b * g.outH + oy) * g.outW + ox) * s.outC + k];
             }),
           );
           const f = sandwich(A, e, A);
-          for (let xi = 0; xi < 16; xi++) z[(xi * g.tiles + t) * s.outC + k] = f[xi >> 2][xi & 3];
+          for (let xi = 0; xi < n * n; xi++) z[(xi * g.tiles + t) * s.outC + k] = f[Math.floor(xi / n)][xi % n];
         }
       }
   return z;
 }
 
-/** M' [16][inC][outC] = V^T . Z, per frequency (the sum over tiles). */
-export function winogradWeightGradProducts(v: Float32Array, z: Float32Array, tiles: number, inC: number, outC: number): Float32Array {
-  const m = new Float32Array(16 * inC * outC);
-  for (let xi = 0; xi < 16; xi++)
+/** M' [F][inC][outC] = V^T . Z, per frequency (the sum over tiles). */
+export function winogradWeightGradProducts(v: Float32Array, z: Float32Array, tiles: number, inC: number, outC: number, frequencies = 16): Float32Array {
+  const m = new Float32Array(frequencies * inC * outC);
+  for (let xi = 0; xi < frequencies; xi++)
     for (let c = 0; c < inC; c++)
       for (let k = 0; k < outC; k++) {
         let acc = 0;
@@ -169,22 +220,24 @@ export function winogradWeightGradProducts(v: Float32Array, z: Float32Array, til
   return m;
 }
 
-/** dw HWIO [3, 3, inC, outC] from M' [16][inC][outC]. */
-export function winogradFilterGradTransform(m: Float32Array, inC: number, outC: number): Float32Array {
-  const dw = new Float32Array(9 * inC * outC);
+/** dw HWIO [r, r, inC, outC] from M' [F][inC][outC]. */
+export function winogradFilterGradTransform(mm: Float32Array, inC: number, outC: number, tile: WinogradTile = F2X2_3X3): Float32Array {
+  const { GT } = winogradTransforms(tile);
+  const { n, r } = tile;
+  const dw = new Float32Array(r * r * inC * outC);
   for (let c = 0; c < inC; c++)
     for (let k = 0; k < outC; k++) {
-      const mt = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((q) => m[((r * 4 + q) * inC + c) * outC + k]));
+      const mt = range(n).map((row) => range(n).map((q) => mm[((row * n + q) * inC + c) * outC + k]));
       const d = sandwich(GT, mt, GT);
-      for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) dw[((ky * 3 + kx) * inC + c) * outC + k] = d[ky][kx];
+      for (let ky = 0; ky < r; ky++) for (let kx = 0; kx < r; kx++) dw[((ky * r + kx) * inC + c) * outC + k] = d[ky][kx];
     }
   return dw;
 }
 
 /** The whole Winograd weight gradient on the CPU: the stages composed. */
-export function winogradConv2dBackpropFilter(x: Float32Array, dy: Float32Array, s: Conv2dShape): Float32Array {
-  const g = winogradGeometry(s);
-  const v = winogradInputTransform(x, s);
-  const z = winogradOutputGradTransform(dy, s);
-  return winogradFilterGradTransform(winogradWeightGradProducts(v, z, g.tiles, s.inC, s.outC), s.inC, s.outC);
+export function winogradConv2dBackpropFilter(x: Float32Array, dy: Float32Array, s: Conv2dShape, tile?: WinogradTile): Float32Array {
+  const g = winogradGeometry(s, tile);
+  const v = winogradInputTransform(x, s, g.tile);
+  const z = winogradOutputGradTransform(dy, s, g.tile);
+  return winogradFilterGradTransform(winogradWeightGradProducts(v, z, g.tiles, s.inC, s.outC, g.frequencies), s.inC, s.outC, g.tile);
 }

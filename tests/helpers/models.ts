@@ -53,14 +53,14 @@ export function globalPoolSpec(): ModelSpec {
  * 9x7x3 input; conv1 3x3 (16 filters, direct: 3 input channels), conv2 3x3 'same' of 17 filters reading 16
  * channels (Winograd F(2x2, 3x3) in the network: odd 9x7 map, so half-outside tiles), maxpool, dense 4.
  */
-export function winogradSpec(): ModelSpec {
+export function winogradSpec(kernel: 3 | 5 = 3): ModelSpec {
   return {
-    name: 'winograd',
+    name: `winograd ${kernel}x${kernel}`,
     inputShape: [9, 7, 3],
     preprocessing: { scale: 1 / 255, mean: [0.5, 0.25, 0.125], std: [0.5, 1, 2] },
     layers: [
       { kind: 'conv2d', name: 'conv1', filters: 16, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
-      { kind: 'conv2d', name: 'conv2', filters: 17, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'conv2d', name: 'conv2', filters: 17, kernelSize: [kernel, kernel], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
       { kind: 'maxpool', name: 'pool', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
       { kind: 'flatten', name: 'flatten' },
       { kind: 'dense', name: 'logits', units: 4, useBias: true, activation: 'linear' },

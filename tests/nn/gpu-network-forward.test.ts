@@ -52,11 +52,14 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     }
   });
 
-  it('on mnist-ref (batch 2), and weights read back bit-exact', async () => {
+  it('on mnist-ref (batch 2), whose 5x5 conv2 is Winograd F(2x2, 5x5), and weights read back bit-exact', async () => {
     const ctx = gpu();
     const model = initModel(mnistRef(), 3);
     const x = randomInput(2 * 28 * 28, 4);
     const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
+    // conv1 reads 1 channel (direct); conv2 (16 in) goes through the transforms.
+    const transforms = net.forward.filter((c) => c.shape?.includes('input_transform'));
+    expect(transforms.map((c) => [c.label, c.shape!.slice(0, 11)])).toEqual([['conv2 forward input transform', 'F(2x2, 5x5)']]);
     ctx.write(net.input, x);
     submitCalls(ctx, net.forward);
     expectClose(await ctx.readFloat32(net.logits, 20), referenceForward(model, x, 2).logits, TOL, 'mnist-ref logits');
@@ -66,15 +69,16 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     net.destroy();
   });
 
-  it('on cifar-small (batch 2), whose conv2 and conv3 forwards are Winograd F(2x2, 3x3), and everything it made is freed', async () => {
+  it('on cifar-small (batch 2), whose conv2 and conv3 forwards are Winograd F(4x4, 3x3) (F(2x2, 3x3) with AOM_WINOGRAD=small), and everything it made is freed', async () => {
     const ctx = gpu();
     const model = initModel(cifarSmall(), 5);
     const x = randomInput(2 * 32 * 32 * 3, 6);
     const before = ctx.liveBuffers;
     const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
     // conv1 reads 3 channels (direct); conv2 (32 in) and conv3 (64 in) go through the three transforms.
-    const transforms = net.forward.filter((c) => c.shape?.startsWith('input_transform')).map((c) => c.label);
-    expect(transforms).toEqual(['conv2 forward input transform', 'conv3 forward input transform']);
+    const transforms = net.forward.filter((c) => c.shape?.includes('input_transform'));
+    expect(transforms.map((c) => c.label)).toEqual(['conv2 forward input transform', 'conv3 forward input transform']);
+    expect(transforms.every((c) => c.shape!.startsWith('F(4x4, 3x3) input_transform'))).toBe(true);
     ctx.write(net.input, x);
     submitCalls(ctx, net.forward);
     const ref = referenceForward(model, x, 2);
@@ -85,11 +89,24 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     expectClose(await ctx.readFloat32(net.logits, 20), ref.logits, TOL, 'cifar-small logits');
     net.destroy();
     expect(ctx.liveBuffers).toBe(before);
+    // AOM_WINOGRAD=small: the same convs in F(2x2, 3x3) tiles, the same logits.
+    ctx.winogradSmallTiles = true;
+    try {
+      const small = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
+      const smallTransforms = small.forward.filter((c) => c.shape?.includes('input_transform'));
+      expect(smallTransforms.map((c) => c.shape!.slice(0, 11))).toEqual(['F(2x2, 3x3)', 'F(2x2, 3x3)']);
+      ctx.write(small.input, x);
+      submitCalls(ctx, small.forward);
+      expectClose(await ctx.readFloat32(small.logits, 20), ref.logits, TOL, 'cifar-small logits, small tiles');
+      small.destroy();
+    } finally {
+      ctx.winogradSmallTiles = false;
+    }
     // AOM_WINOGRAD=off (ctx.winograd false): every conv forward direct, the same logits.
     ctx.winograd = false;
     try {
       const direct = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
-      expect(direct.forward.some((c) => c.shape?.startsWith('input_transform'))).toBe(false);
+      expect(direct.forward.some((c) => c.shape?.includes('input_transform'))).toBe(false);
       ctx.write(direct.input, x);
       submitCalls(ctx, direct.forward);
       expectClose(await ctx.readFloat32(direct.logits, 20), ref.logits, TOL, 'cifar-small logits, direct');

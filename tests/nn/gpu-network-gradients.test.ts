@@ -15,12 +15,15 @@ const gpu = useGpu();
 const TOL = { rtol: 5e-4, atol: 1e-6 };
 
 /** Runs one training step's forward, loss and backward on the GPU and compares every gradient with the reference. */
-async function expectReferenceGradients(model: Model, batch: number, labels: Uint32Array, inputSeed: number): Promise<Map<string, Float32Array>> {
+async function expectReferenceGradients(
+  model: Model, batch: number, labels: Uint32Array, inputSeed: number, checkPlan: (net: GpuNetwork) => void = () => {},
+): Promise<Map<string, Float32Array>> {
   const ctx = gpu();
   const classes = 4;
   const [h, w, c] = model.spec.inputShape;
   const x = randomInput(batch * h * w * c, inputSeed, -1, 1);
   const net = await GpuNetwork.create(ctx, model, { batch, training: true });
+  checkPlan(net);
   const stepSeed = 1234;
   net.setDropoutSeed(stepSeed);
   ctx.write(net.input, x);
@@ -54,8 +57,16 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
     expect([...grads.keys()].sort()).toEqual(['bn/beta', 'bn/gamma', 'conv1/bias', 'conv1/kernel', 'logits/bias', 'logits/kernel']);
   });
 
-  it('through a Winograd conv (3x3 reading 16 channels, writing 17: forward, input and weight gradients all Winograd)', async () => {
-    const grads = await expectReferenceGradients(randomModel(winogradSpec(), 15), 3, Uint32Array.from([1, 3, 0]), 16);
-    expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
-  });
+  for (const kernel of [3, 5] as const) {
+    const tile = kernel === 3 ? 'F(4x4, 3x3)' : 'F(2x2, 5x5)';
+    it(`through a Winograd ${tile} conv (${kernel}x${kernel} reading 16 channels, writing 17: forward, input and weight gradients all Winograd)`, async () => {
+      const grads = await expectReferenceGradients(randomModel(winogradSpec(kernel), 15), 3, Uint32Array.from([1, 3, 0]), 16, (net) => {
+        const conv2 = [...net.forward, ...net.backward].filter((c) => c.label.startsWith('conv2') && c.shape?.includes('transform'));
+        // forward: filter, input, output transforms; input grad: the same three; weight grad: input, dy, filter grad.
+        expect(conv2.length).toBe(9);
+        expect(conv2.every((c) => c.shape!.startsWith(tile))).toBe(true);
+      });
+      expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
+    });
+  }
 });

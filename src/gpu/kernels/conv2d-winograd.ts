@@ -1,20 +1,26 @@
 /**
- * conv2d forward as Winograd F(2x2, 3x3) (shaders/winograd.wgsl has the math and the layouts): four dispatches,
- * filter transform, input transform, the 16 products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM
- * variant), output transform with bias and ReLU. 16 * inC multiply-adds per 2x2 output tile and output channel
- * where the direct implicit GEMM does 36 * inC, for three extra passes over memory and two scratch buffers
- * (V: 16 x tiles x inC floats, M: 16 x tiles x outC, i.e. 4x the output), owned by the calls or shared by a
- * network's layers. The input gradient of a 3x3 'same' conv is the same four passes on dy with the filter turned
- * and its channel axes swapped (inputGradShape). The weight gradient is four passes too: the input transform of
- * x, the transform of dy's 2x2 tiles, the 16 products contracting over tiles (MODE 8, split over K), and the
- * inverse filter transform into dw.
- * Reference: src/reference/winograd.ts; the bench compares it with the direct forward side by side.
+ * conv2d as Winograd's minimal filtering F(m x m, r x r), for the tiles of conv2d-winograd-contract.ts: F(2x2, 3x3)
+ * (shaders/winograd.wgsl has the math and the layouts), F(4x4, 3x3) and F(2x2, 5x5) (shaders/winograd6.wgsl, a
+ * 6 x 6 transform domain). The forward is four dispatches: filter transform, input transform, the F = n * n
+ * products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM variant), output transform with bias and ReLU.
+ * Per m x m output tile and output channel, F * inC multiply-adds where the direct implicit GEMM does
+ * m * m * r * r * inC (F(2x2, 3x3): 16 against 36; F(4x4, 3x3): 36 against 144; F(2x2, 5x5): 36 against 100),
+ * for three extra passes over memory and two scratch buffers (V: F x tiles x inC floats, M: F x tiles x outC,
+ * i.e. F / m^2 times the output: 4x, 2.25x, 9x), owned by the calls or shared by a network's layers. The input
+ * gradient of an r x r 'same' conv is the same four passes on dy with the filter turned and its channel axes
+ * swapped (inputGradShape). The weight gradient is four passes too: the input transform of x, the transform of
+ * dy's m x m tiles, the F products contracting over tiles (MODE 8, split over K), and the inverse filter
+ * transform into dw.
+ * Reference: src/reference/winograd.ts; the bench compares each tile with the direct GEMM or the smaller tile
+ * side by side (src/bench/winograd-cases.ts).
  */
 import type { GpuContext } from '../context.ts';
 import { destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
-import { winogradGeometry, winogradUnsupported, type WinogradGeometry } from './conv2d-winograd-contract.ts';
+import {
+  F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradGeometry, winogradUnsupported, type WinogradGeometry, type WinogradTile,
+} from './conv2d-winograd-contract.ts';
 import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
 import { GemmMode, planGemm } from './gemm.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
@@ -25,29 +31,44 @@ const WG = 64;
 export const WINOGRAD_MIN_IN_CHANNELS = 16;
 
 /**
- * Whether the network's conv forward takes Winograd for `s` instead of the direct implicit GEMM: a 3x3 window at
- * stride 1 reading at least WINOGRAD_MIN_IN_CHANNELS channels. Measured side by side on lavapipe (2026-12-02,
- * `bench --filter Winograd` and the dispatch timings in the README): 1.2-3.1x faster on the 32- and 64-channel
- * inputs of cifar-ref and cifar-small, 0.44x on the 3-channel RGB input layer, where the 16 products are GEMMs of
- * K = 3 and the transforms dominate. The gradients have their own rules below (they recompute their transforms:
- * the forward's are in shared buffers, overwritten by the next layer).
+ * The tile a network's Winograd conv takes for an r x r window: F(4x4, 3x3) for 3x3, F(2x2, 5x5) for 5x5; with
+ * `smallTiles` (AOM_WINOGRAD=small, the earlier rule, kept for a before/after), F(2x2, 3x3) and no 5x5 at all.
+ * Measured side by side on lavapipe (2026-12-02, a CIFAR tuning on the other core, `bench --filter 'Winograd F(4x4'`
+ * and `'Winograd F(2x2, 5x5)'`): F(4x4, 3x3) 1.16-2.30x faster than F(2x2, 3x3) on every 3x3 shape of the
+ * reference models, all three passes; F(2x2, 5x5) 1.12-1.59x faster than the direct GEMM on mnist-ref's conv2
+ * (16 -> 32) and 1.70-2.07x on the 32 -> 64 bench shape, 0.29-0.78x on the 1-channel input layer.
  */
-export function winogradPays(s: Conv2dShape): boolean {
-  return winogradUnsupported(s) === null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
-}
-
-/** The same for the input gradient, a 3x3 'same' convolution reading the layer's output channels. */
-export function winogradInputGradPays(s: Conv2dShape): boolean {
-  return s.padding === 'same' && winogradPays(inputGradShape(s));
+export function networkWinogradTile(s: Conv2dShape, smallTiles = false): WinogradTile | null {
+  if (winogradUnsupported(s) !== null) return null;
+  if (s.kH === 5) return smallTiles ? null : F2X2_5X5;
+  return smallTiles ? F2X2_3X3 : F4X4_3X3;
 }
 
 /**
- * The same for the weight gradient: 3x3 at stride 1 with at least WINOGRAD_MIN_IN_CHANNELS channels on each side
- * (the products are inC x outC GEMMs). Measured side by side on lavapipe (2026-12-02, busy machine, `bench
- * --filter 'weight grad, Winograd'`): 1.34-1.97x on the 32- and 64-channel shapes, 0.46x on the RGB input layer.
+ * Whether the network's conv forward takes Winograd for `s` instead of the direct implicit GEMM: a 3x3 or 5x5
+ * window at stride 1 (networkWinogradTile) reading at least WINOGRAD_MIN_IN_CHANNELS channels. Measured side by
+ * side on lavapipe (2026-12-02, `bench --filter Winograd` and the dispatch timings in the README): F(2x2, 3x3)
+ * 1.2-3.1x faster on the 32- and 64-channel inputs of cifar-ref and cifar-small, 0.44x on the 3-channel RGB input
+ * layer, where the products are GEMMs of K = 3 and the transforms dominate (F(4x4, 3x3) there: about 1.0x the
+ * direct one); the 5x5 tile likewise on 1 channel. The gradients have their own rules below (they recompute their
+ * transforms: the forward's are in shared buffers, overwritten by the next layer).
  */
-export function winogradWeightGradPays(s: Conv2dShape): boolean {
-  return winogradUnsupported(s) === null && s.inC >= WINOGRAD_MIN_IN_CHANNELS && s.outC >= WINOGRAD_MIN_IN_CHANNELS;
+export function winogradPays(s: Conv2dShape, smallTiles = false): boolean {
+  return networkWinogradTile(s, smallTiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
+}
+
+/** The same for the input gradient, an r x r 'same' convolution reading the layer's output channels. */
+export function winogradInputGradPays(s: Conv2dShape, smallTiles = false): boolean {
+  return s.padding === 'same' && winogradPays(inputGradShape(s), smallTiles);
+}
+
+/**
+ * The same for the weight gradient: at least WINOGRAD_MIN_IN_CHANNELS channels on each side (the products are
+ * inC x outC GEMMs). Measured side by side on lavapipe (2026-12-02, busy machine, `bench --filter 'weight grad,
+ * Winograd'`): F(2x2, 3x3) 1.34-1.97x on the 32- and 64-channel shapes, 0.46x on the RGB input layer.
+ */
+export function winogradWeightGradPays(s: Conv2dShape, smallTiles = false): boolean {
+  return networkWinogradTile(s, smallTiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS && s.outC >= WINOGRAD_MIN_IN_CHANNELS;
 }
 
 function uniforms(s: Conv2dShape, g: WinogradGeometry): ArrayBuffer {
@@ -59,54 +80,57 @@ export interface WinogradStageArgs {
   src: GPUBuffer;
   dst: GPUBuffer;
   shape: Conv2dShape;
+  /** The minimal-filtering tile (default: defaultWinogradTile of the shape's window). */
+  tile?: WinogradTile;
 }
 
 /**
- * U [16][inC][outC] from w HWIO [3, 3, inC, outC]; with `flip`, from a layer's w of [3, 3, outC, inC] turned by
- * 180 degrees with its channel axes swapped (the input gradient's filter, shaders/winograd.wgsl).
+ * U [F][inC][outC] (F = n * n frequencies) from w HWIO [r, r, inC, outC]; with `flip`, from a layer's w of
+ * [r, r, outC, inC] turned by 180 degrees with its channel axes swapped (the input gradient's filter,
+ * shaders/winograd.wgsl).
  */
-export function planWinogradFilterTransform(ctx: GpuContext, { label, src, dst, shape: s, flip = false }: WinogradStageArgs & { flip?: boolean }): Promise<KernelCall> {
-  const g = winogradGeometry(s);
-  requireElements(label, 'w', src, 9 * s.inC * s.outC);
-  requireElements(label, 'U', dst, 16 * s.inC * s.outC);
+export function planWinogradFilterTransform(ctx: GpuContext, { label, src, dst, shape: s, tile, flip = false }: WinogradStageArgs & { flip?: boolean }): Promise<KernelCall> {
+  const g = winogradGeometry(s, tile);
+  requireElements(label, 'w', src, s.kH * s.kW * s.inC * s.outC);
+  requireElements(label, 'U', dst, g.frequencies * s.inC * s.outC);
   requireDistinct(label, { w: src, U: dst });
   return stage(ctx, label, 'filter_transform', s, g, src, dst, s.inC * s.outC, null, false, flip);
 }
 
-/** V [16][tiles][inC] from x NHWC. */
-export function planWinogradInputTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
-  const g = winogradGeometry(s);
+/** V [F][tiles][inC] from x NHWC. */
+export function planWinogradInputTransform(ctx: GpuContext, { label, src, dst, shape: s, tile }: WinogradStageArgs): Promise<KernelCall> {
+  const g = winogradGeometry(s, tile);
   requireElements(label, 'x', src, s.batch * s.inH * s.inW * s.inC);
-  requireElements(label, 'V', dst, 16 * g.tiles * s.inC);
+  requireElements(label, 'V', dst, g.frequencies * g.tiles * s.inC);
   requireDistinct(label, { x: src, V: dst });
   return stage(ctx, label, 'input_transform', s, g, src, dst, g.tiles * s.inC);
 }
 
-/** Z [16][tiles][outC] from dy NHWC [batch, outH, outW, outC] (the weight gradient's transform of dy). */
-export function planWinogradOutputGradTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
-  const g = winogradGeometry(s);
+/** Z [F][tiles][outC] from dy NHWC [batch, outH, outW, outC] (the weight gradient's transform of dy). */
+export function planWinogradOutputGradTransform(ctx: GpuContext, { label, src, dst, shape: s, tile }: WinogradStageArgs): Promise<KernelCall> {
+  const g = winogradGeometry(s, tile);
   requireElements(label, 'dy', src, s.batch * g.outH * g.outW * s.outC);
-  requireElements(label, 'Z', dst, 16 * g.tiles * s.outC);
+  requireElements(label, 'Z', dst, g.frequencies * g.tiles * s.outC);
   requireDistinct(label, { dy: src, Z: dst });
   return stage(ctx, label, 'output_grad_transform', s, g, src, dst, g.tiles * s.outC);
 }
 
-/** dw HWIO [3, 3, inC, outC] from M' [16][inC][outC] (the weight gradient's products), written, not accumulated. */
-export function planWinogradFilterGradTransform(ctx: GpuContext, { label, src, dst, shape: s }: WinogradStageArgs): Promise<KernelCall> {
-  const g = winogradGeometry(s);
-  requireElements(label, "M'", src, 16 * s.inC * s.outC);
-  requireElements(label, 'dw', dst, 9 * s.inC * s.outC);
+/** dw HWIO [r, r, inC, outC] from M' [F][inC][outC] (the weight gradient's products), written, not accumulated. */
+export function planWinogradFilterGradTransform(ctx: GpuContext, { label, src, dst, shape: s, tile }: WinogradStageArgs): Promise<KernelCall> {
+  const g = winogradGeometry(s, tile);
+  requireElements(label, "M'", src, g.frequencies * s.inC * s.outC);
+  requireElements(label, 'dw', dst, s.kH * s.kW * s.inC * s.outC);
   requireDistinct(label, { "M'": src, dw: dst });
   return stage(ctx, label, 'filter_grad_transform', s, g, src, dst, s.inC * s.outC);
 }
 
-/** y NHWC (+ bias, ReLU) from M [16][tiles][outC]. */
+/** y NHWC (+ bias, ReLU) from M [F][tiles][outC]. */
 export function planWinogradOutputTransform(
   ctx: GpuContext,
-  { label, src, dst, shape: s, bias, relu }: WinogradStageArgs & { bias: GPUBuffer | null; relu?: boolean },
+  { label, src, dst, shape: s, tile, bias, relu }: WinogradStageArgs & { bias: GPUBuffer | null; relu?: boolean },
 ): Promise<KernelCall> {
-  const g = winogradGeometry(s);
-  requireElements(label, 'M', src, 16 * g.tiles * s.outC);
+  const g = winogradGeometry(s, tile);
+  requireElements(label, 'M', src, g.frequencies * g.tiles * s.outC);
   requireElements(label, 'y', dst, s.batch * g.outH * g.outW * s.outC);
   if (bias) requireElements(label, 'bias', bias, s.outC);
   requireDistinct(label, { M: src, y: dst });
@@ -120,15 +144,17 @@ async function stage(
   // Only the output transform has a bias binding; a 4-byte dummy stands in when there is no bias.
   const output = entryPoint === 'output_transform';
   const biasBuffer = bias ?? (output ? ctx.createBuffer(`${label} no-bias`, 4) : null);
+  // The 4 x 4 transform domain has its own shader; the 6 x 6 one takes the window as R.
+  const six = g.tile.n === 6;
   const call = await makeKernelCall(ctx, {
     label,
-    file: 'winograd.wgsl',
+    file: six ? 'winograd6.wgsl' : 'winograd.wgsl',
     entryPoint,
-    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0 },
+    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, ...(six ? { R: g.tile.r } : {}) },
     uniforms: uniforms(s, g),
     buffers: biasBuffer ? [src, dst, biasBuffer] : [src, dst],
     workgroups: threadWorkgroups(ctx, threads, WG),
-    shape: `${entryPoint} ${g.tiles} tiles, ${s.inC} -> ${s.outC}`,
+    shape: `${g.tile.name} ${entryPoint} ${g.tiles} tiles, ${s.inC} -> ${s.outC}`,
   });
   if (!bias && biasBuffer) call.owned.push(biasBuffer);
   return call;
@@ -137,31 +163,35 @@ async function stage(
 /** Where V and M come from when shared with other layers (ForwardPlan.transient); else the calls own them. */
 export type TransientBuffers = (name: string, elements: number) => GPUBuffer;
 
-/** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), for a 3x3 window at stride 1. */
+/** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), for a 3x3 or 5x5 window at stride 1 (`tile`: default F(2x2, r x r)). */
 export function planConv2dForwardWinograd(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers },
+  args: {
+    label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean;
+    transient?: TransientBuffers; tile?: WinogradTile;
+  },
 ): Promise<KernelCall[]> {
   return planWinogradConv(ctx, { ...args, label: args.label ?? 'conv2d forward (Winograd)', flip: false });
 }
 
 /**
- * The shape of the convolution that computes the input gradient of `s` (3x3, stride 1, 'same'): dy as its input
- * (the layer's output channels in), dx as its output (the layer's input channels out), padding 'same' again.
+ * The shape of the convolution that computes the input gradient of `s` (r x r with r odd, stride 1, 'same': the
+ * padding is (r - 1) / 2 on every side, so the turned filter with 'same' padding again lines up): dy as its input
+ * (the layer's output channels in), dx as its output (the layer's input channels out).
  */
 export function inputGradShape(s: Conv2dShape): Conv2dShape {
   if (s.padding !== 'same') throw new RangeError(`Winograd conv2d input grad: '${s.padding}' padding (it takes 'same' only)`);
   return { ...s, inC: s.outC, outC: s.inC };
 }
 
-/** dx[batch, inH, inW, inC] from dy and w, for a 3x3 window at stride 1 with 'same' padding (see inputGradShape). */
+/** dx[batch, inH, inW, inC] from dy and w, for an r x r window at stride 1 with 'same' padding (see inputGradShape). */
 export function planConv2dBackpropInputWinograd(
   ctx: GpuContext,
-  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers },
+  args: { label?: string; dy: GPUBuffer; w: GPUBuffer; dx: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; tile?: WinogradTile },
 ): Promise<KernelCall[]> {
   return planWinogradConv(ctx, {
     label: args.label ?? 'conv2d input grad (Winograd)', x: args.dy, w: args.w, bias: null, y: args.dx,
-    shape: inputGradShape(args.shape), transient: args.transient, flip: true,
+    shape: inputGradShape(args.shape), transient: args.transient, flip: true, tile: args.tile,
   });
 }
 
@@ -200,59 +230,72 @@ async function planOwning(owned: GPUBuffer[], steps: Array<() => Promise<KernelC
 
 async function planWinogradConv(
   ctx: GpuContext,
-  args: { label: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers; flip: boolean },
+  args: {
+    label: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean;
+    transient?: TransientBuffers; flip: boolean; tile?: WinogradTile;
+  },
 ): Promise<KernelCall[]> {
   const label = args.label;
   const s = args.shape;
-  const g = winogradGeometry(s);
-  const u = ctx.createBuffer(`${label} U`, 16 * s.inC * s.outC * 4);
+  const g = winogradGeometry(s, args.tile);
+  const F = g.frequencies;
+  const u = ctx.createBuffer(`${label} U`, F * s.inC * s.outC * 4);
   const tiles = tileBuffers(ctx, label, args.transient);
-  const v = tiles.make('V', 16 * g.tiles * s.inC);
-  const m = tiles.make('M', 16 * g.tiles * s.outC);
+  // The shared buffers are named by the layer's side they hold: 'V' has the layer's input channels, 'M' its
+  // output channels (the forward's V and M, the weight gradient's V and Z). The input gradient's V transforms dy
+  // (the layer's output side) and its M is dx's (the input side), so it takes them the other way round and a
+  // layer's three passes fit in the same two buffers (else its V would need a second, larger one).
+  const v = tiles.make(args.flip ? 'M' : 'V', F * g.tiles * s.inC);
+  const m = tiles.make(args.flip ? 'V' : 'M', F * g.tiles * s.outC);
+  const tile = g.tile;
   return planOwning([u, ...tiles.own], [
-    () => planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, flip: args.flip }),
-    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }),
-    () => planGemm(ctx, { label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: 16, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m }),
-    () => planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, bias: args.bias, relu: args.relu }),
+    () => planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, tile, flip: args.flip }),
+    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s, tile }),
+    () => planGemm(ctx, { label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: F, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m }),
+    () => planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, tile, bias: args.bias, relu: args.relu }),
   ]);
 }
 
 /**
- * dw[3, 3, inC, outC] from x and dy, for a 3x3 window at stride 1 (any padding): V = input transform of x, Z =
+ * dw[r, r, inC, outC] from x and dy, for an r x r window at stride 1 (any padding): V = input transform of x, Z =
  * transform of dy, M'[xi] = V[xi]^T Z[xi] (split over the tiles), dw = G^T M' G. V and Z take the network's shared
  * 'V' and 'M' buffers when `transient` is given (the same sizes as the forward's).
  */
 export async function planConv2dBackpropFilterWinograd(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; splits?: number },
+  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; splits?: number; tile?: WinogradTile },
 ): Promise<KernelCall[]> {
   const label = args.label ?? 'conv2d weight grad (Winograd)';
   const s = args.shape;
-  const g = winogradGeometry(s);
+  const g = winogradGeometry(s, args.tile);
+  const F = g.frequencies;
+  const tile = g.tile;
   const tiles = tileBuffers(ctx, label, args.transient);
-  const v = tiles.make('V', 16 * g.tiles * s.inC);
-  const z = tiles.make('M', 16 * g.tiles * s.outC);
-  const products = ctx.createBuffer(`${label} M'`, 16 * s.inC * s.outC * 4);
+  const v = tiles.make('V', F * g.tiles * s.inC);
+  const z = tiles.make('M', F * g.tiles * s.outC);
+  const products = ctx.createBuffer(`${label} M'`, F * s.inC * s.outC * 4);
   return planOwning([products, ...tiles.own], [
-    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s }),
-    () => planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s }),
+    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s, tile }),
+    () => planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s, tile }),
     () => planGemm(ctx, {
-      label: `${label} products`, mode: GemmMode.stackedDenseWeightGrad, stack: 16, M: s.inC, N: s.outC, K: g.tiles, a: v, b: z, c: products, splits: args.splits,
+      label: `${label} products`, mode: GemmMode.stackedDenseWeightGrad, stack: F, M: s.inC, N: s.outC, K: g.tiles, a: v, b: z, c: products, splits: args.splits,
     }),
-    () => planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s }),
+    () => planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s, tile }),
   ]);
 }
 
 /**
  * The conv forward the network runs (and the bench's conv forward rows time): Winograd where it pays and the
- * context allows it (ctx.winograd, AOM_WINOGRAD), else the direct implicit GEMM.
+ * context allows it (ctx.winograd, AOM_WINOGRAD), with the tile networkWinogradTile picks, else the direct
+ * implicit GEMM.
  */
 export function planConv2dForwardFastest(
   ctx: GpuContext,
   args: Parameters<typeof planConv2dForwardWinograd>[1],
 ): Promise<KernelCall[]> {
-  if (ctx.winograd && winogradPays(args.shape)) return planConv2dForwardWinograd(ctx, args);
-  const { transient: _unused, ...direct } = args;
+  const small = ctx.winogradSmallTiles;
+  if (ctx.winograd && winogradPays(args.shape, small)) return planConv2dForwardWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
+  const { transient: _unused, tile: _none, ...direct } = args;
   return planConv2dForward(ctx, direct);
 }
 
@@ -261,8 +304,9 @@ export function planConv2dBackpropInputFastest(
   ctx: GpuContext,
   args: Parameters<typeof planConv2dBackpropInputWinograd>[1],
 ): Promise<KernelCall[]> {
-  if (ctx.winograd && winogradInputGradPays(args.shape)) return planConv2dBackpropInputWinograd(ctx, args);
-  const { transient: _unused, ...direct } = args;
+  const small = ctx.winogradSmallTiles;
+  if (ctx.winograd && winogradInputGradPays(args.shape, small)) return planConv2dBackpropInputWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
+  const { transient: _unused, tile: _none, ...direct } = args;
   return planConv2dBackpropInput(ctx, direct);
 }
 
@@ -271,7 +315,8 @@ export function planConv2dBackpropFilterFastest(
   ctx: GpuContext,
   args: Parameters<typeof planConv2dBackpropFilterWinograd>[1],
 ): Promise<KernelCall[]> {
-  if (ctx.winograd && winogradWeightGradPays(args.shape)) return planConv2dBackpropFilterWinograd(ctx, args);
-  const { transient: _unused, ...direct } = args;
+  const small = ctx.winogradSmallTiles;
+  if (ctx.winograd && winogradWeightGradPays(args.shape, small)) return planConv2dBackpropFilterWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
+  const { transient: _unused, tile: _none, ...direct } = args;
   return planConv2dBackpropFilter(ctx, direct);
 }
