@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maxLossExceeded, parseSuggestionKinds, planLayerEdits, tuneCommand, tuneCsv } from '../../src/cli/commands/tune.ts';
+import { maxLossExceeded, parseSuggestionKinds, planLayerEdits, tuneCommand, tuneCsv, walkedLayers } from '../../src/cli/commands/tune.ts';
 import { trainCommand } from '../../src/cli/commands/train.ts';
 import type { Suggestion } from '../../src/analysis/suggestions.ts';
 import { loadModelDir, saveModelDir } from '../../src/io/model-files-node.ts';
@@ -140,6 +140,25 @@ describe('aom-studio tune', () => {
     expect(final.spec.layers.length).toBe(tinyModel().spec.layers.length);
   });
 
+  it('--layer conv2: walks that conv layer alone, and names a layer the model does not have', async () => {
+    const spec = await squaresSpec();
+    await saveModelDir(tinyModel(), join(scratch(), 'tiny-layer'));
+    const out = join(scratch(), 'conv2-only');
+    let text = '';
+    const code = await tuneCommand(
+      ['--model', join(scratch(), 'tiny-layer', 'model.json'), '--dataset', spec, '--auto', '--layer', 'conv2', '--max-steps', '2', '--batch', '16', '--per-class', '8', '--out', out],
+      { stdout: (s) => (text += s), stderr: (s) => (text += s) },
+    );
+    expect(code, text).toBe(0);
+    expect(text).toContain('walking conv2 only');
+    const report = JSON.parse(await readFile(join(out, 'tune.json'), 'utf8'));
+    expect(report.layers).toEqual(['conv2']);
+    expect(report.steps.map((s: { layer: string }) => s.layer)).toEqual(['conv2']);
+    expect(walkedLayers(['conv1', 'conv2', 'conv3'], ['conv3', 'conv1'], 'm')).toEqual(['conv1', 'conv3']);
+    expect(walkedLayers(['conv1', 'conv2'], [], 'm')).toEqual(['conv1', 'conv2']);
+    expect(() => walkedLayers(['conv1', 'conv2'], ['dense'], 'tiny')).toThrow("--layer 'dense': tiny has no conv layer of that name; its conv layers are conv1, conv2");
+  });
+
   it('--apply names the kind it does not know', async () => {
     expect(() => parseSuggestionKinds('drop,prune')).toThrow("--apply 'drop,prune': 'prune' is not one of drop, widen, deepen");
     expect(parseSuggestionKinds('deepen, drop')).toEqual(['drop', 'deepen']);
@@ -157,7 +176,7 @@ describe('aom-studio tune', () => {
     let text = '';
     const code = await tuneCommand(['--model', 'm.json', '--dataset', 'mnist', '--passes', '2', '--out', join(scratch(), 'x')], { stdout: (s) => (text += s), stderr: (s) => (text += s) });
     expect(code).not.toBe(0);
-    expect(text).toContain('--passes, --max-loss and --apply steer the edits of --auto');
+    expect(text).toContain('--passes, --max-loss, --apply and --layer steer the edits of --auto');
   });
 
   it('merges a layer\'s drop suggestions into one drop and writes CSV with quoted edits', () => {

@@ -5,7 +5,7 @@
  * The method end to end (METHOD.md). The starting model is evaluated (validation and test accuracy) and saved as
  * version 0. Without --auto, every conv layer is analysed once and the suggestions are printed and written to
  * tune.json for the designer. With --auto, layer by layer from the first conv layer to the last (the layers of
- * the starting model, so an inserted layer is not itself revisited):
+ * the starting model, so an inserted layer is not itself revisited; with --layer NAME, repeatable, only those):
  *   1. analyse that layer of the current model (maps counted over a class-balanced subset of the training split,
  *      ablation on), keep the suggestions for it;
  *   2. apply them: its drop suggestions merged into one drop (their kernel indices all refer to the analysed
@@ -74,6 +74,13 @@ export interface TuneRow {
 interface PlannedEdit {
   edit: Edit;
   suggestions: Suggestion[];
+}
+
+/** The conv layers --auto walks: all of them, or those --layer names, in model order; UsageError for a name that is not one. */
+export function walkedLayers(convLayers: readonly string[], named: readonly string[], model: string): string[] {
+  const unknown = named.find((n) => !convLayers.includes(n));
+  if (unknown !== undefined) throw new UsageError(`--layer '${unknown}': ${model} has no conv layer of that name; its conv layers are ${convLayers.join(', ')}`);
+  return named.length ? convLayers.filter((l) => named.includes(l)) : [...convLayers];
 }
 
 /** The kinds of suggestion --auto can apply (--apply). */
@@ -196,6 +203,10 @@ const TUNE = {
       description: "with --auto: the kinds of suggestion to apply, comma-separated (drop,widen,deepen); 'drop' alone compresses only, the others are listed in the notes",
     },
     augment: { type: 'boolean', description: 'retrain with random crop (zero padding) and horizontal flip, as a CIFAR-style reference is trained' },
+    layer: {
+      type: 'string', multiple: true, value: 'NAME', defaultText: 'every conv layer',
+      description: 'with --auto: walk only this conv layer (repeat for several; they are walked in model order), e.g. to go on with one layer from an earlier tune\'s version',
+    },
     ...SUGGESTION_THRESHOLD_OPTIONS,
     seed: { type: 'string', number: 'integer', min: 0, max: 0xffffffff, default: DEFAULT_TRAIN_CONFIG.seed, value: 'S', description: 'seed of the analysis set, the retraining and its augmentation' },
     'split-seed': SPLIT_SEED_OPTION,
@@ -230,7 +241,10 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
   const maxLoss = values['max-loss'];
   const thresholds = suggestionThresholds(values);
   const applyKinds = parseSuggestionKinds(values.apply);
-  if (!auto && (passes !== 1 || maxLoss !== undefined || applyKinds.length !== SUGGESTION_KINDS.length)) throw new UsageError('--passes, --max-loss and --apply steer the edits of --auto: give --auto too');
+  const onlyLayers = values.layer ?? [];
+  if (!auto && (passes !== 1 || maxLoss !== undefined || applyKinds.length !== SUGGESTION_KINDS.length || onlyLayers.length > 0)) {
+    throw new UsageError('--passes, --max-loss, --apply and --layer steer the edits of --auto: give --auto too');
+  }
   const config: TrainConfig = {
     ...DEFAULT_TRAIN_CONFIG,
     epochs: values['retrain-epochs'],
@@ -266,13 +280,13 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     };
     await evaluateVersion(ctx, history, start, data, split, config.batchSize);
     await save(start);
+    const layers = walkedLayers(convLayerNames(model.spec), onlyLayers, model.spec.name);
     const rows: TuneRow[] = [rowOf(history, start, null, null, '', [])];
     const steps: { pass: number; layer: string; suggestions: Suggestion[]; edits: Edit[]; rejected: Edit[]; skipped: string[] }[] = [];
     const guard = maxLoss === undefined ? '' : `; a layer's edits are undone when they cost more than ${100 * maxLoss} points of validation accuracy`;
-    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}${config.augment ? ', augmented' : ''}${applyKinds.length < SUGGESTION_KINDS.length ? `, applying ${applyKinds.join(', ')} only` : ''}${passes > 1 ? `, up to ${passes} passes` : ''}${guard}\n`);
+    say(`tuning ${model.spec.name} on ${split.dataset.name}: analysis set ${analysisSet.indices.length} training images, retraining ${config.epochs} epoch(s)${config.maxSteps ? ` (at most ${config.maxSteps} steps)` : ''} after each layer, lr ${config.lr} ${config.schedule}${config.augment ? ', augmented' : ''}${applyKinds.length < SUGGESTION_KINDS.length ? `, applying ${applyKinds.join(', ')} only` : ''}${onlyLayers.length ? `, walking ${layers.join(', ')} only` : ''}${passes > 1 ? `, up to ${passes} passes` : ''}${guard}\n`);
     say(formatRow(rows[0], rows[0]));
 
-    const layers = convLayerNames(model.spec);
     if (!auto) {
       const began = performance.now();
       const analysis = await analyzeModel(ctx, model, data, analysisSet.indices, { batchSize: config.batchSize, thresholds });
@@ -347,7 +361,7 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
 
     const report = {
       model: modelArg, dataset: split.dataset.name, auto, analysisImages: analysisSet.indices.length, config,
-      thresholds, passes, maxLoss: maxLoss ?? null, apply: applyKinds, rows, steps, final: rows[rows.length - 1].version,
+      thresholds, passes, maxLoss: maxLoss ?? null, apply: applyKinds, layers, rows, steps, final: rows[rows.length - 1].version,
     };
     await writeFile(join(out, 'tune.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(out, 'tune.csv'), tuneCsv(rows));
