@@ -44,6 +44,13 @@ fn threadIndex(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 { return (wg.y * nwg.x 
 // Tile t = (n * tilesH + ty) * tilesW + tx as (n, ty, tx).
 fn tileOf(t: u32) -> vec3u { return vec3u(t / (P.tilesW * P.tilesH), (t / P.tilesW) % P.tilesH, t % P.tilesW); }
 
+// Column s of thread i's 6 x 6 block in src [36][plane]: frequency xi = 6*r + s at src[xi * plane + i], r = 0..5.
+fn frequencyColumn(s: u32, plane: u32, i: u32) -> Row {
+  var column: Row;
+  for (var r = 0u; r < 6u; r++) { column[r] = src[(r * 6u + s) * plane + i]; }
+  return column;
+}
+
 // B^T applied to a column of 6.
 fn bt(d: Row) -> Row {
   return Row(
@@ -182,8 +189,7 @@ fn output_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) n
   // Columns first: q[.][s] = A^T m[.][s] (MO rows of 6), then rows: out[a] = A^T q[a].
   var q: array<Row, 4>;
   for (var s = 0u; s < 6u; s++) {
-    var column: Row;
-    for (var r = 0u; r < 6u; r++) { column[r] = src[(r * 6u + s) * plane + i]; }
+    let column = frequencyColumn(s, plane, i);
     let t = atr(column);
     for (var a = 0u; a < mo(); a++) { q[a][s] = t[a]; }
   }
@@ -243,8 +249,7 @@ fn filter_grad_transform(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgrou
   // Columns first: h[.][s] = G^T m[.][s] (R rows of 6), then rows: dw[ky][.] = G^T h[ky][.].
   var h: array<Row, 5>;
   for (var s = 0u; s < 6u; s++) {
-    var column: Row;
-    for (var r = 0u; r < 6u; r++) { column[r] = src[(r * 6u + s) * plane + i]; }
+    let column = frequencyColumn(s, plane, i);
     let t = gt(column);
     for (var ky = 0u; ky < R; ky++) { h[ky][s] = t[ky]; }
   }

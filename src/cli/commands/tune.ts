@@ -261,6 +261,8 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     { model: opened ? projectModel(opened) : modelArg, dataset: datasetArg, seed: seed, choice: { seed: values['split-seed'], validationFraction: values.validation } },
     io,
   );
+  // Checked before any GPU work or file is written: a misspelt --layer costs nothing.
+  const layers = walkedLayers(convLayerNames(model.spec), onlyLayers, model.spec.name);
   const analysisSet = selectAnalysisSet(split.dataset, split.train, { perClass, seed });
   const say = (text: string) => {
     if (!json) io.stdout(text);
@@ -280,7 +282,6 @@ async function runTune({ values }: CommandLine<typeof TUNE.options>, io: Command
     };
     await evaluateVersion(ctx, history, start, data, split, config.batchSize);
     await save(start);
-    const layers = walkedLayers(convLayerNames(model.spec), onlyLayers, model.spec.name);
     const rows: TuneRow[] = [rowOf(history, start, null, null, '', [])];
     const steps: { pass: number; layer: string; suggestions: Suggestion[]; edits: Edit[]; rejected: Edit[]; skipped: string[] }[] = [];
     const guard = maxLoss === undefined ? '' : `; a layer's edits are undone when they cost more than ${100 * maxLoss} points of validation accuracy`;
