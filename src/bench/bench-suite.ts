@@ -11,7 +11,6 @@ import type { BenchEvent, BenchPeerChoice, BenchReport, BenchRequest } from '../
 import { compareAomToInference } from './aom-cases.ts';
 import { convBenchCases, describeConvShape } from './conv-cases.ts';
 import { denseBenchCases } from './dense-cases.ts';
-import { compareGemmVec4, GEMM_VEC4_CASES, GEMM_VEC4_ROW, GEMM_VEC4_STEP_MODELS, GEMM_VEC4_STEP_ROW, gemmVec4Shape } from './gemm-vec4-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from './harness.ts';
 import { compareOptimizerPacking } from './optimizer-cases.ts';
 import { peakCases, peakFromRows } from './peak-cases.ts';
@@ -32,7 +31,6 @@ const WINOGRAD_CASE = {
   name: [...new Set(WINOGRAD_CONV_CASES.map((c) => c.name)), ...WINOGRAD_STEP_ROWS].join('; '),
   shape: [...new Set(WINOGRAD_CONV_CASES.map((c) => describeConvShape(c.shape)))].join('; '),
 };
-const GEMM_VEC4_CASE = { name: `${GEMM_VEC4_ROW}; ${GEMM_VEC4_STEP_ROW}`, shape: GEMM_VEC4_CASES.map(gemmVec4Shape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -73,10 +71,7 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   const winogradPicked =
     WINOGRAD_CONV_CASES.some((c) => picked(c.name, describeConvShape(c.shape))) ||
     WINOGRAD_STEP_MODELS.some((m) => WINOGRAD_STEP_ROWS.some((r) => picked(r, winogradStepShape(m))));
-  const vec4Picked =
-    GEMM_VEC4_CASES.some((c) => picked(GEMM_VEC4_ROW, gemmVec4Shape(c))) || GEMM_VEC4_STEP_MODELS.some((m) => picked(GEMM_VEC4_STEP_ROW, `${m}, batch 64`));
-  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, GEMM_VEC4_CASE, AOM_CASE].filter((c) =>
-    c === WINOGRAD_CASE ? winogradPicked : c === GEMM_VEC4_CASE ? vec4Picked : picked(c.name, c.shape));
+  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => (c === WINOGRAD_CASE ? winogradPicked : picked(c.name, c.shape)));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
   const count = 2 + cases.length + extras.length + memoryModels.length;
   let started = 0;
@@ -100,14 +95,6 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
     onCase(WINOGRAD_CASE);
     const winogradOptions = { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked };
     for (const row of [...(await compareWinogradToDirect(ctx, winogradOptions)), ...(await compareWinogradTrainStep(ctx, winogradOptions))]) {
-      rows.push(row);
-      onRow(row);
-    }
-  }
-  // Another: vec4 loads for the plain-matrix GEMMs against the scalar register tiles (gemm-vec4-cases.ts); per row.
-  if (extras.includes(GEMM_VEC4_CASE)) {
-    onCase(GEMM_VEC4_CASE);
-    for (const row of await compareGemmVec4(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
       rows.push(row);
       onRow(row);
     }

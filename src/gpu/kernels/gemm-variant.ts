@@ -8,7 +8,7 @@
  * AOM_KERNELS in Node and ?kernels= in the page. Both compute the same thing and are tested against the same
  * references (tests/kernels/conv2d.test.ts and dense.test.ts run with each forced).
  */
-export const GEMM_VARIANTS = ['lavapipe', 'lavapipe-vec4', 'tiled'] as const;
+export const GEMM_VARIANTS = ['lavapipe', 'tiled'] as const;
 export type GemmVariant = (typeof GEMM_VARIANTS)[number];
 
 /** What the choice reads of GPUAdapterInfo. */

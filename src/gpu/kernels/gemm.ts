@@ -128,10 +128,6 @@ function kLoops(mode: GemmMode, K: number, g: GemmConvGeometry): { nOuter: numbe
 
 /** Plans one GEMM: one KernelCall, or two (partial GEMM + reduce) when split over K. */
 export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelCall[]> {
-  if (ctx.gemmVariant === 'lavapipe-vec4' && !args.tile) {
-    const vec4 = vec4Layout(args);
-    if (vec4) return planGemmVec4(ctx, args, vec4);
-  }
   const { M, N, K } = args;
   const g = args.conv ?? { batch: 0, inH: 0, inW: 0, inC: 0, kH: 0, kW: 0, outC: 0, outH: 0, outW: 0, strideH: 1, strideW: 1, padTop: 0, padLeft: 0 };
   const { nOuter, nInner } = kLoops(args.mode, K, g);
@@ -170,94 +166,16 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];
   gemm.owned.push(scratch);
-  return [gemm, await planSplitReduce(ctx, args.label, scratch, args.c, splits, plane)];
-}
-
-/** The second call of a split-K GEMM: c[i] = sum over the `splits` planes of `plane` partials. */
-function planSplitReduce(ctx: GpuContext, label: string, partials: GPUBuffer, c: GPUBuffer, splits: number, plane: number): Promise<KernelCall> {
-  return makeKernelCall(ctx, {
-    label: `${label} split-K reduce`,
+  const reduce = await makeKernelCall(ctx, {
+    label: `${args.label} split-K reduce`,
     file: 'gemm_split_reduce.wgsl',
     constants: { WG: REDUCE_WG },
     uniforms: u32s(plane, splits),
-    buffers: [partials, c],
+    buffers: [scratch, args.c],
     workgroups: threadWorkgroups(ctx, plane, REDUCE_WG),
     shape: `sum ${splits} x ${plane}`,
   });
-}
-
-/**
- * shaders/gemm_vec4.wgsl's three layouts (see its header): which one a GEMM takes, its tile (TILE_M x TILE_N in
- * the layout's units: rows or row quads per lane, column quads or columns) and its grid of output tiles.
- */
-export interface Vec4Layout {
-  entryPoint: 'main_ab' | 'main_abt' | 'main_atb';
-  tileM: number;
-  tileN: number;
-  colTiles: number;
-  tiles: number;
-}
-
-/**
- * The vec4 layout of a GEMM, or null where it must stay on gemm.wgsl: implicit convolutions (their A is not a
- * matrix in memory), column sums, and shapes whose vector axis is not a multiple of 4 (a vec4 would straddle two
- * rows). Forward products (A row-major) vectorise K and N, the dense input gradient (B = wᵀ) K, the weight
- * gradients (A = xᵀ) M and N.
- */
-export function vec4Layout(args: Pick<GemmArgs, 'mode' | 'M' | 'N' | 'K'>): Vec4Layout | null {
-  const { mode, M, N, K } = args;
-  const lanes = LANES;
-  if ((mode === GemmMode.denseForward || mode === GemmMode.stackedDenseForward) && K % 4 === 0 && N % 4 === 0) {
-    // 8 rows per lane (64 per workgroup) x up to 2 column quads: 16 loads per 256 multiply-adds.
-    const tileN = Math.min(2, N / 4);
-    const colTiles = ceilDiv(N / 4, tileN);
-    return { entryPoint: 'main_ab', tileM: 8, tileN, colTiles, tiles: ceilDiv(M, lanes * 8) * colTiles };
-  }
-  if (mode === GemmMode.denseInputGrad && K % 4 === 0) {
-    const tileN = Math.min(8, N);
-    const colTiles = ceilDiv(N, tileN);
-    return { entryPoint: 'main_abt', tileM: 8, tileN, colTiles, tiles: ceilDiv(M, lanes * 8) * colTiles };
-  }
-  if ((mode === GemmMode.denseWeightGrad || mode === GemmMode.stackedDenseWeightGrad) && M % 4 === 0 && N % 4 === 0) {
-    // Up to 4 row quads (16 rows, uniform over the lanes) x one column quad per lane (32 columns per workgroup).
-    const tileM = Math.min(4, M / 4);
-    const colTiles = ceilDiv(N / 4, lanes);
-    return { entryPoint: 'main_atb', tileM, tileN: 1, colTiles, tiles: ceilDiv(M / 4, tileM) * colTiles };
-  }
-  return null;
-}
-
-/** planGemm for a GEMM that vec4Layout takes: one call of gemm_vec4.wgsl, plus the reduce when split over K. */
-async function planGemmVec4(ctx: GpuContext, args: GemmArgs, layout: Vec4Layout): Promise<KernelCall[]> {
-  const { M, N, K } = args;
-  const stacked = args.mode === GemmMode.stackedDenseForward || args.mode === GemmMode.stackedDenseWeightGrad;
-  if (stacked && !(Number.isInteger(args.stack) && args.stack! >= 1)) throw new RangeError(`${args.label}: a stacked GEMM needs a stack count >= 1, got ${args.stack}`);
-  const stack = stacked ? args.stack! : 1;
-  const splitsK = args.mode === GemmMode.denseWeightGrad || args.mode === GemmMode.stackedDenseWeightGrad;
-  // Slices of whole DENSE_CHUNKs of K, as gemm.wgsl splits the same GEMMs (a multiple of 4, the vector width).
-  const chunks = ceilDiv(K, DENSE_CHUNK);
-  let splits = args.splits ?? (splitsK ? chooseSplits(layout.tiles * stack, chunks, DENSE_CHUNK) : 1);
-  const chunksPerSplit = ceilDiv(chunks, Math.max(1, splits));
-  splits = ceilDiv(chunks, chunksPerSplit);
-  const split = splits > 1;
-  const plane = stack * M * N;
-  const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * plane * 4) : null;
-  const bias = args.bias ?? ctx.createBuffer(`${args.label} no-bias`, 4);
-  const [wx, wy] = spreadWorkgroups(layout.tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
-  const gemm = await makeKernelCall(ctx, {
-    label: args.label,
-    file: 'gemm_vec4.wgsl',
-    entryPoint: layout.entryPoint,
-    constants: { HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, TILE_M: layout.tileM, TILE_N: layout.tileN },
-    uniforms: u32s(M, N, K, chunksPerSplit * DENSE_CHUNK, layout.colTiles, stack),
-    buffers: [args.a, args.b, bias, scratch ?? args.c],
-    workgroups: [wx, wy, stack * splits],
-    shape: `gemm ${stacked ? `${stack} x ` : ''}${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
-  });
-  if (!args.bias) gemm.owned.push(bias);
-  if (!scratch) return [gemm];
-  gemm.owned.push(scratch);
-  return [gemm, await planSplitReduce(ctx, args.label, scratch, args.c, splits, plane)];
+  return [gemm, reduce];
 }
 
 /** How a variant covers C: its shader and entry point, its own constants, and its grid of output tiles. */
