@@ -39,6 +39,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read> argmax_saved: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx_avg: array<f32>;
+// max_backward_scatter_relu also binds the pooled output (dy, argmax_saved, dx, pooled).
+@group(0) @binding(4) var<storage, read> pooled: array<f32>;
 
 fn thread_index(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 {
   return (wg.y * nwg.x + wg.x) * WG + lid.x;
@@ -147,6 +149,25 @@ fn max_backward_scatter(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroup
   if (i >= output_count()) { return; }
   let o = unflatten(i, params.out_h, params.out_w);
   let g = dy[i];
+  let tap = argmax_saved[i];
+  for (var ky = 0u; ky < params.pool_h; ky++) {
+    for (var kx = 0u; kx < params.pool_w; kx++) {
+      dx[x_index(o.x, o.y * params.pool_h + ky, o.z * params.pool_w + kx, o.w)] = select(0.0, g, tap == ky * params.pool_w + kx);
+    }
+  }
+}
+
+// The same with the backward of the ReLU whose output this pool reads folded in (the network skips that ReLU's
+// own backward pass, src/nn/gpu-network.ts): the ReLU passes the gradient where its output is > 0, and the only
+// input of a window that receives any gradient is its argmax tap, whose value is the pooled output. So
+// dx[tap] = dy where pooled > 0, else 0; every other input 0, as before. (A window of zeros takes its first tap as
+// argmax and pooled = 0: dx = 0 there, as the ReLU's backward gives.)
+@compute @workgroup_size(WG)
+fn max_backward_scatter_relu(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = thread_index(wg, nwg, lid);
+  if (i >= output_count()) { return; }
+  let o = unflatten(i, params.out_h, params.out_w);
+  let g = select(0.0, dy[i], pooled[i] > 0.0);
   let tap = argmax_saved[i];
   for (var ky = 0u; ky < params.pool_h; ky++) {
     for (var kx = 0u; kx < params.pool_w; kx++) {

@@ -11,6 +11,7 @@ import type { BenchEvent, BenchPeerChoice, BenchReport, BenchRequest } from '../
 import { compareAomToInference } from './aom-cases.ts';
 import { convBenchCases, describeConvShape } from './conv-cases.ts';
 import { denseBenchCases } from './dense-cases.ts';
+import { compareReluFold, RELU_FOLD_ROW, RELU_FOLD_SHAPES, reluFoldShape } from './relu-fold-cases.ts';
 import { runBench, type BenchPeer, type BenchRow } from './harness.ts';
 import { compareOptimizerPacking } from './optimizer-cases.ts';
 import { peakCases, peakFromRows } from './peak-cases.ts';
@@ -31,6 +32,7 @@ const WINOGRAD_CASE = {
   name: [...new Set(WINOGRAD_CONV_CASES.map((c) => c.name)), ...WINOGRAD_STEP_ROWS].join('; '),
   shape: [...new Set(WINOGRAD_CONV_CASES.map((c) => describeConvShape(c.shape)))].join('; '),
 };
+const RELU_FOLD_CASE = { name: RELU_FOLD_ROW, shape: RELU_FOLD_SHAPES.map(reluFoldShape).join('; ') };
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -71,7 +73,9 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   const winogradPicked =
     WINOGRAD_CONV_CASES.some((c) => picked(c.name, describeConvShape(c.shape))) ||
     WINOGRAD_STEP_MODELS.some((m) => WINOGRAD_STEP_ROWS.some((r) => picked(r, winogradStepShape(m))));
-  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, AOM_CASE].filter((c) => (c === WINOGRAD_CASE ? winogradPicked : picked(c.name, c.shape)));
+  const reluFoldPicked = RELU_FOLD_SHAPES.some((c) => picked(RELU_FOLD_ROW, reluFoldShape(c)));
+  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, RELU_FOLD_CASE, AOM_CASE].filter((c) =>
+    c === WINOGRAD_CASE ? winogradPicked : c === RELU_FOLD_CASE ? reluFoldPicked : picked(c.name, c.shape));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
   const count = 2 + cases.length + extras.length + memoryModels.length;
   let started = 0;
@@ -95,6 +99,14 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
     onCase(WINOGRAD_CASE);
     const winogradOptions = { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked };
     for (const row of [...(await compareWinogradToDirect(ctx, winogradOptions)), ...(await compareWinogradTrainStep(ctx, winogradOptions))]) {
+      rows.push(row);
+      onRow(row);
+    }
+  }
+  // Another: a conv's ReLU backward folded into the tiling max-pool's (relu-fold-cases.ts); filtered per row.
+  if (extras.includes(RELU_FOLD_CASE)) {
+    onCase(RELU_FOLD_CASE);
+    for (const row of await compareReluFold(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
       rows.push(row);
       onRow(row);
     }

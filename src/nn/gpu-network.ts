@@ -184,9 +184,19 @@ export class GpuNetwork {
 
     for (const [i, layer] of layers.entries()) this.forwardByLayer.push(await layerKind(layer).gpu.planForward(layer, this.plan(i, layer, 'forward')));
     if (training) {
+      // A layer may fold the backward of the ReLU fused into the layer before it into its own (a tiling max-pool
+      // after a conv): then that layer skips it. folded[i]: layer i's ReLU backward is done by layer i + 1.
+      const folded = layers.map((layer, i) => {
+        const next = layers[i + 1];
+        if (!next || !layerKind(layer).gpu.fusedRelu?.(layer)) return false;
+        return layerKind(next).gpu.foldsInputRelu?.(next, this.summary.layers[i + 1].inputShape, batch) ?? false;
+      });
       for (let i = last; i >= 0; i--) {
         const layer = layers[i];
-        const plan = { ...this.plan(i, layer, 'backward'), dy: this.outputGrads[i], dx: i > 0 ? this.outputGrads[i - 1] : null };
+        const plan = {
+          ...this.plan(i, layer, 'backward'), dy: this.outputGrads[i], dx: i > 0 ? this.outputGrads[i - 1] : null,
+          reluBackwardDone: folded[i], foldInputRelu: i > 0 && folded[i - 1],
+        };
         this.backward.push(...(await layerKind(layer).gpu.planBackward(layer, plan)));
       }
     }

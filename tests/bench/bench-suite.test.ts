@@ -67,6 +67,16 @@ describe('bench suite', () => {
     for (const r of rows) expect(r.ratio).toBeCloseTo(r.peerMs! / r.oursMs!, 2);
   });
 
+  it('compares the max-pool backward with the ReLU folded in against the two passes it replaces, for the pool the filter names', async () => {
+    const ctx = gpu();
+    const report = await quickSuite(ctx, 'ReLU folded in mnist-ref pool2');
+    const rows = report.rows.slice(2);
+    expect(rows.map((r) => `${r.name} | ${r.shape} | ${r.unit} | ${r.peerName}`)).toEqual([
+      'maxpool backward, ReLU folded in | mnist-ref pool2: 64x14x14x32, 2x2/2 | GB/s | pool scatter + ReLU backward (ours)',
+    ]);
+    expect(rows[0].ratio).toBeCloseTo(rows[0].peerMs! / rows[0].oursMs!, 2);
+  });
+
   it('times a whole cifar-small training step with Winograd on and off side by side, and leaves the switch as it was', async () => {
     const ctx = gpu();
     const report = await quickSuite(ctx, 'train step, Winograd on cifar-small');

@@ -68,6 +68,27 @@ export function winogradSpec(kernel: 3 | 5 = 3): ModelSpec {
   };
 }
 
+/**
+ * 8x6x2 input; conv 3x3 'same' ReLU (5 filters) -> max-pool 2x2/2 (tiles the 8x6 map: the pool folds conv1's ReLU
+ * backward in) -> conv 3x3 'same' ReLU (4) -> max-pool 2x2 stride 1 (overlapping windows: conv2 keeps its own ReLU
+ * backward) -> flatten -> dense 4.
+ */
+export function foldedReluSpec(): ModelSpec {
+  return {
+    name: 'folded relu',
+    inputShape: [8, 6, 2],
+    preprocessing: { scale: 1 / 255, mean: [0.5, 0.25], std: [0.5, 1] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 5, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool1', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { kind: 'conv2d', name: 'conv2', filters: 4, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'maxpool', name: 'pool2', poolSize: [2, 2], strides: [1, 1], padding: 'valid' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'logits', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
 /** `spec` with every weight drawn at random: kernels/biases/beta/mean in [-1, 1), gamma/variance in [0.5, 1.5). */
 export function randomModel(spec: ModelSpec, seed: number): Model {
   const model = initModel(spec, seed);

@@ -79,6 +79,32 @@ describe('pool kernels', () => {
       for (const b of [x, y, yInfer, argmax, dy, dx, ...dxs]) b.destroy();
     });
 
+    if (poolWindowsTile(shape, params)) {
+      it(`max pool backward with the ReLU before it folded in matches ReLU backward after max pool backward: ${label(shape, params)}`, async () => {
+        const ctx = gpu();
+        const outShape = poolOutputShape(shape, params);
+        // A ReLU's output: about half zeros, so windows of zeros (pooled 0) occur, and ties at 0 with positives.
+        const xs = randomArray(size(shape), 31).map((v) => Math.max(0, Math.round(v * 3) / 3));
+        const dys = randomArray(size(outShape), 32);
+        const x = ctx.upload('x', xs);
+        const y = ctx.createBuffer('y', size(outShape) * 4);
+        const argmax = ctx.createBuffer('argmax', size(outShape) * 4);
+        const dy = ctx.upload('dy', dys);
+        const dx = ctx.upload('dx', new Float32Array(size(shape)).fill(NaN));
+        const calls = [
+          await planMaxPoolForward(ctx, { x, y, argmax, xShape: shape, params }),
+          await planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: shape, params, reluPooled: y }),
+        ];
+        submitCalls(ctx, calls, 'maxpool + relu test');
+        // The ReLU's backward passes dy where its output x > 0: applied to the pool's reference dx. Exact: each dx
+        // element is one dy or 0 (the windows tile, so no sums).
+        const dxRef = maxPoolBackward(xs, dys, shape, params).map((g, i) => (xs[i] > 0 ? g : 0));
+        expect(Array.from(await ctx.readFloat32(dx))).toEqual(Array.from(Float32Array.from(dxRef)));
+        destroyCalls(calls);
+        for (const b of [x, y, argmax, dy, dx]) b.destroy();
+      });
+    }
+
     it(`average pool matches the reference: ${label(shape, params)}`, async () => {
       const ctx = gpu();
       const outShape = poolOutputShape(shape, params);
@@ -110,10 +136,12 @@ describe('pool kernels', () => {
     expect(poolWindowsTile([1, 5, 4, 3], { ...two, padding: 'same' })).toBe(false); // padded
     expect(poolWindowsTile([1, 6, 6, 1], { ...two, strideH: 1 })).toBe(false); // overlapping
     const ctx = gpu();
-    const [dy, argmax, dx] = [ctx.createBuffer('dy', 48), ctx.createBuffer('argmax', 48), ctx.createBuffer('dx', 240)];
+    const [dy, argmax, dx, pooled] = [ctx.createBuffer('dy', 48), ctx.createBuffer('argmax', 48), ctx.createBuffer('dx', 240), ctx.createBuffer('pooled', 48)];
     expect(() => planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: [1, 5, 4, 3], params: two, variant: 'scatter' }))
       .toThrow(/scattering backward needs windows that tile the input/);
-    for (const b of [dy, argmax, dx]) b.destroy();
+    expect(() => planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: [1, 5, 4, 3], params: two, reluPooled: pooled }))
+      .toThrow(/folding the ReLU's backward in needs the scattering backward/);
+    for (const b of [dy, argmax, dx, pooled]) b.destroy();
   });
 
   it('refuses a window that does not fit and an argmax buffer that is too small', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { everyKindSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
+import { everyKindSpec, foldedReluSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
 import { dropoutLayerSeed, GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
@@ -55,6 +55,16 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
   it('through global average pooling (conv -> relu -> gap -> batchnorm -> dense, batch 3)', async () => {
     const grads = await expectReferenceGradients(randomModel(globalPoolSpec(), 13), 3, Uint32Array.from([2, 0, 3]), 14);
     expect([...grads.keys()].sort()).toEqual(['bn/beta', 'bn/gamma', 'conv1/bias', 'conv1/kernel', 'logits/bias', 'logits/kernel']);
+  });
+
+  it('with a conv\'s ReLU backward folded into the tiling max-pool after it, and kept where the pool overlaps', async () => {
+    const grads = await expectReferenceGradients(randomModel(foldedReluSpec(), 17), 4, Uint32Array.from([2, 1, 0, 3]), 18, (net) => {
+      const labels = net.backward.map((c) => c.label);
+      // conv1 -> pool1 (2x2/2 on 8x6): folded, so no ReLU pass for conv1; conv2 -> pool2 (stride 1): its own pass.
+      expect(labels.filter((l) => l.startsWith('relu backward'))).toEqual([expect.stringContaining('conv2 output grad')]);
+      expect(labels.filter((l) => l.includes('ReLU backward folded in'))).toEqual([expect.stringContaining('pool1 output grad -> conv1 output grad')]);
+    });
+    expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
   });
 
   for (const kernel of [3, 5] as const) {

@@ -39,6 +39,17 @@ export interface MaxPoolBackwardArgs {
   params: PoolParams;
   /** Force the gathering or the scattering kernel (tests); by default scatter wherever the windows tile. */
   variant?: MaxPoolBackwardVariant;
+  /**
+   * The pool's output y, when x is a ReLU's output whose backward this pass takes over: dx is also zero where the
+   * pooled value is 0 (shaders/pool.wgsl, max_backward_scatter_relu). Only where the windows tile the input
+   * (maxPoolFoldsRelu).
+   */
+  reluPooled?: GPUBuffer;
+}
+
+/** Whether planMaxPoolBackward can fold the backward of a ReLU before the pool in (`reluPooled`): scattering windows. */
+export function maxPoolFoldsRelu(xShape: Nhwc, params: PoolParams): boolean {
+  return poolWindowsTile(xShape, params);
 }
 
 export type MaxPoolBackwardVariant = 'gather' | 'scatter';
@@ -98,14 +109,20 @@ export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, para
   return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
 }
 
-export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, params, variant }: MaxPoolBackwardArgs): Promise<KernelCall> {
-  const label = `maxpool backward(${dy.label} -> ${dx.label}, ${describe(xShape, params)})`;
+export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, params, variant, reluPooled }: MaxPoolBackwardArgs): Promise<KernelCall> {
+  const label = `maxpool backward(${dy.label} -> ${dx.label}, ${describe(xShape, params)}${reluPooled ? ', ReLU backward folded in' : ''})`;
   const { uniforms, inputs, outputs } = layout(xShape, params);
   requireElements(label, 'dy', dy, outputs);
   requireElements(label, 'argmax', argmax, outputs);
   requireElements(label, 'dx', dx, inputs);
-  requireDistinct(label, { dy, argmax, dx });
   const tiles = poolWindowsTile(xShape, params);
+  if (reluPooled) {
+    requireElements(label, 'pooled output', reluPooled, outputs);
+    requireDistinct(label, { dy, argmax, dx, pooled: reluPooled });
+    if (!tiles || variant === 'gather') throw new RangeError(`${label}: folding the ReLU's backward in needs the scattering backward (windows that tile the input)`);
+    return call(ctx, label, 'max_backward_scatter_relu', uniforms, [dy, argmax, dx, reluPooled], outputs);
+  }
+  requireDistinct(label, { dy, argmax, dx });
   if (variant === 'scatter' && !tiles) throw new RangeError(`${label}: the scattering backward needs windows that tile the input (stride = window, no padding)`);
   if (variant !== 'gather' && tiles) return call(ctx, label, 'max_backward_scatter', uniforms, [dy, argmax, dx], outputs);
   return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);

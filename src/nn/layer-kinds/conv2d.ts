@@ -33,6 +33,7 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
   appliesSoftmax: () => false,
   gpu: {
     aliasesInput: () => false,
+    fusedRelu: (layer) => layer.activation === 'relu',
     planForward(layer, p) {
       const args = {
         label: p.label, x: p.x, w: p.weight('kernel')!.value, bias: p.weight('bias')?.value ?? null, y: p.y,
@@ -50,7 +51,7 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
       const calls: KernelCall[] = [];
       // A fused ReLU: the gradient before it is dy where y > 0.
       let g = p.dy;
-      if (layer.activation === 'relu') {
+      if (layer.activation === 'relu' && !p.reluBackwardDone) {
         g = p.scratch('pre-activation grad', count);
         calls.push(await planReluBackward(p.ctx, { dy: p.dy, y: p.y, dx: g, count }));
       }

@@ -31,6 +31,7 @@ export const denseKind: LayerKind<DenseLayer> = {
   appliesSoftmax: (layer) => layer.activation === 'softmax',
   gpu: {
     aliasesInput: () => false,
+    fusedRelu: (layer) => layer.activation === 'relu',
     planForward(layer, p) {
       return planDenseForward(p.ctx, {
         label: p.label, x: p.x, w: p.weight('kernel')!.value, bias: p.weight('bias')?.value ?? null, y: p.y,
@@ -44,7 +45,7 @@ export const denseKind: LayerKind<DenseLayer> = {
       const shape = { batch: p.batch, inF: product(p.inputShape), outF: layer.units };
       const calls: KernelCall[] = [];
       let g = p.dy;
-      if (layer.activation === 'relu') {
+      if (layer.activation === 'relu' && !p.reluBackwardDone) {
         g = p.scratch('pre-activation grad', count);
         calls.push(await planReluBackward(p.ctx, { dy: p.dy, y: p.y, dx: g, count }));
       }

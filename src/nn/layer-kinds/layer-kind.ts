@@ -66,6 +66,14 @@ export interface ForwardPlan {
 export interface BackwardPlan extends ForwardPlan {
   dy: GPUBuffer;
   dx: GPUBuffer | null;
+  /**
+   * The layer after this one has folded this layer's fused ReLU backward into its own (dy is already zero where
+   * y is 0): skip it. Set by the network only where `fusedRelu` says this layer has one and the next layer's
+   * `foldsInputRelu` agreed.
+   */
+  reluBackwardDone?: boolean;
+  /** This layer folds the backward of the ReLU that produced x into its dx (the network then skips that one). */
+  foldInputRelu?: boolean;
 }
 
 /**
@@ -110,6 +118,14 @@ export interface LayerKind<L extends LayerSpec> {
     aliasesInput(layer: L, training: boolean): boolean;
     planForward(layer: L, plan: ForwardPlan): Promise<KernelCall[]>;
     planBackward(layer: L, plan: BackwardPlan): Promise<KernelCall[]>;
+    /** Whether the layer's output is a ReLU fused into it, whose backward (dy where y > 0) another layer may take over. */
+    fusedRelu?(layer: L): boolean;
+    /**
+     * Whether this layer can fold the backward of a ReLU that produced its input into its own backward, for this
+     * per-image input shape and batch (a max-pool whose windows tile: only the argmax tap gets gradient, and its
+     * value is the pooled output).
+     */
+    foldsInputRelu?(layer: L, inputShape: number[], batch: number): boolean;
   };
   channels: {
     flow(layer: L, input: readonly number[]): ChannelFlow;

@@ -3,7 +3,7 @@
  * comparisons per output. Training records each window's first maximal tap (argmax, a scratch buffer the size
  * of y) so the backward needs neither x nor atomics (src/gpu/kernels/pool.ts). Channels pass one to one.
  */
-import { planMaxPoolBackward, planMaxPoolForward } from '../../gpu/kernels/pool.ts';
+import { maxPoolFoldsRelu, planMaxPoolBackward, planMaxPoolForward } from '../../gpu/kernels/pool.ts';
 import { poolParamsOf } from '../kernel-shapes.ts';
 import type { PoolLayerOf } from '../layers.ts';
 import type { ForwardPlan, LayerKind } from './layer-kind.ts';
@@ -29,8 +29,11 @@ export const maxpoolKind: LayerKind<MaxPoolLayer> = {
     },
     async planBackward(layer, p) {
       if (!p.dx) return [];
-      return [await planMaxPoolBackward(p.ctx, { dy: p.dy, argmax: argmax(p), dx: p.dx, xShape: nhwc(p), params: poolParamsOf(layer) })];
+      const reluPooled = p.foldInputRelu ? p.y : undefined;
+      return [await planMaxPoolBackward(p.ctx, { dy: p.dy, argmax: argmax(p), dx: p.dx, xShape: nhwc(p), params: poolParamsOf(layer), reluPooled })];
     },
+    foldsInputRelu: (layer, inputShape, batch) =>
+      maxPoolFoldsRelu([batch, inputShape[0], inputShape[1], inputShape[2]], poolParamsOf(layer)),
   },
   channels: { flow: () => ({ type: 'per-channel' }), editable: null },
   outputSign: () => ({ type: 'as-input' }),
