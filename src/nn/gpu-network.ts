@@ -47,7 +47,10 @@ export class GpuNetwork {
   readonly input: GPUBuffer;
   /** Output buffer of every layer (aliases for flatten and inference dropout). */
   readonly outputs: GPUBuffer[] = [];
-  /** Gradient of every layer's output (training only). */
+  /**
+   * Gradient of every layer's output (training only). Where a max-pool folds the ReLU fused into the layer before
+   * it (see build), that layer's entry holds the gradient before its ReLU instead (zero where the output is 0).
+   */
   readonly outputGrads: GPUBuffer[] = [];
   /** Every weight tensor on the GPU by `${layer}/${weight}`, moving statistics included. */
   readonly weights = new Map<string, ParameterSlot>();
