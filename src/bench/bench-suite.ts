@@ -18,21 +18,42 @@ import { peakCases, peakFromRows } from './peak-cases.ts';
 import { STEP_MEMORY_CASE, stepMemoryRows, type StepMemoryPeer } from './memory-cases.ts';
 import { tfjsWasmPeer, tfjsWebgpuPeer, tfjsWebgpuStepMemoryPeer } from './tfjs-peers.ts';
 import { trainStepCases } from './train-cases.ts';
-import {
-  compareWinogradToDirect, compareWinogradTrainStep, WINOGRAD_CONV_CASES,
-  WINOGRAD_STEP_MODELS, WINOGRAD_STEP_ROWS, winogradStepShape,
-} from './winograd-cases.ts';
+import { compareWinogradToDirect, WINOGRAD_CONV_CASES } from './winograd-cases.ts';
+import { compareConvChoicesInTrainStep, CONV_CHOICE_STEP_ROWS } from './conv-choice-steps.ts';
+import { compareDirectConv, DIRECT_CONV_ROWS, DIRECT_CONV_SHAPES } from './direct-conv-cases.ts';
+import type { SelfComparisonOptions } from './self-comparison.ts';
 import { initModel } from '../nn/init.ts';
 import { architectureByName } from '../nn/architectures.ts';
 
 /** The name and shape of the maps-vs-inference row, for the filter (before its shape is known). */
 const AOM_CASE = { name: 'aom maps (all conv)', shape: 'mnist-ref' };
 const OPTIMIZER_CASE = { name: 'adam, one dispatch', shape: 'mnist-ref, cifar-ref' };
-const WINOGRAD_CASE = {
-  name: [...new Set(WINOGRAD_CONV_CASES.map((c) => c.name)), ...WINOGRAD_STEP_ROWS].join('; '),
-  shape: [...new Set(WINOGRAD_CONV_CASES.map((c) => describeConvShape(c.shape)))].join('; '),
-};
-const RELU_FOLD_CASE = { name: RELU_FOLD_ROW, shape: RELU_FOLD_SHAPES.map(reluFoldShape).join('; ') };
+
+/**
+ * The means tried for speed that are timed ours against ours, row by row (self-comparison.ts): each group is run
+ * when the filter picks any of its rows, and filters its rows itself. The progress event names the group by its
+ * rows' names and shapes.
+ */
+interface RowGroup {
+  name: string;
+  shape: string;
+  rows: Array<{ name: string; shape: string }>;
+  compare: (ctx: GpuContext, options: SelfComparisonOptions) => Promise<BenchRow[]>;
+}
+const joinUnique = (texts: string[]) => [...new Set(texts)].join('; ');
+function rowGroup(rows: RowGroup['rows'], compare: RowGroup['compare']): RowGroup {
+  return { name: joinUnique(rows.map((r) => r.name)), shape: joinUnique(rows.map((r) => r.shape)), rows, compare };
+}
+const ROW_GROUPS: RowGroup[] = [
+  // Winograd's tiles against our direct GEMM and each other (winograd-cases.ts).
+  rowGroup(WINOGRAD_CONV_CASES.map((c) => ({ name: c.name, shape: describeConvShape(c.shape) })), compareWinogradToDirect),
+  // The direct kernel for few input channels against the GEMM on the first layers (direct-conv-cases.ts).
+  rowGroup(DIRECT_CONV_ROWS.flatMap((name) => DIRECT_CONV_SHAPES.map((s) => ({ name, shape: describeConvShape(s) }))), compareDirectConv),
+  // Each conv algorithm in a whole training step, on and off (conv-choice-steps.ts).
+  rowGroup(CONV_CHOICE_STEP_ROWS, compareConvChoicesInTrainStep),
+  // A conv's ReLU backward folded into the tiling max-pool's (relu-fold-cases.ts).
+  rowGroup(RELU_FOLD_SHAPES.map((c) => ({ name: RELU_FOLD_ROW, shape: reluFoldShape(c) })), compareReluFold),
+];
 /** The models of the peak-memory rows (memory-cases.ts), at batch 64 like the timed training steps. */
 const MEMORY_MODELS = ['mnist-ref', 'cifar-ref'];
 
@@ -69,15 +90,10 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
   for (const message of notes) emit({ kind: 'note', message });
 
   const cases = [...convBenchCases(ctx), ...denseBenchCases(ctx), ...trainStepCases(ctx)].filter((c) => picked(c.name, c.shape));
-  // The Winograd comparison is picked when any of its rows is (the filter may name one row's shape).
-  const winogradPicked =
-    WINOGRAD_CONV_CASES.some((c) => picked(c.name, describeConvShape(c.shape))) ||
-    WINOGRAD_STEP_MODELS.some((m) => WINOGRAD_STEP_ROWS.some((r) => picked(r, winogradStepShape(m))));
-  const reluFoldPicked = RELU_FOLD_SHAPES.some((c) => picked(RELU_FOLD_ROW, reluFoldShape(c)));
-  const extras = [OPTIMIZER_CASE, WINOGRAD_CASE, RELU_FOLD_CASE, AOM_CASE].filter((c) =>
-    c === WINOGRAD_CASE ? winogradPicked : c === RELU_FOLD_CASE ? reluFoldPicked : picked(c.name, c.shape));
+  const extras = [OPTIMIZER_CASE, AOM_CASE].filter((c) => picked(c.name, c.shape));
+  const groups = ROW_GROUPS.filter((g) => g.rows.some((r) => picked(r.name, r.shape)));
   const memoryModels = MEMORY_MODELS.filter((m) => picked(STEP_MEMORY_CASE, `${m}, batch 64`));
-  const count = 2 + cases.length + extras.length + memoryModels.length;
+  const count = 2 + cases.length + extras.length + groups.length + memoryModels.length;
   let started = 0;
   const onCase = (c: { name: string; shape: string }) => emit({ kind: 'case', index: started++, count, name: c.name, shape: c.shape });
   const onRow = (row: BenchRow) => emit({ kind: 'row', row });
@@ -94,19 +110,10 @@ export async function runBenchSuite(ctx: GpuContext, options: BenchSuiteOptions)
     rows.push(row);
     onRow(row);
   }
-  // Another means tried: Winograd's tiles against our direct GEMM and each other (winograd-cases.ts); filtered per row.
-  if (extras.includes(WINOGRAD_CASE)) {
-    onCase(WINOGRAD_CASE);
-    const winogradOptions = { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked };
-    for (const row of [...(await compareWinogradToDirect(ctx, winogradOptions)), ...(await compareWinogradTrainStep(ctx, winogradOptions))]) {
-      rows.push(row);
-      onRow(row);
-    }
-  }
-  // Another: a conv's ReLU backward folded into the tiling max-pool's (relu-fold-cases.ts); filtered per row.
-  if (extras.includes(RELU_FOLD_CASE)) {
-    onCase(RELU_FOLD_CASE);
-    for (const row of await compareReluFold(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
+  // The other means tried, ours against ours, group by group (ROW_GROUPS).
+  for (const group of groups) {
+    onCase(group);
+    for (const row of await group.compare(ctx, { repetitions: options.repetitions, minSeconds: options.minSeconds, filter: picked })) {
       rows.push(row);
       onRow(row);
     }

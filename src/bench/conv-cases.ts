@@ -7,7 +7,7 @@
 import type { GpuContext } from '../gpu/context.ts';
 import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.ts';
 import { planConv2dBackpropFilter } from '../gpu/kernels/conv2d.ts';
-import { planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../gpu/kernels/conv2d-winograd.ts';
+import { planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../gpu/kernels/conv2d-fastest.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import type { BenchCase } from './harness.ts';
 

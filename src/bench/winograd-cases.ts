@@ -19,18 +19,11 @@ import { F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradUnsupported, type WinogradTile } 
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import type { BenchRow } from './harness.ts';
 import { compareOursWithOurs, type SelfComparisonOptions } from './self-comparison.ts';
-import { fixedBatchTrainStep, runFixedBatchStep } from './train-cases.ts';
-import { architectureByName } from '../nn/architectures.ts';
-import { initModel } from '../nn/init.ts';
-import type { TrainStep } from '../nn/train-step.ts';
 
 const PASSES = ['conv forward', 'conv input grad', 'conv weight grad'] as const;
 type Pass = (typeof PASSES)[number];
 /** 'conv forward, Winograd F(2x2, 3x3)' and so on: one row name per pass and tile. */
 export const winogradRowName = (pass: Pass, tile: WinogradTile) => `${pass}, Winograd ${tile.name}`;
-/** The models whose training step is timed with Winograd on and off (mnist-ref's conv2 is 5x5, the CIFAR models' 3x3). */
-export const WINOGRAD_STEP_MODELS = ['mnist-ref', 'cifar-ref', 'cifar-small'];
-export const winogradStepShape = (model: string) => `${model}, batch 64`;
 
 const same = (batch: number, size: number, inC: number, outC: number, k: number): Conv2dShape => ({
   batch, inH: size, inW: size, inC, kH: k, kW: k, outC, strideH: 1, strideW: 1, padding: 'same',
@@ -102,54 +95,6 @@ export async function compareWinogradToDirect(
     } finally {
       destroyCalls([...ours, ...theirs]);
       for (const b of [x, w, y]) b.destroy();
-    }
-  }
-  return rows;
-}
-
-/** The other way each step row is timed against: the same step planned with this setting of the context. */
-const STEP_COMPARISONS = [
-  { name: 'train step, Winograd on', otherName: 'AOM_WINOGRAD=off (ours)', other: (ctx: GpuContext) => { ctx.winograd = false; } },
-  { name: 'train step, Winograd large tiles', otherName: 'AOM_WINOGRAD=small (ours)', other: (ctx: GpuContext) => { ctx.winogradSmallTiles = true; } },
-] as const;
-export const WINOGRAD_STEP_ROWS = STEP_COMPARISONS.map((c) => c.name);
-
-/**
- * A whole training step (train-cases.ts) with Winograd where it pays against the same step with every conv direct
- * (ctx.winograd off while the second one is planned, as AOM_WINOGRAD=off does), and against the same step with the
- * earlier small tiles (AOM_WINOGRAD=small), side by side: what the means is worth where it counts. ratio = the
- * other step's ms / this one's.
- */
-export async function compareWinogradTrainStep(
-  ctx: GpuContext,
-  options: SelfComparisonOptions = {},
-): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
-  for (const comparison of STEP_COMPARISONS) {
-    for (const name of WINOGRAD_STEP_MODELS) {
-      const shape = winogradStepShape(name);
-      if (options.filter && !options.filter(comparison.name, shape)) continue;
-      const model = initModel(architectureByName(name), 1);
-      const before = { winograd: ctx.winograd, small: ctx.winogradSmallTiles };
-      const restore = () => { ctx.winograd = before.winograd; ctx.winogradSmallTiles = before.small; };
-      let ours: TrainStep | null = null;
-      let theirs: TrainStep | null = null;
-      try {
-        ctx.winograd = true;
-        ctx.winogradSmallTiles = false;
-        ours = await fixedBatchTrainStep(ctx, model, 64);
-        comparison.other(ctx);
-        theirs = await fixedBatchTrainStep(ctx, model, 64);
-        restore();
-        let n = 0;
-        let m = 0;
-        const other = { name: comparison.otherName, run: () => runFixedBatchStep(ctx, theirs!, ++m) };
-        rows.push(await compareOursWithOurs(ctx, { name: comparison.name, shape, unit: 'images/s', work: 64 }, () => runFixedBatchStep(ctx, ours!, ++n), other, options));
-      } finally {
-        restore();
-        ours?.destroy();
-        theirs?.destroy();
-      }
     }
   }
   return rows;

@@ -7,6 +7,7 @@ import { GpuDeviceLostError, GpuLimitError, GpuValidationError } from './errors.
 import { BufferPool } from './buffer-pool.ts';
 import { PipelineCache } from './pipeline-cache.ts';
 import type { GemmVariant } from './kernels/gemm-variant.ts';
+import { DEFAULT_CONV_CHOICES, type ConvChoices } from './kernels/conv-choices.ts';
 
 export type DeviceLostListener = (error: GpuDeviceLostError) => void;
 
@@ -53,12 +54,11 @@ export class GpuContext {
    */
   gemmVariant: GemmVariant = 'lavapipe';
   /**
-   * Whether a network's 3x3 and 5x5 stride-1 convs may take Winograd where it pays (kernels/conv2d-winograd.ts);
-   * AOM_WINOGRAD=off in Node turns it off (a before/after on the same build).
+   * The conv algorithms a network may take besides the implicit GEMM (kernels/conv2d-fastest.ts): Winograd and
+   * the direct kernel for few input channels, each where it pays. AOM_WINOGRAD and AOM_DIRECT_CONV set them in
+   * Node (a before/after on the same build). Read when a conv is planned.
    */
-  winograd = true;
-  /** AOM_WINOGRAD=small: F(2x2, 3x3) for 3x3 and nothing for 5x5 (the earlier rule), instead of the larger tiles. */
-  winogradSmallTiles = false;
+  convChoices: ConvChoices = { ...DEFAULT_CONV_CHOICES };
 
   get limits(): GPUSupportedLimits {
     return this.device.limits;

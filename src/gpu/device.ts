@@ -89,9 +89,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   try {
     ctx.gemmVariant = chooseGemmVariant(info, override);
     if (where === 'node') {
-      const setting = winogradSetting(process.env.AOM_WINOGRAD);
-      ctx.winograd = setting !== 'off';
-      ctx.winogradSmallTiles = setting === 'small';
+      ctx.convChoices = { winograd: winogradSetting(process.env.AOM_WINOGRAD), directFewChannels: directConvSetting(process.env.AOM_DIRECT_CONV) };
     }
   } catch (error) {
     ctx.destroy();
@@ -110,4 +108,12 @@ export function winogradSetting(text: string | undefined): 'on' | 'off' | 'small
   if (value === 'off' || value === '0') return 'off';
   if (value === 'small') return 'small';
   throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on, small or off`);
+}
+
+/** AOM_DIRECT_CONV: unset, 'on' or '1' takes the direct kernel for few input channels where it pays; 'off' or '0' never. */
+export function directConvSetting(text: string | undefined): boolean {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on' || value === '1') return true;
+  if (value === 'off' || value === '0') return false;
+  throw new RangeError(`AOM_DIRECT_CONV: unknown value '${text}'; use on or off`);
 }

@@ -9,6 +9,7 @@ import { useGpu } from '../helpers/gpu.ts';
 import { runBenchSuite } from '../../src/bench/bench-suite.ts';
 import type { BenchEvent } from '../../src/session/bench-api.ts';
 import type { GpuContext } from '../../src/gpu/context.ts';
+import { DEFAULT_CONV_CHOICES } from '../../src/gpu/kernels/conv-choices.ts';
 
 const gpu = useGpu();
 
@@ -84,6 +85,6 @@ describe('bench suite', () => {
       'train step, Winograd on | cifar-small, batch 64 | images/s | AOM_WINOGRAD=off (ours)',
     ]);
     expect(report.rows[2].ours).toBeGreaterThan(0);
-    expect(ctx.winograd).toBe(true);
+    expect(ctx.convChoices).toEqual(DEFAULT_CONV_CHOICES);
   });
 });

@@ -89,6 +89,24 @@ export function foldedReluSpec(): ModelSpec {
   };
 }
 
+/**
+ * A first conv of 3 input channels (the direct kernel for few channels) whose ReLU feeds another conv, not a pool:
+ * its ReLU backward is folded into its weight gradient instead (it has no input gradient to share it with).
+ */
+export function directFirstConvSpec(): ModelSpec {
+  return {
+    name: 'direct first conv',
+    inputShape: [7, 9, 3],
+    preprocessing: { scale: 1 / 255, mean: [0.5, 0.25, 0], std: [0.5, 1, 1] },
+    layers: [
+      { kind: 'conv2d', name: 'conv1', filters: 6, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' },
+      { kind: 'conv2d', name: 'conv2', filters: 5, kernelSize: [2, 3], strides: [2, 1], padding: 'valid', useBias: true, activation: 'relu' },
+      { kind: 'flatten', name: 'flatten' },
+      { kind: 'dense', name: 'logits', units: 4, useBias: true, activation: 'linear' },
+    ],
+  };
+}
+
 /** `spec` with every weight drawn at random: kernels/biases/beta/mean in [-1, 1), gamma/variance in [0.5, 1.5). */
 export function randomModel(spec: ModelSpec, seed: number): Model {
   const model = initModel(spec, seed);

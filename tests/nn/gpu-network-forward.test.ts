@@ -6,6 +6,7 @@ import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { referenceForward } from '../../src/reference/model-forward.ts';
 import { cifarSmall, mnistRef } from '../../src/nn/architectures.ts';
 import { initModel } from '../../src/nn/init.ts';
+import { DEFAULT_CONV_CHOICES } from '../../src/gpu/kernels/conv-choices.ts';
 
 const gpu = useGpu();
 
@@ -90,7 +91,7 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     net.destroy();
     expect(ctx.liveBuffers).toBe(before);
     // AOM_WINOGRAD=small: the same convs in F(2x2, 3x3) tiles, the same logits.
-    ctx.winogradSmallTiles = true;
+    ctx.convChoices = { ...DEFAULT_CONV_CHOICES, winograd: 'small' };
     try {
       const small = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
       const smallTransforms = small.forward.filter((c) => c.shape?.includes('input_transform'));
@@ -100,10 +101,10 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
       expectClose(await ctx.readFloat32(small.logits, 20), ref.logits, TOL, 'cifar-small logits, small tiles');
       small.destroy();
     } finally {
-      ctx.winogradSmallTiles = false;
+      ctx.convChoices = { ...DEFAULT_CONV_CHOICES };
     }
-    // AOM_WINOGRAD=off (ctx.winograd false): every conv forward direct, the same logits.
-    ctx.winograd = false;
+    // AOM_WINOGRAD=off: every conv forward direct, the same logits.
+    ctx.convChoices = { ...DEFAULT_CONV_CHOICES, winograd: 'off' };
     try {
       const direct = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
       expect(direct.forward.some((c) => c.shape?.includes('input_transform'))).toBe(false);
@@ -112,7 +113,7 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
       expectClose(await ctx.readFloat32(direct.logits, 20), ref.logits, TOL, 'cifar-small logits, direct');
       direct.destroy();
     } finally {
-      ctx.winograd = true;
+      ctx.convChoices = { ...DEFAULT_CONV_CHOICES };
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { everyKindSpec, foldedReluSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
+import { directFirstConvSpec, everyKindSpec, foldedReluSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
 import { dropoutLayerSeed, GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
@@ -63,6 +63,18 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
       // conv1 -> pool1 (2x2/2 on 8x6): folded, so no ReLU pass for conv1; conv2 -> pool2 (stride 1): its own pass.
       expect(labels.filter((l) => l.startsWith('relu backward'))).toEqual([expect.stringContaining('conv2 output grad')]);
       expect(labels.filter((l) => l.includes('ReLU backward folded in'))).toEqual([expect.stringContaining('pool1 output grad -> conv1 output grad')]);
+    });
+    expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
+  });
+
+  it('through a 3-channel first conv on the direct kernel, its ReLU backward folded into its weight gradient', async () => {
+    const grads = await expectReferenceGradients(randomModel(directFirstConvSpec(), 19), 3, Uint32Array.from([3, 0, 2]), 20, (net) => {
+      const conv1 = [...net.forward, ...net.backward].filter((c) => c.label.startsWith('conv1'));
+      // forward; weight + bias grad with their two reduces: no ReLU pass, no separate bias grad, no input grad.
+      expect(conv1.map((c) => c.label)).toEqual(['conv1 forward', 'conv1 backward weight grad', 'conv1 backward weight grad reduce', 'conv1 backward weight grad bias reduce']);
+      expect(conv1.filter((c) => c.shape?.startsWith('direct 3x3x3 -> 6')).map((c) => c.label)).toEqual(['conv1 forward', 'conv1 backward weight grad']);
+      const labels = net.backward.map((c) => c.label);
+      expect(labels.filter((l) => l.startsWith('relu backward'))).toEqual([expect.stringContaining('conv2 output grad')]);
     });
     expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
   });

@@ -21,7 +21,6 @@ import type { Conv2dShape } from './conv2d-contract.ts';
 import {
   F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradGeometry, winogradUnsupported, type WinogradGeometry, type WinogradTile,
 } from './conv2d-winograd-contract.ts';
-import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
 import { GemmMode, planGemm } from './gemm.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
@@ -282,41 +281,4 @@ export async function planConv2dBackpropFilterWinograd(
     }),
     () => planWinogradFilterGradTransform(ctx, { label: `${label} filter grad transform`, src: products, dst: args.dw, shape: s, tile }),
   ]);
-}
-
-/**
- * The conv forward the network runs (and the bench's conv forward rows time): Winograd where it pays and the
- * context allows it (ctx.winograd, AOM_WINOGRAD), with the tile networkWinogradTile picks, else the direct
- * implicit GEMM.
- */
-export function planConv2dForwardFastest(
-  ctx: GpuContext,
-  args: Parameters<typeof planConv2dForwardWinograd>[1],
-): Promise<KernelCall[]> {
-  const small = ctx.winogradSmallTiles;
-  if (ctx.winograd && winogradPays(args.shape, small)) return planConv2dForwardWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
-  const { transient: _unused, tile: _none, ...direct } = args;
-  return planConv2dForward(ctx, direct);
-}
-
-/** The conv input gradient the network runs: Winograd where it pays and is allowed, else the direct GEMM. */
-export function planConv2dBackpropInputFastest(
-  ctx: GpuContext,
-  args: Parameters<typeof planConv2dBackpropInputWinograd>[1],
-): Promise<KernelCall[]> {
-  const small = ctx.winogradSmallTiles;
-  if (ctx.winograd && winogradInputGradPays(args.shape, small)) return planConv2dBackpropInputWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
-  const { transient: _unused, tile: _none, ...direct } = args;
-  return planConv2dBackpropInput(ctx, direct);
-}
-
-/** The conv weight gradient the network runs: Winograd where it pays and is allowed, else the direct GEMM. */
-export function planConv2dBackpropFilterFastest(
-  ctx: GpuContext,
-  args: Parameters<typeof planConv2dBackpropFilterWinograd>[1],
-): Promise<KernelCall[]> {
-  const small = ctx.winogradSmallTiles;
-  if (ctx.winograd && winogradWeightGradPays(args.shape, small)) return planConv2dBackpropFilterWinograd(ctx, { ...args, tile: networkWinogradTile(args.shape, small)! });
-  const { transient: _unused, tile: _none, ...direct } = args;
-  return planConv2dBackpropFilter(ctx, direct);
 }

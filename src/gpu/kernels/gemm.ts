@@ -166,16 +166,23 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   if (!args.bias) gemm.owned.push(bias);
   if (!scratch) return [gemm];
   gemm.owned.push(scratch);
-  const reduce = await makeKernelCall(ctx, {
-    label: `${args.label} split-K reduce`,
+  return [gemm, await planSplitReduce(ctx, { label: `${args.label} split-K reduce`, partials: scratch, out: args.c, plane, splits })];
+}
+
+/** out[i] = sum_{z < splits} partials[z * plane + i] for i < plane (gemm_split_reduce.wgsl): a split reduction's sum. */
+export function planSplitReduce(
+  ctx: GpuContext,
+  args: { label: string; partials: GPUBuffer; out: GPUBuffer; plane: number; splits: number },
+): Promise<KernelCall> {
+  return makeKernelCall(ctx, {
+    label: args.label,
     file: 'gemm_split_reduce.wgsl',
     constants: { WG: REDUCE_WG },
-    uniforms: u32s(plane, splits),
-    buffers: [scratch, args.c],
-    workgroups: threadWorkgroups(ctx, plane, REDUCE_WG),
-    shape: `sum ${splits} x ${plane}`,
+    uniforms: u32s(args.plane, args.splits),
+    buffers: [args.partials, args.out],
+    workgroups: threadWorkgroups(ctx, args.plane, REDUCE_WG),
+    shape: `sum ${args.splits} x ${args.plane}`,
   });
-  return [gemm, reduce];
 }
 
 /** How a variant covers C: its shader and entry point, its own constants, and its grid of output tiles. */

@@ -1,14 +1,13 @@
 /**
- * conv2d: y = act(conv(x, kernel HWIO) + bias), TF window geometry. One implicit-GEMM kernel family
- * (src/gpu/kernels/conv2d.ts) does the forward with bias and ReLU fused, the input, weight and bias gradients;
- * the forward of a 3x3 stride-1 conv of 16 or more input channels, the input gradient of a 'same' one of 16 or
- * more output channels and the weight gradient of one with 16 or more of both are Winograd F(2x2, 3x3) instead
- * (conv2d-winograd.ts).
+ * conv2d: y = act(conv(x, kernel HWIO) + bias), TF window geometry. Each pass takes the algorithm that pays for
+ * its shape (src/gpu/kernels/conv2d-fastest.ts): the implicit GEMM (conv2d.ts: forward with bias and ReLU fused,
+ * input, weight and bias gradients), Winograd for 3x3 and 5x5 stride-1 convs of many channels
+ * (conv2d-winograd.ts), the direct kernel for few input channels (conv2d-direct.ts: a first layer's forward and
+ * weight + bias gradient).
  * FLOPs: 2 * kH * kW * inC per output value (+1 for a fused ReLU). It is the layer the method edits: its filters
  * are the channels that drop/widen remap, and it reads its input's channels through kH * kW taps.
  */
-import { planBiasGrad } from '../../gpu/kernels/conv2d.ts';
-import { planConv2dBackpropFilterFastest, planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-winograd.ts';
+import { convAlgorithms, planConv2dBackpropFilterFastest, planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-fastest.ts';
 import { planReluBackward } from '../../gpu/kernels/relu.ts';
 import type { KernelCall } from '../../gpu/kernel-call.ts';
 import { conv2dShapeOf } from '../kernel-shapes.ts';
@@ -39,8 +38,7 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
         label: p.label, x: p.x, w: p.weight('kernel')!.value, bias: p.weight('bias')?.value ?? null, y: p.y,
         shape: conv2dShapeOf(layer, p.inputShape, p.batch), relu: layer.activation === 'relu',
       };
-      // 3x3 stride-1 convs of 16 or more input channels: Winograd F(2x2, 3x3), its tiles in the network's
-      // transient buffers (conv2d-winograd.ts says where it was measured to pay).
+      // Winograd's tiles, where it runs, live in the network's transient buffers.
       return planConv2dForwardFastest(p.ctx, { ...args, transient: p.transient });
     },
     async planBackward(layer, p) {
@@ -49,17 +47,21 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
       const count = p.batch * product(p.outputShape);
       const shape = conv2dShapeOf(layer, p.inputShape, p.batch);
       const calls: KernelCall[] = [];
-      // A fused ReLU: the gradient before it is dy where y > 0.
+      // A fused ReLU: the gradient before it is dy where y > 0. A first layer (no dx) whose weight gradient is the
+      // direct kernel's masks dy there, in the same pass; otherwise a pass of its own, unless the next layer did it.
       let g = p.dy;
-      if (layer.activation === 'relu' && !p.reluBackwardDone) {
+      const reluPending = layer.activation === 'relu' && !p.reluBackwardDone;
+      const maskInWeightGrad = reluPending && !p.dx && convAlgorithms(p.ctx, shape).weightGrad === 'direct';
+      if (reluPending && !maskInWeightGrad) {
         g = p.scratch('pre-activation grad', count);
         calls.push(await planReluBackward(p.ctx, { dy: p.dy, y: p.y, dx: g, count }));
       }
-      calls.push(...(await planConv2dBackpropFilterFastest(p.ctx, { label: `${p.label} weight grad`, x: p.x, dy: g, dw: kernel.grad!, shape, transient: p.transient })));
+      // The weight gradient with the bias gradient (one pass where the direct kernel for few channels runs).
+      calls.push(...(await planConv2dBackpropFilterFastest(p.ctx, {
+        label: `${p.label} weight grad`, x: p.x, dy: g, dw: kernel.grad!, shape, transient: p.transient,
+        db: bias?.grad ?? null, biasLabel: `${p.label} bias grad`, reluOutput: maskInWeightGrad ? p.y : undefined,
+      })));
       if (p.dx) calls.push(...(await planConv2dBackpropInputFastest(p.ctx, { label: `${p.label} input grad`, dy: g, w: kernel.value, dx: p.dx, shape, transient: p.transient })));
-      if (bias) {
-        calls.push(...(await planBiasGrad(p.ctx, { label: `${p.label} bias grad`, dy: g, db: bias.grad!, rows: count / layer.filters, channels: layer.filters })));
-      }
       return calls;
     },
   },

@@ -1,0 +1,178 @@
+// conv2d_direct: the forward and the weight gradient of a convolution with few input channels (a network's first
+// layer: 1-channel MNIST, 3-channel RGB), where the implicit GEMM (gemm.wgsl) spends more on the index math of each
+// tap than on its multiply-adds: its K = kH*kW*inC is 25 or 27, one or three k per outer step.
+//
+// Tensors as in conv2d-contract.ts: x NHWC [batch, inH, inW, INC], w HWIO [KH, KW, INC, outC], y NHWC
+// [batch, outH, outW, outC]; iy = oy*strideH + ky - padTop, ix = ox*SW + kx - padLeft (zero outside the image).
+//
+// A workgroup is LANES threads along output channels: thread `lane` owns o_j = colBase + lane + LANES * j (j < COLS).
+// It walks a run of output pixels along one output row (n, oy), ox = ox0, ox0 + 1, ... and keeps the receptive
+// field of the current pixel in registers: win[t * INC + c] = x[n, iy(ky), ix(ox, kx), c] with t = ky * KW + kx.
+// Moving to the next ox shifts the window by SW columns (win at kx takes the value at kx + SW) and loads only the
+// KH * min(SW, KW) * INC new values, so a pixel costs that many loads for KH*KW*INC*COLS multiply-adds (mnist-ref's
+// conv1: 5 loads for 50). Every index into win, wreg and acc is a constant once KH, KW, INC, SW and COLS are fixed
+// and the loops unrolled, so they live in registers (or the stack), never in per-lane storage loads.
+//
+//   forward:      acc[j] = sum_{t, c} win[t*INC + c] * w[t, c, o_j];  y[n, oy, ox, o_j] = act(acc[j] + bias[o_j])
+//                 w is read once per thread into wreg[(t*INC + c) * COLS + j]; a workgroup covers rowsPerSplit
+//                 output rows (a run of `run` pixels of each), so that one read serves many pixels.
+//   weight_grad:  dw[t, c, o_j] = sum_{n, oy, ox} win[t*INC + c] * dy[n, oy, ox, o_j], with db[o_j] = sum dy as well
+//                 (with RELU, dy where the layer's output y > 0: its ReLU's backward folded in);
+//                 workgroup z of the grid's y axis sums output rows [z*rowsPerSplit, (z+1)*rowsPerSplit) of the
+//                 batch*outH rows and writes partials dwPartial[z][t*INC + c][o] and dbPartial[z][o], which
+//                 gemm_split_reduce.wgsl sums.
+override KH: u32 = 3u;
+override KW: u32 = 3u;
+override INC: u32 = 1u;
+override SW: u32 = 1u; // stride along x: how far the window shifts per output pixel
+override COLS: u32 = 2u;
+override LANES: u32 = 8u;
+override HAS_BIAS: bool = false;
+override RELU: bool = false;
+
+// Private arrays need constant sizes; only the first KH*KW*INC (x COLS) entries are used. conv2d-direct.ts admits
+// a conv only where KH*KW*INC <= MAX_WIN and COLS <= MAX_COLS.
+const MAX_WIN: u32 = 64u;
+const MAX_KH: u32 = 8u;
+const MAX_COLS: u32 = 4u;
+
+struct Params {
+  batch: u32, inH: u32, inW: u32, outH: u32,
+  outW: u32, outC: u32, strideH: u32, padTop: u32,
+  padLeft: u32, colTiles: u32, run: u32, runsPerRow: u32,
+  rowsPerSplit: u32, // weight_grad: output rows per split; forward: per workgroup
+}
+
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+// forward
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+// weight_grad
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dwPartial: array<f32>;
+@group(0) @binding(4) var<storage, read_write> dbPartial: array<f32>;
+// weight_grad with RELU: the layer's output y = max(pre-activation, 0); dy is masked to where y > 0 (the ReLU's
+// backward, for a first layer whose pre-activation gradient has no other reader).
+@group(0) @binding(5) var<storage, read> reluOutput: array<f32>;
+
+// Where row ky of the window reads x for output row (n, oy): rowStart[ky] = index of x[n, iy, 0, 0], or -1 when iy
+// is outside the image (those taps read zero).
+var<private> rowStart: array<i32, MAX_KH>;
+var<private> win: array<f32, MAX_WIN>;
+
+fn setRows(n: u32, oy: u32) {
+  for (var ky = 0u; ky < KH; ky++) {
+    let iy = i32(oy * P.strideH + ky) - i32(P.padTop);
+    let inside = iy >= 0 && iy < i32(P.inH);
+    rowStart[ky] = select(-1, (i32(n * P.inH) + iy) * i32(P.inW * INC), inside);
+  }
+}
+
+// Moves the window onto output column ox: shifts the columns it keeps (all of them are loaded when `fresh`).
+fn slide(ox: u32, fresh: bool) {
+  let ix0 = i32(ox * SW) - i32(P.padLeft);
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx < KW; kx++) {
+      let keep = !fresh && kx + SW < KW;
+      let ix = ix0 + i32(kx);
+      let inside = rowStart[ky] >= 0 && ix >= 0 && ix < i32(P.inW);
+      for (var c = 0u; c < INC; c++) {
+        let t = (ky * KW + kx) * INC + c;
+        if (keep) {
+          win[t] = win[t + SW * INC];
+        } else {
+          win[t] = select(0.0, x[u32(select(0, rowStart[ky] + ix * i32(INC) + i32(c), inside))], inside);
+        }
+      }
+    }
+  }
+}
+
+fn channelOf(colTile: u32, lane: u32, j: u32) -> u32 { return colTile * LANES * COLS + lane + LANES * j; }
+
+@compute @workgroup_size(LANES, 1, 1)
+fn forward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  // Workgroups are numbered linearly over (block of rowsPerSplit output rows, run along them, column tile),
+  // spread over x and y. A workgroup covers several rows so that reading its weights once is worth it.
+  let tile = wg.y * nwg.x + wg.x;
+  let colTile = tile % P.colTiles;
+  let run = tile / P.colTiles;
+  let rowBegin = (run / P.runsPerRow) * P.rowsPerSplit;
+  let rows = P.batch * P.outH;
+  if (rowBegin >= rows) { return; } // spare workgroups of the spread grid (uniform)
+  let rowEnd = min(rows, rowBegin + P.rowsPerSplit);
+  let ox0 = (run % P.runsPerRow) * P.run;
+  let ox1 = min(P.outW, ox0 + P.run);
+
+  // Channels past outC read channel outC - 1 (a valid address) and are never written.
+  var col: array<u32, MAX_COLS>;
+  for (var j = 0u; j < COLS; j++) { col[j] = min(channelOf(colTile, lid.x, j), P.outC - 1u); }
+  var wreg: array<f32, 256>; // MAX_WIN * MAX_COLS
+  for (var t = 0u; t < KH * KW * INC; t++) {
+    for (var j = 0u; j < COLS; j++) { wreg[t * COLS + j] = w[t * P.outC + col[j]]; }
+  }
+  var b: array<f32, MAX_COLS>;
+  for (var j = 0u; j < COLS; j++) { b[j] = select(0.0, bias[col[j]], HAS_BIAS); }
+
+  for (var row = rowBegin; row < rowEnd; row++) {
+    setRows(row / P.outH, row % P.outH);
+    for (var ox = ox0; ox < ox1; ox++) {
+      slide(ox, ox == ox0);
+      // Zeroed by hand each pixel: lavapipe was seen to keep a loop-local array's values from the iteration before.
+      var acc: array<f32, MAX_COLS>;
+      for (var j = 0u; j < COLS; j++) { acc[j] = 0.0; }
+      for (var t = 0u; t < KH * KW * INC; t++) {
+        for (var j = 0u; j < COLS; j++) { acc[j] = fma(win[t], wreg[t * COLS + j], acc[j]); }
+      }
+      let out = (row * P.outW + ox) * P.outC;
+      for (var j = 0u; j < COLS; j++) {
+        let o = channelOf(colTile, lid.x, j);
+        if (o >= P.outC) { break; }
+        var v = acc[j] + b[j];
+        if (RELU) { v = max(v, 0.0); }
+        y[out + o] = v;
+      }
+    }
+  }
+}
+
+@compute @workgroup_size(LANES, 1, 1)
+fn weight_grad(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  // x: column tiles; y: splits of the batch*outH output rows.
+  let colTile = wg.x;
+  let split = wg.y;
+  let rows = P.batch * P.outH;
+  let rowBegin = split * P.rowsPerSplit;
+  let rowEnd = min(rows, rowBegin + P.rowsPerSplit);
+
+  var col: array<u32, MAX_COLS>;
+  for (var j = 0u; j < COLS; j++) { col[j] = min(channelOf(colTile, lid.x, j), P.outC - 1u); }
+  var acc: array<f32, 256>; // MAX_WIN * MAX_COLS: acc[(t*INC + c) * COLS + j]
+  var accBias: array<f32, MAX_COLS>;
+  for (var row = rowBegin; row < rowEnd; row++) {
+    setRows(row / P.outH, row % P.outH);
+    for (var ox = 0u; ox < P.outW; ox++) {
+      slide(ox, ox == 0u);
+      let at = (row * P.outW + ox) * P.outC;
+      var g: array<f32, MAX_COLS>;
+      for (var j = 0u; j < COLS; j++) {
+        g[j] = dy[at + col[j]];
+        if (RELU) { g[j] = select(0.0, g[j], reluOutput[at + col[j]] > 0.0); }
+        accBias[j] += g[j];
+      }
+      for (var t = 0u; t < KH * KW * INC; t++) {
+        for (var j = 0u; j < COLS; j++) { acc[t * COLS + j] = fma(win[t], g[j], acc[t * COLS + j]); }
+      }
+    }
+  }
+
+  let taps = KH * KW * INC;
+  for (var j = 0u; j < COLS; j++) {
+    let o = channelOf(colTile, lid.x, j);
+    if (o >= P.outC) { break; }
+    for (var t = 0u; t < taps; t++) { dwPartial[(split * taps + t) * P.outC + o] = acc[t * COLS + j]; }
+    dbPartial[split * P.outC + o] = accBias[j];
+  }
+}

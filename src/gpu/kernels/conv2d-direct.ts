@@ -1,0 +1,141 @@
+/**
+ * The direct convolution for few input channels (shaders/conv2d_direct.wgsl): forward with bias and ReLU fused,
+ * and weight gradient with the bias gradient beside it, for a network's first layer (MNIST's 1 channel, RGB's 3),
+ * whose implicit GEMM has a K of only kH*kW*inC. Each thread keeps a conv window of the input in registers and
+ * slides it along an output row, so a pixel loads kH*strideW*inC values for kH*kW*inC*cols multiply-adds.
+ * The input gradient stays the GEMM's (a first layer needs none).
+ */
+import type { GpuContext } from '../context.ts';
+import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { u32s } from '../uniforms.ts';
+import { conv2dGeometry, type Conv2dShape } from './conv2d-contract.ts';
+import { planSplitReduce } from './gemm.ts';
+
+/** Threads per workgroup, along output channels (lavapipe's 8 x f32 vector; see gemm.ts). */
+const LANES = 8;
+/** The shader's private-array bounds (MAX_WIN, MAX_KH, MAX_COLS in conv2d_direct.wgsl). */
+const MAX_WIN = 64;
+const MAX_KH = 8;
+const MAX_COLS = 4;
+/** Input channels up to which the direct kernel is the network's choice (measured: see directConvPays). */
+const MOST_INPUT_CHANNELS = 4;
+/** Workgroups wanted to keep every core or SM busy (as gemm.ts's chooseSplits). */
+const WANTED_WORKGROUPS = 256;
+
+/** Whether conv2d_direct.wgsl can run `s` at all: the window fits its registers. */
+export function directConvFits(s: Conv2dShape): boolean {
+  return s.kH * s.kW * s.inC <= MAX_WIN && s.kH <= MAX_KH;
+}
+
+/**
+ * Whether the network takes the direct kernel for `s` (forward and weight gradient): few input channels, where
+ * the GEMM's K is a handful of taps. Measured side by side on lavapipe (bench rows 'conv direct').
+ */
+export function directConvPays(s: Conv2dShape): boolean {
+  return s.inC <= MOST_INPUT_CHANNELS && directConvFits(s);
+}
+
+/** Output channels per thread: LANES * cols covers outC in one column tile up to 32 channels. */
+function colsFor(outC: number): number {
+  return Math.min(MAX_COLS, ceilDiv(outC, LANES));
+}
+
+function checkFits(label: string, s: Conv2dShape): void {
+  if (!directConvFits(s)) {
+    throw new RangeError(`${label}: a ${s.kH}x${s.kW} window over ${s.inC} channels does not fit conv2d_direct.wgsl (at most ${MAX_WIN} values, ${MAX_KH} rows)`);
+  }
+}
+
+interface DirectLayout {
+  colTiles: number;
+  cols: number;
+  constants: Record<string, number>;
+}
+
+function layout(s: Conv2dShape): DirectLayout {
+  const cols = colsFor(s.outC);
+  return {
+    cols,
+    colTiles: ceilDiv(s.outC, LANES * cols),
+    constants: { KH: s.kH, KW: s.kW, INC: s.inC, SW: s.strideW, COLS: cols, LANES },
+  };
+}
+
+function uniforms(s: Conv2dShape, colTiles: number, run: number, runsPerRow: number, rowsPerSplit: number): ArrayBuffer {
+  const g = conv2dGeometry(s);
+  return u32s(s.batch, s.inH, s.inW, g.outH, g.outW, s.outC, s.strideH, g.padTop, g.padLeft, colTiles, run, runsPerRow, rowsPerSplit);
+}
+
+/** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), one workgroup per run of an output row. */
+export async function planConv2dForwardDirect(
+  ctx: GpuContext,
+  args: { label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean },
+): Promise<KernelCall> {
+  const label = args.label ?? 'conv2d forward (direct)';
+  const s = args.shape;
+  checkFits(label, s);
+  const { outH, outW } = conv2dGeometry(s);
+  const l = layout(s);
+  const rows = s.batch * outH;
+  // About WANTED_WORKGROUPS workgroups: blocks of whole output rows where there are enough rows, else each row
+  // in several runs.
+  const blocks = Math.max(1, Math.floor(WANTED_WORKGROUPS / l.colTiles));
+  const rowsPerBlock = ceilDiv(rows, Math.min(rows, blocks));
+  const runsPerRow = Math.max(1, Math.min(outW, ceilDiv(blocks, rows)));
+  const run = ceilDiv(outW, runsPerRow);
+  const bias = args.bias ?? ctx.createBuffer(`${label} no-bias`, 4);
+  const call = await makeKernelCall(ctx, {
+    label,
+    file: 'conv2d_direct.wgsl',
+    entryPoint: 'forward',
+    constants: { ...l.constants, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0 },
+    uniforms: uniforms(s, l.colTiles, run, ceilDiv(outW, run), rowsPerBlock),
+    buffers: [args.x, args.w, bias, args.y],
+    workgroups: spreadWorkgroups(ceilDiv(rows, rowsPerBlock) * ceilDiv(outW, run) * l.colTiles, ctx.limits.maxComputeWorkgroupsPerDimension),
+    shape: `direct ${s.kH}x${s.kW}x${s.inC} -> ${s.outC}, ${rows} rows of ${outW}`,
+  });
+  if (!args.bias) call.owned.push(bias);
+  return call;
+}
+
+/**
+ * dw[kH, kW, inC, outC] (and db[outC] = the sums of dy over batch x positions, when `db` is given) from x and dy
+ * (masked by a ReLU's output, when `reluOutput` is given): the batch*outH output rows split over workgroups, their
+ * partials summed by gemm_split_reduce.wgsl.
+ */
+export async function planConv2dBackpropFilterDirect(
+  ctx: GpuContext,
+  args: {
+    label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; db?: GPUBuffer | null; shape: Conv2dShape; splits?: number;
+    /** The output y of the layer's ReLU: dy is then the gradient after it, masked here to where y > 0. */
+    reluOutput?: GPUBuffer;
+  },
+): Promise<KernelCall[]> {
+  const label = args.label ?? 'conv2d weight grad (direct)';
+  const s = args.shape;
+  checkFits(label, s);
+  const { outH, outW } = conv2dGeometry(s);
+  const l = layout(s);
+  const rows = s.batch * outH;
+  const wanted = args.splits ?? ceilDiv(WANTED_WORKGROUPS, l.colTiles);
+  const rowsPerSplit = ceilDiv(rows, Math.max(1, Math.min(rows, wanted)));
+  const splits = ceilDiv(rows, rowsPerSplit);
+  const taps = s.kH * s.kW * s.inC;
+  const dwPartials = ctx.createBuffer(`${label} partials`, splits * taps * s.outC * 4);
+  const dbPartials = ctx.createBuffer(`${label} bias partials`, splits * s.outC * 4);
+  const grad = await makeKernelCall(ctx, {
+    label,
+    file: 'conv2d_direct.wgsl',
+    entryPoint: 'weight_grad',
+    constants: { ...l.constants, RELU: args.reluOutput ? 1 : 0 },
+    uniforms: uniforms(s, l.colTiles, outW, 1, rowsPerSplit),
+    // Without a ReLU the mask's binding (statically used all the same) reads dy, never looked at.
+    buffers: [args.x, args.dy, dwPartials, dbPartials, args.reluOutput ?? args.dy],
+    workgroups: [l.colTiles, splits, 1],
+    shape: `direct ${s.kH}x${s.kW}x${s.inC} -> ${s.outC}, ${rows} rows of ${outW}, ${splits} slices`,
+  });
+  grad.owned.push(dwPartials, dbPartials);
+  const calls = [grad, await planSplitReduce(ctx, { label: `${label} reduce`, partials: dwPartials, out: args.dw, plane: taps * s.outC, splits })];
+  if (args.db) calls.push(await planSplitReduce(ctx, { label: `${label} bias reduce`, partials: dbPartials, out: args.db, plane: s.outC, splits }));
+  return calls;
+}
