@@ -25,7 +25,6 @@ const STEP_COMPARISONS = [
   { name: 'train step, direct conv for few channels', otherName: 'AOM_DIRECT_CONV=off (ours)', other: { directFewChannels: false } },
 ] as const satisfies ReadonlyArray<{ name: string; otherName: string; other: Partial<ConvChoices> }>;
 
-
 export async function compareConvChoicesInTrainStep(
   ctx: GpuContext,
   options: SelfComparisonOptions = {},

@@ -19,7 +19,6 @@ import {
   winogradInputGradPays, winogradPays, winogradWeightGradPays, type TransientBuffers,
 } from './conv2d-winograd.ts';
 
-
 /** Which algorithm the network takes for each pass of the conv `s` on `ctx`: what a profile or a test can assert. */
 export function convAlgorithms(ctx: GpuContext, s: Conv2dShape): { forward: ConvAlgorithm; inputGrad: ConvAlgorithm; weightGrad: ConvAlgorithm } {
   const { winograd, directFewChannels } = ctx.convChoices;
