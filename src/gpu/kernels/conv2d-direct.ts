@@ -48,16 +48,21 @@ function checkFits(label: string, s: Conv2dShape): void {
   }
 }
 
+/** What both entry points are planned from: the shape checked, its output rows, column tiles and constants. */
 interface DirectLayout {
+  outW: number;
+  /** Output rows, batch * outH: what a workgroup's block or a split covers. */
+  rows: number;
   colTiles: number;
-  cols: number;
   constants: Record<string, number>;
 }
 
-function layout(s: Conv2dShape): DirectLayout {
+function layout(label: string, s: Conv2dShape): DirectLayout {
+  checkFits(label, s);
+  const { outH, outW } = conv2dGeometry(s);
   const cols = colsFor(s.outC);
   return {
-    cols,
+    outW, rows: s.batch * outH,
     colTiles: ceilDiv(s.outC, LANES * cols),
     constants: { KH: s.kH, KW: s.kW, INC: s.inC, SW: s.strideW, COLS: cols, LANES },
   };
@@ -68,17 +73,15 @@ function uniforms(s: Conv2dShape, colTiles: number, run: number, runsPerRow: num
   return u32s(s.batch, s.inH, s.inW, g.outH, g.outW, s.outC, s.strideH, g.padTop, g.padLeft, colTiles, run, runsPerRow, rowsPerSplit);
 }
 
-/** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), one workgroup per run of an output row. */
+/** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), a workgroup per block of output rows (or run of one). */
 export async function planConv2dForwardDirect(
   ctx: GpuContext,
   args: { label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean },
 ): Promise<KernelCall> {
   const label = args.label ?? 'conv2d forward (direct)';
   const s = args.shape;
-  checkFits(label, s);
-  const { outH, outW } = conv2dGeometry(s);
-  const l = layout(s);
-  const rows = s.batch * outH;
+  const l = layout(label, s);
+  const { outW, rows } = l;
   // About WANTED_WORKGROUPS workgroups: blocks of whole output rows where there are enough rows, else each row
   // in several runs.
   const blocks = Math.max(1, Math.floor(WANTED_WORKGROUPS / l.colTiles));
@@ -115,10 +118,8 @@ export async function planConv2dBackpropFilterDirect(
 ): Promise<KernelCall[]> {
   const label = args.label ?? 'conv2d weight grad (direct)';
   const s = args.shape;
-  checkFits(label, s);
-  const { outH, outW } = conv2dGeometry(s);
-  const l = layout(s);
-  const rows = s.batch * outH;
+  const l = layout(label, s);
+  const { outW, rows } = l;
   const wanted = args.splits ?? ceilDiv(WANTED_WORKGROUPS, l.colTiles);
   const rowsPerSplit = ceilDiv(rows, Math.max(1, Math.min(rows, wanted)));
   const splits = ceilDiv(rows, rowsPerSplit);
