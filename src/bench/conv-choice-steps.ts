@@ -2,7 +2,8 @@
  * What each conv algorithm (conv2d-fastest.ts) is worth where it counts: a whole training step (train-cases.ts)
  * with every algorithm allowed, as the network runs by default, against the same step planned with one of them
  * taken away or changed (the context's convChoices, as AOM_WINOGRAD and AOM_DIRECT_CONV set them), side by side in
- * the same run: Winograd on against off, its large tiles against F(2x2, 3x3) only, the direct kernel for few
+ * the same run: Winograd on against off, its large tiles against F(2x2, 3x3) only, the 8 x 8 transform domain
+ * against domains up to 6 x 6 (only mnist-ref's 5x5 conv2 takes it), the direct kernel for few
  * input channels against the implicit GEMM on the first layer. ratio = the other step's ms / the default one's.
  */
 import type { GpuContext } from '../gpu/context.ts';
@@ -22,6 +23,7 @@ export const convChoiceStepShape = (model: string) => `${model}, batch 64`;
 const STEP_COMPARISONS = [
   { name: 'train step, Winograd on', otherName: 'AOM_WINOGRAD=off (ours)', other: { winograd: 'off' } },
   { name: 'train step, Winograd large tiles', otherName: 'AOM_WINOGRAD=small (ours)', other: { winograd: 'small' } },
+  { name: 'train step, Winograd 8 x 8 domain', otherName: 'AOM_WINOGRAD=6x6 (ours)', other: { winograd: '6x6' } },
   { name: 'train step, direct conv for few channels', otherName: 'AOM_DIRECT_CONV=off (ours)', other: { directFewChannels: false } },
 ] as const satisfies ReadonlyArray<{ name: string; otherName: string; other: Partial<ConvChoices> }>;
 

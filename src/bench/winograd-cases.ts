@@ -6,7 +6,9 @@
  *     bench shapes (cifar-ref's), the CIFAR models' RGB input layer and cifar-small's conv2 and conv3 at batch 64;
  *   F(4x4, 3x3) against F(2x2, 3x3) on the same shapes (36 products for 16 outputs, against 16 for 4);
  *   F(2x2, 5x5) against the direct GEMM on the 5x5 shapes: the two 5x5 bench shapes (mnist-ref's conv1 and a
- *     32 -> 64 conv2) and mnist-ref's own conv2 (14x14, 16 -> 32) at batch 64.
+ *     32 -> 64 conv2) and mnist-ref's own conv2 (14x14, 16 -> 32) at batch 64;
+ *   the 8 x 8 domain against the 6 x 6 one: F(6x6, 3x3) against F(4x4, 3x3) on the 3x3 shapes, F(4x4, 5x5)
+ *     against F(2x2, 5x5) on the 5x5 ones (64 products for 36 or 16 outputs, against 36 for 16 or 4).
  * The row's figure counts the direct convolution's FLOPs for both, so GFLOP/s compare time for the same result.
  * ratio = the other way's ms / this tile's ms: above 1, this tile would pay on this adapter.
  */
@@ -15,7 +17,7 @@ import { destroyCalls, submitCalls, type KernelCall } from '../gpu/kernel-call.t
 import { planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from '../gpu/kernels/conv2d.ts';
 import { conv2dGeometry, type Conv2dShape } from '../gpu/kernels/conv2d-contract.ts';
 import { planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd } from '../gpu/kernels/conv2d-winograd.ts';
-import { F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradUnsupported, type WinogradTile } from '../gpu/kernels/conv2d-winograd-contract.ts';
+import { F2X2_3X3, F2X2_5X5, F4X4_3X3, F4X4_5X5, F6X6_3X3, winogradUnsupported, type WinogradTile } from '../gpu/kernels/conv2d-winograd-contract.ts';
 import { convFlops, describeConvShape, REFERENCE_CONV_SHAPES } from './conv-cases.ts';
 import type { BenchRow } from './harness.ts';
 import { compareOursWithOurs, type SelfComparisonOptions } from './self-comparison.ts';
@@ -55,6 +57,8 @@ export const WINOGRAD_CONV_CASES: WinogradConvCase[] = ([
   [F2X2_3X3, 'direct', WINOGRAD_SHAPES],
   [F4X4_3X3, F2X2_3X3, WINOGRAD_SHAPES],
   [F2X2_5X5, 'direct', WINOGRAD_5X5_SHAPES],
+  [F6X6_3X3, F4X4_3X3, WINOGRAD_SHAPES],
+  [F4X4_5X5, F2X2_5X5, WINOGRAD_5X5_SHAPES],
 ] as const).flatMap(([tile, against, shapes]) =>
   shapes.flatMap((shape) => PASSES.map((pass) => ({ name: winogradRowName(pass, tile), shape, pass, tile, against }))));
 

@@ -6,6 +6,7 @@
 import { GpuContext } from './context.ts';
 import { GpuUnavailableError, noAdapterMessage } from './errors.ts';
 import { chooseGemmVariant, type GemmVariant } from './kernels/gemm-variant.ts';
+import type { WinogradChoice } from './kernels/conv-choices.ts';
 
 export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
@@ -99,15 +100,16 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
 }
 
 /**
- * AOM_WINOGRAD: unset, 'on' or '1' keeps Winograd where it pays, with the larger tiles; 'small' keeps it with
- * F(2x2, 3x3) only (the earlier rule, for a before/after); 'off' or '0' turns it off; anything else is refused.
+ * AOM_WINOGRAD: unset, 'on' or '1' keeps Winograd where it pays, with the largest tiles; '6x6' keeps it with
+ * transform domains up to 6 x 6 and 'small' with F(2x2, 3x3) only (the earlier rules, for a before/after); 'off'
+ * or '0' turns it off; anything else is refused.
  */
-export function winogradSetting(text: string | undefined): 'on' | 'off' | 'small' {
+export function winogradSetting(text: string | undefined): WinogradChoice {
   const value = (text ?? '').trim().toLowerCase();
   if (value === '' || value === 'on' || value === '1') return 'on';
   if (value === 'off' || value === '0') return 'off';
-  if (value === 'small') return 'small';
-  throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on, small or off`);
+  if (value === 'small' || value === '6x6') return value;
+  throw new RangeError(`AOM_WINOGRAD: unknown value '${text}'; use on, 6x6, small or off`);
 }
 
 /** AOM_DIRECT_CONV: unset, 'on' or '1' takes the direct kernel for few input channels where it pays; 'off' or '0' never. */

@@ -49,31 +49,39 @@ function transforms4(): Omit<Transforms, 'A' | 'GT'> {
   };
 }
 
+/** The coefficients (lowest power first) of prod_l (x - roots_l). */
+function polynomialFromRoots(roots: number[]): number[] {
+  let c = [1];
+  for (const root of roots) c = [...c.map((v) => -root * v), 0].map((v, i) => v + (i > 0 ? c[i - 1] : 0));
+  return c;
+}
+
 /**
- * n = 6, points p = 0, 1, -1, 2, -2 and infinity, for any m + r = 7 (F(4x4, 3x3), F(2x2, 5x5)): G row k < 5 is
- * p_k^j / f_k over the window's taps j, f_k = prod_{l != k} (p_k - p_l) = 4, -6, -6, 24, 24, and row 5 picks the
- * last tap; A^T column k < 5 is p_k^i over the outputs i, and column 5 adds to the last output; B^T is the same for
- * both (the points alone decide it). The CPU tests check the 1-D identity behind them, and the whole convolution.
+ * Toom-Cook's matrices for n = m + r - 1 points: the finite `points` (n - 1 of them) and infinity, for n = 6
+ * (0, 1, -1, 2, -2: F(4x4, 3x3), F(2x2, 5x5)) and n = 8 (also 1/2 and -1/2: F(6x6, 3x3), F(4x4, 5x5)).
+ * G row k < n - 1 is p_k^j / f_k over the window's taps j, f_k = prod_{l != k} (p_k - p_l), and row n - 1 picks
+ * the last tap; A^T column k < n - 1 is p_k^i over the outputs i, and column n - 1 adds to the last output;
+ * B^T row k < n - 1 holds the coefficients of prod_{l != k} (x - p_l) and row n - 1 those of prod_l (x - p_l),
+ * so B^T depends on the points alone. With n = 6 this is the B^T of the shader's bt6 exactly. The CPU tests
+ * check the 1-D identity behind them, and the whole convolution.
  */
-function transforms6(m: number, r: number): Omit<Transforms, 'A' | 'GT'> {
-  const points = [0, 1, -1, 2, -2];
-  const f = points.map((p, k) => points.reduce((acc, q, l) => (l === k ? acc : acc * (p - q)), 1));
+function toomCook(points: number[], m: number, r: number): Omit<Transforms, 'A' | 'GT'> {
+  const n = points.length + 1;
+  const others = (k: number) => points.filter((_, l) => l !== k);
+  const f = points.map((p, k) => others(k).reduce((acc, q) => acc * (p - q), 1));
   const G = [...points.map((p, k) => Array.from({ length: r }, (_, j) => p ** j / f[k])), Array.from({ length: r }, (_, j) => (j === r - 1 ? 1 : 0))];
   const AT = Array.from({ length: m }, (_, i) => [...points.map((p) => p ** i), i === m - 1 ? 1 : 0]);
-  const BT = [
-    [4, 0, -5, 0, 1, 0],
-    [0, -4, -4, 1, 1, 0],
-    [0, 4, -4, -1, 1, 0],
-    [0, -2, -1, 2, 1, 0],
-    [0, 2, -1, -2, 1, 0],
-    [0, 4, 0, -5, 0, 1],
-  ];
+  const BT = [...points.map((_, k) => [...polynomialFromRoots(others(k)), 0]), polynomialFromRoots(points)];
+  if (BT.some((row) => row.length !== n)) throw new Error('toomCook: a B^T row of the wrong length');
   return { BT, G, AT };
 }
 
+/** The finite interpolation points of each transform domain above 4 (infinity is the last point of each). */
+const POINTS: Record<number, number[]> = { 6: [0, 1, -1, 2, -2], 8: [0, 1, -1, 2, -2, 0.5, -0.5] };
+
 /** The transform matrices of `tile`. */
 export function winogradTransforms(tile: WinogradTile): Transforms {
-  const t = tile.n === 4 ? transforms4() : transforms6(tile.m, tile.r);
+  const t = tile.n === 4 ? transforms4() : toomCook(POINTS[tile.n], tile.m, tile.r);
   return { ...t, A: transpose(t.AT), GT: transpose(t.G) };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeForEachGemmVariant, expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
-import { F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradGeometry, winogradUnsupported, type WinogradTile } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
+import { F2X2_3X3, F2X2_5X5, F4X4_3X3, F4X4_5X5, F6X6_3X3, winogradGeometry, winogradUnsupported, type WinogradTile } from '../../src/gpu/kernels/conv2d-winograd-contract.ts';
 import {
   inputGradShape, planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd, planWinogradFilterGradTransform,
   planWinogradFilterTransform, planWinogradInputTransform, planWinogradOutputGradTransform, planWinogradOutputTransform, winogradInputGradPays,
@@ -36,7 +36,7 @@ const shapes5: Array<[string, Conv2dShape]> = [
   ['same, 7x5, 70 -> 8 (K past one 64-deep chunk of the GEMM)', { batch: 2, inH: 7, inW: 5, inC: 70, kH: 5, kW: 5, outC: 8, strideH: 1, strideW: 1, padding: 'same' }],
 ];
 // Every tile on the shapes of its window.
-const cases: Array<[WinogradTile, Array<[string, Conv2dShape]>]> = [[F2X2_3X3, shapes3], [F4X4_3X3, shapes3], [F2X2_5X5, shapes5]];
+const cases: Array<[WinogradTile, Array<[string, Conv2dShape]>]> = [[F2X2_3X3, shapes3], [F4X4_3X3, shapes3], [F2X2_5X5, shapes5], [F6X6_3X3, shapes3], [F4X4_5X5, shapes5]];
 
 // Tolerance: F(2x2, 3x3)'s factors are 1 and 1/2, so rounding comes from the float32 sums (36 terms in each
 // transformed value and inC in each product) in another order than the float64 references: well inside 1e-4 of
@@ -145,7 +145,7 @@ for (const [tile, shapes] of cases) describeForEachGemmVariant(`Winograd ${tile.
 });
 
 describe('Winograd CPU reference and contract', () => {
-  for (const tile of [F2X2_3X3, F4X4_3X3, F2X2_5X5]) {
+  for (const tile of [F2X2_3X3, F4X4_3X3, F2X2_5X5, F6X6_3X3, F4X4_5X5]) {
     it(`${tile.name}: the 1-D identity A^T ((G g) .* (B^T d)) = the correlation of d and g, exactly for small integers`, () => {
       const { AT, G, BT } = winogradTransforms(tile);
       const d = Array.from({ length: tile.n }, (_, i) => ((i * 7) % 5) - 2);
@@ -185,7 +185,7 @@ describe('Winograd CPU reference and contract', () => {
     expect(winogradGeometry({ ...strided, strideH: 1, inH: 14, inW: 14, batch: 3 }, F4X4_3X3)).toMatchObject({ tilesH: 4, tilesW: 4, tiles: 48, frequencies: 36 });
   });
 
-  it('is taken where it was measured to pay: 3x3 (F(4x4, 3x3)) or 5x5 (F(2x2, 5x5)), stride 1, 16 or more input channels; AOM_WINOGRAD switches it', () => {
+  it('is taken where it was measured to pay: 3x3 (F(4x4, 3x3)) or 5x5 (F(4x4, 5x5)), stride 1, 16 or more input channels; AOM_WINOGRAD switches it', () => {
     const s: Conv2dShape = { batch: 64, inH: 16, inW: 16, inC: 32, kH: 3, kW: 3, outC: 64, strideH: 1, strideW: 1, padding: 'same' };
     const five: Conv2dShape = { ...s, kH: 5, kW: 5 };
     expect(winogradPays(s)).toBe(true);
@@ -195,11 +195,16 @@ describe('Winograd CPU reference and contract', () => {
     expect(winogradPays({ ...five, inC: 1 })).toBe(false);
     expect(winogradPays({ ...s, kH: 7, kW: 7 })).toBe(false);
     expect(networkWinogradTile(s)).toBe(F4X4_3X3);
-    expect(networkWinogradTile(five)).toBe(F2X2_5X5);
-    // AOM_WINOGRAD=small: the earlier rule, F(2x2, 3x3) for 3x3 and no 5x5.
-    expect(networkWinogradTile(s, true)).toBe(F2X2_3X3);
-    expect(networkWinogradTile(five, true)).toBeNull();
-    expect(winogradPays(five, true)).toBe(false);
+    expect(networkWinogradTile(five)).toBe(F4X4_5X5);
+    // A 5x5 conv whose output is at most 2 x 2 is one F(2x2, 5x5) tile (36 products) against one of 64; 3 x 3 not.
+    expect(networkWinogradTile({ ...five, inH: 2, inW: 2 })).toBe(F2X2_5X5);
+    expect(networkWinogradTile({ ...five, inH: 3, inW: 3 })).toBe(F4X4_5X5);
+    // AOM_WINOGRAD=6x6: the rule before the 8 x 8 domain; small: the first rule, F(2x2, 3x3) for 3x3 and no 5x5.
+    expect(networkWinogradTile(s, '6x6')).toBe(F4X4_3X3);
+    expect(networkWinogradTile(five, '6x6')).toBe(F2X2_5X5);
+    expect(networkWinogradTile(s, 'small')).toBe(F2X2_3X3);
+    expect(networkWinogradTile(five, 'small')).toBeNull();
+    expect(winogradPays(five, 'small')).toBe(false);
     // The input gradient reads the layer's output channels: 64 here, 3 -> 8 not.
     expect(winogradInputGradPays(s)).toBe(true);
     expect(winogradInputGradPays({ ...s, inC: 3 })).toBe(true);
@@ -213,7 +218,7 @@ describe('Winograd CPU reference and contract', () => {
     expect(winogradWeightGradPays({ ...s, inC: 3 })).toBe(false);
     expect(winogradWeightGradPays({ ...s, outC: 8 })).toBe(false);
     expect(winogradWeightGradPays({ ...five, inC: 16, outC: 32 })).toBe(true);
-    expect([undefined, '', 'on', '1', ' OFF ', '0', 'Small'].map(winogradSetting)).toEqual(['on', 'on', 'on', 'on', 'off', 'off', 'small']);
-    expect(() => winogradSetting('fast')).toThrow(/AOM_WINOGRAD: unknown value 'fast'; use on, small or off/);
+    expect([undefined, '', 'on', '1', ' OFF ', '0', 'Small', '6X6'].map(winogradSetting)).toEqual(['on', 'on', 'on', 'on', 'off', 'off', 'small', '6x6']);
+    expect(() => winogradSetting('fast')).toThrow(/AOM_WINOGRAD: unknown value 'fast'; use on, 6x6, small or off/);
   });
 });

@@ -53,14 +53,14 @@ describe('GpuNetwork inference matches the CPU reference forward', () => {
     }
   });
 
-  it('on mnist-ref (batch 2), whose 5x5 conv2 is Winograd F(2x2, 5x5), and weights read back bit-exact', async () => {
+  it('on mnist-ref (batch 2), whose 5x5 conv2 is Winograd F(4x4, 5x5), and weights read back bit-exact', async () => {
     const ctx = gpu();
     const model = initModel(mnistRef(), 3);
     const x = randomInput(2 * 28 * 28, 4);
     const net = await GpuNetwork.create(ctx, model, { batch: 2, training: false });
     // conv1 reads 1 channel (direct); conv2 (16 in) goes through the transforms.
     const transforms = net.forward.filter((c) => c.shape?.includes('input_transform'));
-    expect(transforms.map((c) => [c.label, c.shape!.slice(0, 11)])).toEqual([['conv2 forward input transform', 'F(2x2, 5x5)']]);
+    expect(transforms.map((c) => [c.label, c.shape!.slice(0, 11)])).toEqual([['conv2 forward input transform', 'F(4x4, 5x5)']]);
     ctx.write(net.input, x);
     submitCalls(ctx, net.forward);
     expectClose(await ctx.readFloat32(net.logits, 20), referenceForward(model, x, 2).logits, TOL, 'mnist-ref logits');

@@ -80,7 +80,7 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
   });
 
   for (const kernel of [3, 5] as const) {
-    const tile = kernel === 3 ? 'F(4x4, 3x3)' : 'F(2x2, 5x5)';
+    const tile = kernel === 3 ? 'F(4x4, 3x3)' : 'F(4x4, 5x5)';
     it(`through a Winograd ${tile} conv (${kernel}x${kernel} reading 16 channels, writing 17: forward, input and weight gradients all Winograd)`, async () => {
       const grads = await expectReferenceGradients(randomModel(winogradSpec(kernel), 15), 3, Uint32Array.from([1, 3, 0]), 16, (net) => {
         const conv2 = [...net.forward, ...net.backward].filter((c) => c.label.startsWith('conv2') && c.shape?.includes('transform'));

@@ -4,10 +4,17 @@
  * the kernels.
  */
 export interface ConvChoices {
-  /** Winograd where it pays: with the larger tiles ('on'), F(2x2, 3x3) only ('small', the earlier rule), or never. */
-  winograd: 'on' | 'small' | 'off';
+  /**
+   * Winograd where it pays, and with which tiles: every tile ('on'), transform domains up to 6 x 6 ('6x6': F(4x4,
+   * 3x3) and F(2x2, 5x5), the rule before the 8 x 8 domain), F(2x2, 3x3) only ('small', the first rule), or never.
+   */
+  winograd: WinogradChoice;
   /** The direct kernel for few input channels, where it pays. */
   directFewChannels: boolean;
 }
+
+export type WinogradChoice = 'on' | '6x6' | 'small' | 'off';
+/** The Winograd tiles a choice other than 'off' allows (networkWinogradTile). */
+export type WinogradTiles = Exclude<WinogradChoice, 'off'>;
 
 export const DEFAULT_CONV_CHOICES: Readonly<ConvChoices> = { winograd: 'on', directFewChannels: true };

@@ -11,6 +11,7 @@
  */
 import type { GpuContext } from '../context.ts';
 import type { KernelCall } from '../kernel-call.ts';
+import type { WinogradTiles } from './conv-choices.ts';
 import { conv2dGeometry, type Conv2dShape } from './conv2d-contract.ts';
 import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planConv2dForward } from './conv2d.ts';
 import { directConvPays, planConv2dBackpropFilterDirect, planConv2dForwardDirect } from './conv2d-direct.ts';
@@ -22,18 +23,18 @@ import {
 /** Which algorithm the network takes for each pass of the conv `s` on `ctx`: what a profile or a test can assert. */
 export function convAlgorithms(ctx: GpuContext, s: Conv2dShape): { forward: ConvAlgorithm; inputGrad: ConvAlgorithm; weightGrad: ConvAlgorithm } {
   const { winograd, directFewChannels } = ctx.convChoices;
-  const small = winograd === 'small';
   // Measured on lavapipe only (its 8-invocation workgroups are shaped for it): GPUs keep their tiled GEMM.
   const direct = directFewChannels && ctx.gemmVariant === 'lavapipe' && directConvPays(s);
   return {
-    forward: direct ? 'direct' : winograd !== 'off' && winogradPays(s, small) ? 'winograd' : 'gemm',
-    inputGrad: winograd !== 'off' && winogradInputGradPays(s, small) ? 'winograd' : 'gemm',
-    weightGrad: direct ? 'direct' : winograd !== 'off' && winogradWeightGradPays(s, small) ? 'winograd' : 'gemm',
+    forward: direct ? 'direct' : winograd !== 'off' && winogradPays(s, winograd) ? 'winograd' : 'gemm',
+    inputGrad: winograd !== 'off' && winogradInputGradPays(s, winograd) ? 'winograd' : 'gemm',
+    weightGrad: direct ? 'direct' : winograd !== 'off' && winogradWeightGradPays(s, winograd) ? 'winograd' : 'gemm',
   };
 }
 export type ConvAlgorithm = 'direct' | 'winograd' | 'gemm';
 
-const winogradTile = (ctx: GpuContext, s: Conv2dShape) => networkWinogradTile(s, ctx.convChoices.winograd === 'small')!;
+/** Only called where convAlgorithms said 'winograd', so the choice is not 'off' and the shape has a tile. */
+const winogradTile = (ctx: GpuContext, s: Conv2dShape) => networkWinogradTile(s, ctx.convChoices.winograd as WinogradTiles)!;
 
 export async function planConv2dForwardFastest(
   ctx: GpuContext,

@@ -1,5 +1,5 @@
 /**
- * What the Winograd kernels (conv2d-winograd.ts, shaders/winograd.wgsl and winograd6.wgsl) and their CPU reference
+ * What the Winograd kernels (conv2d-winograd.ts, shaders/winograd.wgsl and winograd_large.wgsl) and their CPU reference
  * (src/reference/winograd.ts) agree on: which convolutions they compute, the minimal-filtering tiles F(m x m, r x r)
  * they compute them with, and how the output is cut into m x m tiles. Part of the kernels' contracts (see
  * pcg-hash.ts for the scheme).
@@ -10,9 +10,9 @@ import type { WindowGeometry } from './window-geometry.ts';
 /**
  * F(m x m, r x r): m x m outputs per tile from an n x n input patch, n = m + r - 1, through n * n products per
  * input and output channel pair (the GEMMs' stack) where the direct convolution does m * m * r * r.
- * n = 4 is winograd.wgsl (interpolation points 0, 1, -1, infinity); n = 6 is winograd6.wgsl (0, 1, -1, 2, -2,
- * infinity): more outputs or a wider window for each product, and larger transform factors (up to 5 and 8, and
- * 1/24), so more rounding.
+ * n = 4 is winograd.wgsl (interpolation points 0, 1, -1, infinity); n = 6 and n = 8 are winograd_large.wgsl
+ * (0, 1, -1, 2, -2, infinity; n = 8 adds 1/2 and -1/2): more outputs or a wider window for each product, and
+ * larger transform factors (n = 6: up to 5, 8 and 1/24; n = 8: up to 21/4, 32 and 1/90), so more rounding.
  */
 export interface WinogradTile {
   name: string;
@@ -27,7 +27,9 @@ export interface WinogradTile {
 export const F2X2_3X3: WinogradTile = { name: 'F(2x2, 3x3)', m: 2, r: 3, n: 4 };
 export const F4X4_3X3: WinogradTile = { name: 'F(4x4, 3x3)', m: 4, r: 3, n: 6 };
 export const F2X2_5X5: WinogradTile = { name: 'F(2x2, 5x5)', m: 2, r: 5, n: 6 };
-export const WINOGRAD_TILES: readonly WinogradTile[] = [F2X2_3X3, F4X4_3X3, F2X2_5X5];
+export const F6X6_3X3: WinogradTile = { name: 'F(6x6, 3x3)', m: 6, r: 3, n: 8 };
+export const F4X4_5X5: WinogradTile = { name: 'F(4x4, 5x5)', m: 4, r: 5, n: 8 };
+export const WINOGRAD_TILES: readonly WinogradTile[] = [F2X2_3X3, F4X4_3X3, F2X2_5X5, F6X6_3X3, F4X4_5X5];
 
 export interface WinogradGeometry extends WindowGeometry {
   tile: WinogradTile;

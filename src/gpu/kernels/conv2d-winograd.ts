@@ -1,12 +1,13 @@
 /**
  * conv2d as Winograd's minimal filtering F(m x m, r x r), for the tiles of conv2d-winograd-contract.ts: F(2x2, 3x3)
- * (shaders/winograd.wgsl has the math and the layouts), F(4x4, 3x3) and F(2x2, 5x5) (shaders/winograd6.wgsl, a
- * 6 x 6 transform domain). The forward is four dispatches: filter transform, input transform, the F = n * n
+ * (shaders/winograd.wgsl has the math and the layouts), F(4x4, 3x3) and F(2x2, 5x5) (a 6 x 6 transform domain),
+ * F(6x6, 3x3) and F(4x4, 5x5) (8 x 8; both larger domains are shaders/winograd_large.wgsl). The forward is four dispatches: filter transform, input transform, the F = n * n
  * products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM variant), output transform with bias and ReLU.
  * Per m x m output tile and output channel, F * inC multiply-adds where the direct implicit GEMM does
- * m * m * r * r * inC (F(2x2, 3x3): 16 against 36; F(4x4, 3x3): 36 against 144; F(2x2, 5x5): 36 against 100),
- * for three extra passes over memory and two scratch buffers (V: F x tiles x inC floats, M: F x tiles x outC,
- * i.e. F / m^2 times the output: 4x, 2.25x, 9x), owned by the calls or shared by a network's layers. The input
+ * m * m * r * r * inC (F(2x2, 3x3): 16 against 36; F(4x4, 3x3): 36 against 144; F(2x2, 5x5): 36 against 100;
+ * F(6x6, 3x3): 64 against 324; F(4x4, 5x5): 64 against 400), for three extra passes over memory and two scratch
+ * buffers (V: F x tiles x inC floats, M: F x tiles x outC, i.e. F / m^2 times the output: 4x, 2.25x, 9x, 1.8x,
+ * 4x), owned by the calls or shared by a network's layers. The input
  * gradient of an r x r 'same' conv is the same four passes on dy with the filter turned and its channel axes
  * swapped (inputGradShape). The weight gradient is four passes too: the input transform of x, the transform of
  * dy's m x m tiles, the F products contracting over tiles (MODE 8, split over K), and the inverse filter
@@ -19,8 +20,9 @@ import { destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from 
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
 import {
-  F2X2_3X3, F2X2_5X5, F4X4_3X3, winogradGeometry, winogradUnsupported, type WinogradGeometry, type WinogradTile,
+  F2X2_3X3, F2X2_5X5, F4X4_3X3, F4X4_5X5, winogradGeometry, winogradUnsupported, type WinogradGeometry, type WinogradTile,
 } from './conv2d-winograd-contract.ts';
+import type { WinogradTiles } from './conv-choices.ts';
 import { GemmMode, planGemm } from './gemm.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
@@ -30,17 +32,30 @@ const WG = 64;
 export const WINOGRAD_MIN_IN_CHANNELS = 16;
 
 /**
- * The tile a network's Winograd conv takes for an r x r window: F(4x4, 3x3) for 3x3, F(2x2, 5x5) for 5x5; with
- * `smallTiles` (AOM_WINOGRAD=small, the earlier rule, kept for a before/after), F(2x2, 3x3) and no 5x5 at all.
+ * The tile a network's Winograd conv takes for an r x r window, by the tiles the context allows (its
+ * convChoices.winograd, AOM_WINOGRAD):
+ * - 'on': F(4x4, 3x3) for 3x3; F(4x4, 5x5) for 5x5, unless the output is so small (at most 2 x 2) that
+ *   F(2x2, 5x5)'s one tile needs fewer products than F(4x4, 5x5)'s (36 against 64);
+ * - '6x6' (the rule before the 8 x 8 domain): F(4x4, 3x3) and F(2x2, 5x5);
+ * - 'small' (the first rule): F(2x2, 3x3), and no 5x5 at all.
  * Measured side by side on lavapipe (2026-12-02, a CIFAR tuning on the other core, `bench --filter 'Winograd F(4x4'`
  * and `'Winograd F(2x2, 5x5)'`): F(4x4, 3x3) 1.16-2.30x faster than F(2x2, 3x3) on every 3x3 shape of the
  * reference models, all three passes; F(2x2, 5x5) 1.12-1.59x faster than the direct GEMM on mnist-ref's conv2
- * (16 -> 32) and 1.70-2.07x on the 32 -> 64 bench shape, 0.29-0.78x on the 1-channel input layer.
+ * (16 -> 32) and 1.70-2.07x on the 32 -> 64 bench shape, 0.29-0.78x on the 1-channel input layer. And
+ * (2026-12-03, idle, `bench --filter 'Winograd F(4x4, 5x5)'`): F(4x4, 5x5) 1.52-1.90x faster than F(2x2, 5x5) on
+ * mnist-ref's conv2, 1.54-2.18x on the 32 -> 64 shape, 1.47-1.72x even on 1 channel, every pass.
  */
-export function networkWinogradTile(s: Conv2dShape, smallTiles = false): WinogradTile | null {
+export function networkWinogradTile(s: Conv2dShape, tiles: WinogradTiles = 'on'): WinogradTile | null {
   if (winogradUnsupported(s) !== null) return null;
-  if (s.kH === 5) return smallTiles ? null : F2X2_5X5;
-  return smallTiles ? F2X2_3X3 : F4X4_3X3;
+  if (s.kH === 3) return tiles === 'small' ? F2X2_3X3 : F4X4_3X3;
+  if (tiles === 'small') return null;
+  return tiles === 'on' && fewerProducts(s, F4X4_5X5, F2X2_5X5) ? F4X4_5X5 : F2X2_5X5;
+}
+
+/** Whether `tile` needs fewer products than `other` for the output of `s` (tiles x frequencies). */
+function fewerProducts(s: Conv2dShape, tile: WinogradTile, other: WinogradTile): boolean {
+  const products = (t: WinogradTile) => winogradGeometry(s, t).tiles * t.n * t.n;
+  return products(tile) < products(other);
 }
 
 /**
@@ -52,13 +67,13 @@ export function networkWinogradTile(s: Conv2dShape, smallTiles = false): Winogra
  * direct one); the 5x5 tile likewise on 1 channel. The gradients have their own rules below (they recompute their
  * transforms: the forward's are in shared buffers, overwritten by the next layer).
  */
-export function winogradPays(s: Conv2dShape, smallTiles = false): boolean {
-  return networkWinogradTile(s, smallTiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
+export function winogradPays(s: Conv2dShape, tiles: WinogradTiles = 'on'): boolean {
+  return networkWinogradTile(s, tiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS;
 }
 
 /** The same for the input gradient, an r x r 'same' convolution reading the layer's output channels. */
-export function winogradInputGradPays(s: Conv2dShape, smallTiles = false): boolean {
-  return s.padding === 'same' && winogradPays(inputGradShape(s), smallTiles);
+export function winogradInputGradPays(s: Conv2dShape, tiles: WinogradTiles = 'on'): boolean {
+  return s.padding === 'same' && winogradPays(inputGradShape(s), tiles);
 }
 
 /**
@@ -66,8 +81,8 @@ export function winogradInputGradPays(s: Conv2dShape, smallTiles = false): boole
  * inC x outC GEMMs). Measured side by side on lavapipe (2026-12-02, busy machine, `bench --filter 'weight grad,
  * Winograd'`): F(2x2, 3x3) 1.34-1.97x on the 32- and 64-channel shapes, 0.46x on the RGB input layer.
  */
-export function winogradWeightGradPays(s: Conv2dShape, smallTiles = false): boolean {
-  return networkWinogradTile(s, smallTiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS && s.outC >= WINOGRAD_MIN_IN_CHANNELS;
+export function winogradWeightGradPays(s: Conv2dShape, tiles: WinogradTiles = 'on'): boolean {
+  return networkWinogradTile(s, tiles) !== null && s.inC >= WINOGRAD_MIN_IN_CHANNELS && s.outC >= WINOGRAD_MIN_IN_CHANNELS;
 }
 
 function uniforms(s: Conv2dShape, g: WinogradGeometry): ArrayBuffer {
@@ -143,13 +158,13 @@ async function stage(
   // Only the output transform has a bias binding; a 4-byte dummy stands in when there is no bias.
   const output = entryPoint === 'output_transform';
   const biasBuffer = bias ?? (output ? ctx.createBuffer(`${label} no-bias`, 4) : null);
-  // The 4 x 4 transform domain has its own shader; the 6 x 6 one takes the window as R.
-  const six = g.tile.n === 6;
+  // The 4 x 4 transform domain has its own shader; the 6 x 6 and 8 x 8 ones take the domain as N, the window as R.
+  const large = g.tile.n > 4;
   const call = await makeKernelCall(ctx, {
     label,
-    file: six ? 'winograd6.wgsl' : 'winograd.wgsl',
+    file: large ? 'winograd_large.wgsl' : 'winograd.wgsl',
     entryPoint,
-    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, ...(six ? { R: g.tile.r } : {}) },
+    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, ...(large ? { N: g.tile.n, R: g.tile.r } : {}) },
     uniforms: uniforms(s, g),
     buffers: biasBuffer ? [src, dst, biasBuffer] : [src, dst],
     workgroups: threadWorkgroups(ctx, threads, WG),
