@@ -37,6 +37,11 @@ const cases: [Nhwc, PoolParams][] = [
   // Windows that tile the input (the scattering backward's domain): non-square, and 'same' with no padding.
   [[3, 6, 9, 5], { poolH: 2, poolW: 3, strideH: 2, strideW: 3, padding: 'valid' }],
   [[1, 8, 6, 3], { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'same' }],
+  // For the lanes-along-channels kernels there (8 channels per workgroup, runs of 64 output pixels): a ragged
+  // second block of channels with 105 pixels (a run ends mid-row, rows wrap inside runs), one channel, 3x3 windows.
+  [[3, 10, 14, 13], { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'valid' }],
+  [[2, 6, 4, 1], { poolH: 2, poolW: 2, strideH: 2, strideW: 2, padding: 'valid' }],
+  [[2, 12, 18, 9], { poolH: 3, poolW: 3, strideH: 3, strideW: 3, padding: 'valid' }],
 ];
 
 const label = (shape: Nhwc, p: PoolParams) => `${shape.join('x')} pool ${p.poolH}x${p.poolW} stride ${p.strideH}x${p.strideW} ${p.padding}`;

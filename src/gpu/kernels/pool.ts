@@ -7,15 +7,20 @@
  * (one thread per input element gathers from the windows that cover it). Inference may skip the argmax.
  * Where the windows tile the input exactly (stride = window, no padding, out * stride = in: every 2x2/2 pool of
  * an even map), the backward scatters instead: one thread per output element writes its whole window, a quarter
- * of the threads and none of the covering-window index math (measured in the README's profile).
+ * of the threads and none of the covering-window index math (measured in the README's profile). There the max
+ * pool's kernels also put a workgroup's lanes along channels and walk a run of pixels (the `_lanes` entry points
+ * of pool.wgsl), so no lane divides to find its pixel.
  */
 import type { GpuContext } from '../context.ts';
-import { threadWorkgroups, makeKernelCall, type KernelCall } from '../kernel-call.ts';
+import { ceilDiv, makeKernelCall, spreadWorkgroups, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import { poolGeometry, type Nhwc, type PoolParams } from './pool-contract.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
 const WG = 256;
+/** pool.wgsl's lanes-along-channels kernels: CHANNEL_LANES threads per workgroup, each walking RUN output pixels. */
+const CHANNEL_LANES = 8;
+const RUN = 64;
 
 export interface PoolForwardArgs {
   x: GPUBuffer;
@@ -95,6 +100,24 @@ function call(ctx: GpuContext, label: string, entryPoint: string, uniforms: Arra
   });
 }
 
+/**
+ * A `_lanes` entry point of pool.wgsl (windows that tile the input): one workgroup per run of RUN output pixels
+ * and block of CHANNEL_LANES channels.
+ */
+function lanesCall(ctx: GpuContext, label: string, entryPoint: string, uniforms: ArrayBuffer, buffers: GPUBuffer[], xShape: Nhwc, params: PoolParams) {
+  const g = poolGeometry(xShape, params);
+  const pixels = xShape[0] * g.outH * g.outW;
+  return makeKernelCall(ctx, {
+    label,
+    file: 'pool.wgsl',
+    entryPoint,
+    constants: { CHANNEL_LANES, RUN },
+    uniforms,
+    buffers,
+    workgroups: spreadWorkgroups(ceilDiv(pixels, RUN) * ceilDiv(xShape[3], CHANNEL_LANES), ctx.limits.maxComputeWorkgroupsPerDimension),
+  });
+}
+
 export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, params }: MaxPoolForwardArgs): Promise<KernelCall> {
   const label = `maxpool forward(${x.label} -> ${y.label}, ${describe(xShape, params)})`;
   const { uniforms, inputs, outputs } = layout(xShape, params);
@@ -103,9 +126,11 @@ export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, para
   if (argmax) {
     requireElements(label, 'argmax', argmax, outputs);
     requireDistinct(label, { x, y, argmax });
+    if (poolWindowsTile(xShape, params)) return lanesCall(ctx, label, 'max_forward_argmax_lanes', uniforms, [x, y, argmax], xShape, params);
     return call(ctx, label, 'max_forward_argmax', uniforms, [x, y, argmax], outputs);
   }
   requireDistinct(label, { x, y });
+  if (poolWindowsTile(xShape, params)) return lanesCall(ctx, label, 'max_forward_lanes', uniforms, [x, y], xShape, params);
   return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
 }
 
@@ -120,11 +145,11 @@ export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, p
     requireElements(label, 'pooled output', reluPooled, outputs);
     requireDistinct(label, { dy, argmax, dx, pooled: reluPooled });
     if (!tiles || variant === 'gather') throw new RangeError(`${label}: folding the ReLU's backward in needs the scattering backward (windows that tile the input)`);
-    return call(ctx, label, 'max_backward_scatter_relu', uniforms, [dy, argmax, dx, reluPooled], outputs);
+    return lanesCall(ctx, label, 'max_backward_scatter_relu_lanes', uniforms, [dy, argmax, dx, reluPooled], xShape, params);
   }
   requireDistinct(label, { dy, argmax, dx });
   if (variant === 'scatter' && !tiles) throw new RangeError(`${label}: the scattering backward needs windows that tile the input (stride = window, no padding)`);
-  if (variant !== 'gather' && tiles) return call(ctx, label, 'max_backward_scatter', uniforms, [dy, argmax, dx], outputs);
+  if (variant !== 'gather' && tiles) return lanesCall(ctx, label, 'max_backward_scatter_lanes', uniforms, [dy, argmax, dx], xShape, params);
   return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);
 }
 
