@@ -11,10 +11,11 @@
 // first) as ky * pool_w + kx, for the backward.
 // Backward entry points: one thread per input element; it loops over the few windows that cover it, in increasing
 // (oy, ox) order, and gathers their contributions. Every dx element has exactly one writer, so there are no
-// atomics and the result does not depend on scheduling. max_backward_scatter_lanes, for windows that tile the
-// input exactly (stride = window, no padding, out * stride = in), turns it around: each output element writes its
-// window's pool_h * pool_w inputs (dy at the argmax tap, 0 elsewhere), still one writer per dx element; there the
-// forwards have `_lanes` kernels too (the section at the end: lanes along channels, no per-lane division).
+// atomics and the result does not depend on scheduling. max_backward_scatter, for windows that tile the input
+// exactly (stride = window, no padding, out * stride = in), turns it around: one thread per output element writes
+// its window's pool_h * pool_w inputs (dy at the argmax tap, 0 elsewhere), still one writer per dx element.
+// For software adapters, where the windows tile, the `_lanes` kernels at the end replace the max pool's
+// thread-per-element ones (lanes along channels, no per-lane division).
 // Thread index: i = (wg.y * num_workgroups.x + wg.x) * WG + lid.x (workgroups spread over x and y when needed).
 override WG: u32 = 256;
 
@@ -40,7 +41,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> argmax_saved: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx_avg: array<f32>;
-// max_backward_scatter_relu_lanes also binds the pooled output (dy, argmax_saved, dx, pooled).
+// max_backward_scatter_relu(_lanes) also binds the pooled output (dy, argmax_saved, dx, pooled).
 @group(0) @binding(4) var<storage, read> pooled: array<f32>;
 
 fn thread_index(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 {
@@ -143,6 +144,42 @@ fn max_backward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
   dx[i] = sum;
 }
 
+// The same for windows that tile the input: thread o = (n, oy, ox, c) writes dx[n, oy*pool_h + ky, ox*pool_w + kx, c]
+// (for GPUs: software adapters take max_backward_scatter_lanes, at the end).
+@compute @workgroup_size(WG)
+fn max_backward_scatter(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = thread_index(wg, nwg, lid);
+  if (i >= output_count()) { return; }
+  let o = unflatten(i, params.out_h, params.out_w);
+  let g = dy[i];
+  let tap = argmax_saved[i];
+  for (var ky = 0u; ky < params.pool_h; ky++) {
+    for (var kx = 0u; kx < params.pool_w; kx++) {
+      dx[x_index(o.x, o.y * params.pool_h + ky, o.z * params.pool_w + kx, o.w)] = select(0.0, g, tap == ky * params.pool_w + kx);
+    }
+  }
+}
+
+// The same with the backward of the ReLU whose output this pool reads folded in (the network skips that ReLU's
+// own backward pass, src/nn/gpu-network.ts): the ReLU passes the gradient where its output is > 0, and the only
+// input of a window that receives any gradient is its argmax tap, whose value is the pooled output. So
+// dx[tap] = dy where pooled > 0, else 0; every other input 0, as before. (A window of zeros takes its first tap as
+// argmax and pooled = 0: dx = 0 there, as the ReLU's backward gives.) For GPUs; software adapters take
+// max_backward_scatter_relu_lanes.
+@compute @workgroup_size(WG)
+fn max_backward_scatter_relu(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = thread_index(wg, nwg, lid);
+  if (i >= output_count()) { return; }
+  let o = unflatten(i, params.out_h, params.out_w);
+  let g = select(0.0, dy[i], pooled[i] > 0.0);
+  let tap = argmax_saved[i];
+  for (var ky = 0u; ky < params.pool_h; ky++) {
+    for (var kx = 0u; kx < params.pool_w; kx++) {
+      dx[x_index(o.x, o.y * params.pool_h + ky, o.z * params.pool_w + kx, o.w)] = select(0.0, g, tap == ky * params.pool_w + kx);
+    }
+  }
+}
+
 @compute @workgroup_size(WG)
 fn avg_forward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = thread_index(wg, nwg, lid);
@@ -181,15 +218,16 @@ fn avg_backward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
   dx_avg[i] = sum;
 }
 
-// Lanes along channels, for windows that tile the input (stride = window, no padding, out * stride = in;
-// poolWindowsTile), the layout the networks' pools have: a workgroup is CHANNEL_LANES threads over channels
+// Lanes along channels, for software adapters (lavapipe; GPUs keep the thread-per-element kernels, whose
+// 256-thread workgroups fill them) and windows that tile the input (stride = window, no padding, out * stride =
+// in; poolWindowsTile), the layout the networks' pools have: a workgroup is CHANNEL_LANES threads over channels
 // c = block * CHANNEL_LANES + lane, walking a run of RUN consecutive output pixels; its linear index is
 // w = run * blocks + block (blocks = ceil(channels / CHANNEL_LANES)). The run's first pixel is decoded once, from
 // values the whole workgroup shares, and the walk carries (row = n * out_h + oy, ox) along by increments, so no
 // lane divides: lavapipe divides a vector lane by lane, each division as slow as a load (a probe measured 0.52 G
 // divisions/s against 5.7 G multiplies), and one pixel per workgroup costs more in workgroups than it saves
-// (0.55x). RUN = 64 measured best of 16-128 (1.9x and 1.4x against the thread-per-element kernels on
-// mnist-ref's two pools). With tiling windows, input row n * in_h + oy * pool_h + ky is row * pool_h + ky.
+// (0.55x). RUN = 64 measured best of 16-128: against the thread-per-element kernels, forward 1.82x and 1.15x,
+// ReLU-folded backward 2.17x and 2.05x on mnist-ref's two pools. With tiling windows, input row n * in_h + oy * pool_h + ky is row * pool_h + ky.
 override CHANNEL_LANES: u32 = 8u;
 override RUN: u32 = 64u;
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
+import { expect, it } from 'vitest';
+import { describeForEachGemmVariant, expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import {
   planAvgPoolBackward,
   planAvgPoolForward,
@@ -46,7 +46,10 @@ const cases: [Nhwc, PoolParams][] = [
 
 const label = (shape: Nhwc, p: PoolParams) => `${shape.join('x')} pool ${p.poolH}x${p.poolW} stride ${p.strideH}x${p.strideW} ${p.padding}`;
 
-describe('pool kernels', () => {
+// Every max-pool kernel on each kind of adapter's kernels: software adapters take the lanes-along-channels kernels
+// where the windows tile, GPUs ('tiled') the thread-per-element ones.
+describeForEachGemmVariant('pool kernels', gpu, (variantGpu, kernels) => {
+  const gpu = variantGpu;
   for (const [shape, params] of cases) {
     it(`max pool matches the reference, ties included: ${label(shape, params)}`, async () => {
       const ctx = gpu();
@@ -69,6 +72,10 @@ describe('pool kernels', () => {
         await planMaxPoolBackward(ctx, { dy, argmax, dx, xShape: shape, params }),
       ];
       for (const [i, variant] of variants.entries()) calls.push(await planMaxPoolBackward(ctx, { dy, argmax, dx: dxs[i], xShape: shape, params, variant }));
+      // Which forward ran: the lanes-along-channels kernel on software adapters where the windows tile.
+      const lanes = kernels === 'lavapipe' && poolWindowsTile(shape, params);
+      expect(calls[0].pipeline.label).toContain(lanes ? '#max_forward_argmax_lanes?' : '#max_forward_argmax?');
+      expect(calls[1].pipeline.label).toContain(lanes ? '#max_forward_lanes?' : '#max_forward?');
       submitCalls(ctx, calls, 'maxpool test');
       // Forward only selects an input and the argmax is an index: both must match exactly.
       const yRef = Array.from(Float32Array.from(maxPoolForward(xs, shape, params)));

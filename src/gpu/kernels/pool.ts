@@ -7,9 +7,10 @@
  * (one thread per input element gathers from the windows that cover it). Inference may skip the argmax.
  * Where the windows tile the input exactly (stride = window, no padding, out * stride = in: every 2x2/2 pool of
  * an even map), the backward scatters instead: one thread per output element writes its whole window, a quarter
- * of the threads and none of the covering-window index math (measured in the README's profile). There the max
- * pool's kernels also put a workgroup's lanes along channels and walk a run of pixels (the `_lanes` entry points
- * of pool.wgsl), so no lane divides to find its pixel.
+ * of the threads and none of the covering-window index math (measured in the README's profile). There, on
+ * software adapters (`ctx.gemmVariant === 'lavapipe'`), the max pool's kernels also put a workgroup's lanes along
+ * channels and walk a run of pixels (the `_lanes` entry points of pool.wgsl), so no lane divides to find its pixel;
+ * GPUs keep the thread-per-element kernels (256-thread workgroups; the lanes kernels are not measured there).
  */
 import type { GpuContext } from '../context.ts';
 import { ceilDiv, makeKernelCall, spreadWorkgroups, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
@@ -100,6 +101,11 @@ function call(ctx: GpuContext, label: string, entryPoint: string, uniforms: Arra
   });
 }
 
+/** Whether the max pool takes pool.wgsl's `_lanes` kernels: windows that tile the input, on a software adapter. */
+function lanesPay(ctx: GpuContext, xShape: Nhwc, params: PoolParams): boolean {
+  return ctx.gemmVariant === 'lavapipe' && poolWindowsTile(xShape, params);
+}
+
 /**
  * A `_lanes` entry point of pool.wgsl (windows that tile the input): one workgroup per run of RUN output pixels
  * and block of CHANNEL_LANES channels.
@@ -126,11 +132,11 @@ export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, para
   if (argmax) {
     requireElements(label, 'argmax', argmax, outputs);
     requireDistinct(label, { x, y, argmax });
-    if (poolWindowsTile(xShape, params)) return lanesCall(ctx, label, 'max_forward_argmax_lanes', uniforms, [x, y, argmax], xShape, params);
+    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_forward_argmax_lanes', uniforms, [x, y, argmax], xShape, params);
     return call(ctx, label, 'max_forward_argmax', uniforms, [x, y, argmax], outputs);
   }
   requireDistinct(label, { x, y });
-  if (poolWindowsTile(xShape, params)) return lanesCall(ctx, label, 'max_forward_lanes', uniforms, [x, y], xShape, params);
+  if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_forward_lanes', uniforms, [x, y], xShape, params);
   return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
 }
 
@@ -145,11 +151,15 @@ export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, p
     requireElements(label, 'pooled output', reluPooled, outputs);
     requireDistinct(label, { dy, argmax, dx, pooled: reluPooled });
     if (!tiles || variant === 'gather') throw new RangeError(`${label}: folding the ReLU's backward in needs the scattering backward (windows that tile the input)`);
-    return lanesCall(ctx, label, 'max_backward_scatter_relu_lanes', uniforms, [dy, argmax, dx, reluPooled], xShape, params);
+    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_backward_scatter_relu_lanes', uniforms, [dy, argmax, dx, reluPooled], xShape, params);
+    return call(ctx, label, 'max_backward_scatter_relu', uniforms, [dy, argmax, dx, reluPooled], outputs);
   }
   requireDistinct(label, { dy, argmax, dx });
   if (variant === 'scatter' && !tiles) throw new RangeError(`${label}: the scattering backward needs windows that tile the input (stride = window, no padding)`);
-  if (variant !== 'gather' && tiles) return lanesCall(ctx, label, 'max_backward_scatter_lanes', uniforms, [dy, argmax, dx], xShape, params);
+  if (variant !== 'gather' && tiles) {
+    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_backward_scatter_lanes', uniforms, [dy, argmax, dx], xShape, params);
+    return call(ctx, label, 'max_backward_scatter', uniforms, [dy, argmax, dx], outputs);
+  }
   return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);
 }
 
