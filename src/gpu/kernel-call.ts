@@ -31,6 +31,21 @@ export interface KernelSpec {
   shape?: string;
 }
 
+/**
+ * What to bind for a kernel's bias when the call has none: a layout binds every entry a shader declares, so a
+ * 4-byte stand-in takes the bias's place, which the shader never reads (its HAS_BIAS is false). `adopt` hands the
+ * stand-in, if one was made, to the call that binds it, to be destroyed with it.
+ */
+export function biasOrStandIn(ctx: GpuContext, label: string, bias: GPUBuffer | null | undefined): { buffer: GPUBuffer; adopt(call: KernelCall): void } {
+  const standIn = bias ? null : ctx.createBuffer(`${label} no-bias`, 4);
+  return {
+    buffer: bias ?? standIn!,
+    adopt(call) {
+      if (standIn) call.owned.push(standIn);
+    },
+  };
+}
+
 /** Compiles (or reuses) the pipeline and builds the bind group for one dispatch. */
 export async function makeKernelCall(ctx: GpuContext, spec: KernelSpec): Promise<KernelCall> {
   ctx.checkWorkgroups(spec.label, spec.workgroups);

@@ -6,7 +6,7 @@
  * The input gradient stays the GEMM's (a first layer needs none).
  */
 import type { GpuContext } from '../context.ts';
-import { ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { biasOrStandIn, ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import { conv2dGeometry, type Conv2dShape } from './conv2d-contract.ts';
 import { planSplitReduce } from './gemm.ts';
@@ -88,18 +88,18 @@ export async function planConv2dForwardDirect(
   const rowsPerBlock = ceilDiv(rows, Math.min(rows, blocks));
   const runsPerRow = Math.max(1, Math.min(outW, ceilDiv(blocks, rows)));
   const run = ceilDiv(outW, runsPerRow);
-  const bias = args.bias ?? ctx.createBuffer(`${label} no-bias`, 4);
+  const bias = biasOrStandIn(ctx, label, args.bias);
   const call = await makeKernelCall(ctx, {
     label,
     file: 'conv2d_direct.wgsl',
     entryPoint: 'forward',
     constants: { ...l.constants, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0 },
     uniforms: uniforms(s, l.colTiles, run, ceilDiv(outW, run), rowsPerBlock),
-    buffers: [args.x, args.w, bias, args.y],
+    buffers: [args.x, args.w, bias.buffer, args.y],
     workgroups: spreadWorkgroups(ceilDiv(rows, rowsPerBlock) * ceilDiv(outW, run) * l.colTiles, ctx.limits.maxComputeWorkgroupsPerDimension),
     shape: `direct ${s.kH}x${s.kW}x${s.inC} -> ${s.outC}, ${rows} rows of ${outW}`,
   });
-  if (!args.bias) call.owned.push(bias);
+  bias.adopt(call);
   return call;
 }
 

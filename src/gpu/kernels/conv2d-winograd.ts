@@ -16,7 +16,7 @@
  * side by side (src/bench/winograd-cases.ts).
  */
 import type { GpuContext } from '../context.ts';
-import { destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { biasOrStandIn, destroyCalls, makeKernelCall, threadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 import type { Conv2dShape } from './conv2d-contract.ts';
 import {
@@ -155,9 +155,9 @@ async function stage(
   ctx: GpuContext, label: string, entryPoint: string, s: Conv2dShape, g: WinogradGeometry,
   src: GPUBuffer, dst: GPUBuffer, threads: number, bias: GPUBuffer | null = null, relu = false, flip = false,
 ): Promise<KernelCall> {
-  // Only the output transform has a bias binding; a 4-byte dummy stands in when there is no bias.
+  // Only the output transform has a bias binding (a stand-in where there is no bias).
   const output = entryPoint === 'output_transform';
-  const biasBuffer = bias ?? (output ? ctx.createBuffer(`${label} no-bias`, 4) : null);
+  const biasBinding = output ? biasOrStandIn(ctx, label, bias) : null;
   // The 4 x 4 transform domain has its own shader; the 6 x 6 and 8 x 8 ones take the domain as N, the window as R.
   const large = g.tile.n > 4;
   const call = await makeKernelCall(ctx, {
@@ -166,11 +166,11 @@ async function stage(
     entryPoint,
     constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, ...(large ? { N: g.tile.n, R: g.tile.r } : {}) },
     uniforms: uniforms(s, g),
-    buffers: biasBuffer ? [src, dst, biasBuffer] : [src, dst],
+    buffers: biasBinding ? [src, dst, biasBinding.buffer] : [src, dst],
     workgroups: threadWorkgroups(ctx, threads, WG),
     shape: `${g.tile.name} ${entryPoint} ${g.tiles} tiles, ${s.inC} -> ${s.outC}`,
   });
-  if (!bias && biasBuffer) call.owned.push(biasBuffer);
+  biasBinding?.adopt(call);
   return call;
 }
 

@@ -7,7 +7,7 @@
  * chosen by the context's `gemmVariant`; both take the same uniforms and write the same partials.
  */
 import type { GpuContext } from '../context.ts';
-import { threadWorkgroups, ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
+import { biasOrStandIn, threadWorkgroups, ceilDiv, makeKernelCall, spreadWorkgroups, type KernelCall } from '../kernel-call.ts';
 import { u32s } from '../uniforms.ts';
 
 export const GemmMode = {
@@ -150,8 +150,7 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
   // Partials [splits][stack][M][N] (stack = 1 but in MODE 8): the reduce sums planes of stack * M * N.
   const plane = stack * M * N;
   const scratch = split ? ctx.createBuffer(`${args.label} split-K partials`, splits * plane * 4) : null;
-  // A bias binding is always present in the layout; a 4-byte dummy stands in when there is none.
-  const bias = args.bias ?? ctx.createBuffer(`${args.label} no-bias`, 4);
+  const bias = biasOrStandIn(ctx, args.label, args.bias);
   const [wx, wy] = spreadWorkgroups(tiles, ctx.limits.maxComputeWorkgroupsPerDimension);
   const gemm = await makeKernelCall(ctx, {
     label: args.label,
@@ -159,11 +158,11 @@ export async function planGemm(ctx: GpuContext, args: GemmArgs): Promise<KernelC
     entryPoint: layout.entryPoint,
     constants: { MODE: args.mode, HAS_BIAS: args.bias ? 1 : 0, RELU: args.relu ? 1 : 0, SPLIT: split ? 1 : 0, ...layout.constants },
     uniforms,
-    buffers: [args.a, args.b, bias, scratch ?? args.c],
+    buffers: [args.a, args.b, bias.buffer, scratch ?? args.c],
     workgroups: [wx, wy, stack * splits],
     shape: `gemm ${stacked ? `${stack} x ` : ''}${M}x${N}x${K}${split ? `, ${splits} K slices` : ''}`,
   });
-  if (!args.bias) gemm.owned.push(bias);
+  bias.adopt(gemm);
   if (!scratch) return [gemm];
   gemm.owned.push(scratch);
   return [gemm, await planSplitReduce(ctx, { label: `${args.label} split-K reduce`, partials: scratch, out: args.c, plane, splits })];
