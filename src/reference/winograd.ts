@@ -27,28 +27,6 @@ interface Transforms {
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const transpose = (X: number[][]): number[][] => X[0].map((_, r) => X.map((row) => row[r]));
 
-/** F(2x2, 3x3): Lavin and Gray's matrices, interpolation points 0, 1, -1 and infinity. */
-function transforms4(): Omit<Transforms, 'A' | 'GT'> {
-  return {
-    BT: [
-      [1, 0, -1, 0],
-      [0, 1, 1, 0],
-      [0, -1, 1, 0],
-      [0, 1, 0, -1],
-    ],
-    G: [
-      [1, 0, 0],
-      [0.5, 0.5, 0.5],
-      [0.5, -0.5, 0.5],
-      [0, 0, 1],
-    ],
-    AT: [
-      [1, 1, 1, 0],
-      [0, 1, -1, -1],
-    ],
-  };
-}
-
 /** The coefficients (lowest power first) of prod_l (x - roots_l). */
 function polynomialFromRoots(roots: number[]): number[] {
   let c = [1];
@@ -57,12 +35,13 @@ function polynomialFromRoots(roots: number[]): number[] {
 }
 
 /**
- * Toom-Cook's matrices for n = m + r - 1 points: the finite `points` (n - 1 of them) and infinity, for n = 6
- * (0, 1, -1, 2, -2: F(4x4, 3x3), F(2x2, 5x5)) and n = 8 (also 1/2 and -1/2: F(6x6, 3x3), F(4x4, 5x5)).
+ * Toom-Cook's matrices for n = m + r - 1 points: the finite `points` (n - 1 of them) and infinity, for n = 4
+ * (0, 1, -1: F(2x2, 3x3), Lavin and Gray's matrices up to the sign of the rows of 0 and infinity), n = 6 (also 2
+ * and -2: F(4x4, 3x3), F(2x2, 5x5)) and n = 8 (also 1/2 and -1/2: F(6x6, 3x3), F(4x4, 5x5)).
  * G row k < n - 1 is p_k^j / f_k over the window's taps j, f_k = prod_{l != k} (p_k - p_l), and row n - 1 picks
  * the last tap; A^T column k < n - 1 is p_k^i over the outputs i, and column n - 1 adds to the last output;
  * B^T row k < n - 1 holds the coefficients of prod_{l != k} (x - p_l) and row n - 1 those of prod_l (x - p_l),
- * so B^T depends on the points alone. With n = 6 this is the B^T of the shader's bt6 exactly. The CPU tests
+ * so B^T depends on the points alone: the shader's bt4, bt6 and bt8 exactly. The CPU tests
  * check the 1-D identity behind them, and the whole convolution.
  */
 function toomCook(points: number[], m: number, r: number): Omit<Transforms, 'A' | 'GT'> {
@@ -76,12 +55,12 @@ function toomCook(points: number[], m: number, r: number): Omit<Transforms, 'A' 
   return { BT, G, AT };
 }
 
-/** The finite interpolation points of each transform domain above 4 (infinity is the last point of each). */
-const POINTS: Record<number, number[]> = { 6: [0, 1, -1, 2, -2], 8: [0, 1, -1, 2, -2, 0.5, -0.5] };
+/** The finite interpolation points of each transform domain (infinity is the last point of each). */
+const POINTS: Record<number, number[]> = { 4: [0, 1, -1], 6: [0, 1, -1, 2, -2], 8: [0, 1, -1, 2, -2, 0.5, -0.5] };
 
 /** The transform matrices of `tile`. */
 export function winogradTransforms(tile: WinogradTile): Transforms {
-  const t = tile.n === 4 ? transforms4() : toomCook(POINTS[tile.n], tile.m, tile.r);
+  const t = toomCook(POINTS[tile.n], tile.m, tile.r);
   return { ...t, A: transpose(t.AT), GT: transpose(t.G) };
 }
 

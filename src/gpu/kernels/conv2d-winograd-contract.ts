@@ -1,5 +1,5 @@
 /**
- * What the Winograd kernels (conv2d-winograd.ts, shaders/winograd.wgsl and winograd_large.wgsl) and their CPU reference
+ * What the Winograd kernels (conv2d-winograd.ts, shaders/winograd.wgsl) and their CPU reference
  * (src/reference/winograd.ts) agree on: which convolutions they compute, the minimal-filtering tiles F(m x m, r x r)
  * they compute them with, and how the output is cut into m x m tiles. Part of the kernels' contracts (see
  * pcg-hash.ts for the scheme).
@@ -10,9 +10,9 @@ import type { WindowGeometry } from './window-geometry.ts';
 /**
  * F(m x m, r x r): m x m outputs per tile from an n x n input patch, n = m + r - 1, through n * n products per
  * input and output channel pair (the GEMMs' stack) where the direct convolution does m * m * r * r.
- * n = 4 is winograd.wgsl (interpolation points 0, 1, -1, infinity); n = 6 and n = 8 are winograd_large.wgsl
- * (0, 1, -1, 2, -2, infinity; n = 8 adds 1/2 and -1/2): more outputs or a wider window for each product, and
- * larger transform factors (n = 6: up to 5, 8 and 1/24; n = 8: up to 21/4, 32 and 1/90), so more rounding.
+ * n = 4 interpolates at the points 0, 1, -1 and infinity; n = 6 adds 2 and -2, n = 8 also 1/2 and -1/2: more
+ * outputs or a wider window for each product, and larger transform factors (n = 4: 1 and 1/2; n = 6: up to 5, 8
+ * and 1/24; n = 8: up to 21/4, 32 and 1/90), so more rounding.
  */
 export interface WinogradTile {
   name: string;

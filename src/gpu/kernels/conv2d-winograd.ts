@@ -1,7 +1,7 @@
 /**
  * conv2d as Winograd's minimal filtering F(m x m, r x r), for the tiles of conv2d-winograd-contract.ts: F(2x2, 3x3)
- * (shaders/winograd.wgsl has the math and the layouts), F(4x4, 3x3) and F(2x2, 5x5) (a 6 x 6 transform domain),
- * F(6x6, 3x3) and F(4x4, 5x5) (8 x 8; both larger domains are shaders/winograd_large.wgsl). The forward is four dispatches: filter transform, input transform, the F = n * n
+ * (a 4 x 4 transform domain), F(4x4, 3x3) and F(2x2, 5x5) (6 x 6), F(6x6, 3x3) and F(4x4, 5x5) (8 x 8), all in
+ * shaders/winograd.wgsl (the math and the layouts; the domain and the window are pipeline constants). The forward is four dispatches: filter transform, input transform, the F = n * n
  * products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM variant), output transform with bias and ReLU.
  * Per m x m output tile and output channel, F * inC multiply-adds where the direct implicit GEMM does
  * m * m * r * r * inC (F(2x2, 3x3): 16 against 36; F(4x4, 3x3): 36 against 144; F(2x2, 5x5): 36 against 100;
@@ -158,13 +158,12 @@ async function stage(
   // Only the output transform has a bias binding (a stand-in where there is no bias).
   const output = entryPoint === 'output_transform';
   const biasBinding = output ? biasOrStandIn(ctx, label, bias) : null;
-  // The 4 x 4 transform domain has its own shader; the 6 x 6 and 8 x 8 ones take the domain as N, the window as R.
-  const large = g.tile.n > 4;
   const call = await makeKernelCall(ctx, {
     label,
-    file: large ? 'winograd_large.wgsl' : 'winograd.wgsl',
+    file: 'winograd.wgsl',
     entryPoint,
-    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, ...(large ? { N: g.tile.n, R: g.tile.r } : {}) },
+    // The transform domain as N, the window as R: one shader for every tile.
+    constants: { WG, HAS_BIAS: bias ? 1 : 0, RELU: relu ? 1 : 0, FLIP_FILTER: flip ? 1 : 0, N: g.tile.n, R: g.tile.r },
     uniforms: uniforms(s, g),
     buffers: biasBinding ? [src, dst, biasBinding.buffer] : [src, dst],
     workgroups: threadWorkgroups(ctx, threads, WG),
