@@ -69,8 +69,10 @@ struct Params {
 // At most 8 frequencies (N), 5 taps (R) or 6 outputs (MO) per axis; loops stop at N, R or MO, the rest stays zero.
 // N and R are pipeline constants, so every loop below has a constant trip count and unrolls.
 alias Row = array<f32, 8>;
-alias Taps = array<f32, 5>;
-alias Outs = array<f32, 6>;
+// Along one axis: R taps (at most 5) or MO outputs (at most 6).
+alias Line = array<f32, 6>;
+alias Taps = Line;
+alias Outs = Line;
 
 fn mo() -> u32 { return N + 1u - R; }
 
@@ -138,75 +140,54 @@ fn bt8(d: Row) -> Row {
   );
 }
 
-// G applied to a column of R taps: the filter evaluated at each point, divided by f_k.
-fn gm(g: Taps) -> Row {
+// The polynomial with coefficients c[0 .. count) evaluated at each point: at 0 (c[0]), at each pair +-q (one even
+// and one odd sum) and at infinity (its top coefficient c[count - 1]); with `scaled`, each value divided by its
+// point's f_k. G applied to R taps (scaled) and A applied to MO outputs (not) are both this.
+fn atPoints(c: Line, count: u32, scaled: bool) -> Row {
   var out: Row;
-  out[0] = zeroScale() * g[0];
+  out[0] = select(1.0, zeroScale(), scaled) * c[0];
   for (var p = 0u; p < pairs(); p++) {
     let q = pairPoint(p);
     var even = 0.0; var odd = 0.0; var power = 1.0; // power = q^j
-    for (var j = 0u; j < R; j++) {
-      if (j % 2u == 0u) { even += power * g[j]; } else { odd += power * g[j]; }
+    for (var j = 0u; j < count; j++) {
+      if (j % 2u == 0u) { even += power * c[j]; } else { odd += power * c[j]; }
       power *= q;
     }
-    out[2u * p + 1u] = pairScale(p) * (even + odd);
-    out[2u * p + 2u] = pairScale(p) * (even - odd);
+    let scale = select(1.0, pairScale(p), scaled);
+    out[2u * p + 1u] = scale * (even + odd);
+    out[2u * p + 2u] = scale * (even - odd);
   }
-  out[N - 1u] = g[R - 1u];
+  out[N - 1u] = c[count - 1u];
   return out;
 }
 
-// A^T applied to a column of N: MO outputs, out_i = sum_{k<N-1} p_k^i v_k (+ v_{N-1} for the last).
-fn atr(v: Row) -> Outs {
-  var out: Outs;
-  out[0] = v[0];
+// The transpose of atPoints: values v at the points folded back into `count` coefficients,
+// out_i = sum_{k<N-1} (1/f_k if scaled) p_k^i v_k, plus v_{N-1} for the last. G^T applied to a column of N (into R
+// taps, scaled) and A^T (into MO outputs, not) are both this.
+fn fromPoints(v: Row, count: u32, scaled: bool) -> Line {
+  var out: Line;
+  out[0] = select(1.0, zeroScale(), scaled) * v[0];
   for (var p = 0u; p < pairs(); p++) {
     let q = pairPoint(p);
     let even = v[2u * p + 1u] + v[2u * p + 2u]; let odd = v[2u * p + 1u] - v[2u * p + 2u];
-    var power = 1.0; // q^i
-    for (var i = 0u; i < mo(); i++) {
+    var power = select(1.0, pairScale(p), scaled); // q^i (/ f)
+    for (var i = 0u; i < count; i++) {
       out[i] += power * select(odd, even, i % 2u == 0u);
       power *= q;
     }
   }
-  out[mo() - 1u] += v[N - 1u];
+  out[count - 1u] += v[N - 1u];
   return out;
 }
 
+// G applied to a column of R taps: the filter evaluated at each point, divided by f_k.
+fn gm(g: Taps) -> Row { return atPoints(g, R, true); }
+// A^T applied to a column of N: MO outputs, out_i = sum_{k<N-1} p_k^i v_k (+ v_{N-1} for the last).
+fn atr(v: Row) -> Outs { return fromPoints(v, mo(), false); }
 // A applied to a column of MO: z_k = sum_i p_k^i e_i for k < N-1, z_{N-1} = the last.
-fn am(e: Outs) -> Row {
-  var out: Row;
-  out[0] = e[0];
-  for (var p = 0u; p < pairs(); p++) {
-    let q = pairPoint(p);
-    var even = 0.0; var odd = 0.0; var power = 1.0; // power = q^i
-    for (var i = 0u; i < mo(); i++) {
-      if (i % 2u == 0u) { even += power * e[i]; } else { odd += power * e[i]; }
-      power *= q;
-    }
-    out[2u * p + 1u] = even + odd;
-    out[2u * p + 2u] = even - odd;
-  }
-  out[N - 1u] = e[mo() - 1u];
-  return out;
-}
-
+fn am(e: Outs) -> Row { return atPoints(e, mo(), false); }
 // G^T applied to a column of N: R taps, tap j = sum_k G[k][j] v_k.
-fn gt(v: Row) -> Taps {
-  var out: Taps;
-  out[0] = zeroScale() * v[0];
-  for (var p = 0u; p < pairs(); p++) {
-    let q = pairPoint(p);
-    let even = v[2u * p + 1u] + v[2u * p + 2u]; let odd = v[2u * p + 1u] - v[2u * p + 2u];
-    var power = pairScale(p); // q^j / f
-    for (var j = 0u; j < R; j++) {
-      out[j] += power * select(odd, even, j % 2u == 0u);
-      power *= q;
-    }
-  }
-  out[R - 1u] += v[N - 1u];
-  return out;
-}
+fn gt(v: Row) -> Taps { return fromPoints(v, R, true); }
 
 // Where filter tap (ky, kx) from input channel c to output channel k of the convolution computed is in src:
 // w HWIO [R, R, inC, outC] at ((ky*R + kx)*inC + c)*outC + k; with FLIP_FILTER, src is the layer's w of shape
