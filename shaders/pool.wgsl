@@ -245,6 +245,12 @@ fn lane_run(wg: vec3u, nwg: vec3u, lid: vec3u) -> LaneRun {
   return LaneRun(c, first, end, first % params.out_w, first / params.out_w);
 }
 
+// The walk's step to the next output pixel: ox along the row, then the next row (n * out_h + oy).
+fn next_pixel(r: ptr<function, LaneRun>) {
+  (*r).ox++;
+  if ((*r).ox == params.out_w) { (*r).ox = 0u; (*r).row++; }
+}
+
 // x (or dx) of tap (ky, kx) of output pixel (row, ox), channel c.
 fn tile_tap_index(row: u32, ox: u32, ky: u32, kx: u32, c: u32) -> u32 {
   return ((row * params.pool_h + ky) * params.in_w + ox * params.pool_w + kx) * params.channels + c;
@@ -266,8 +272,7 @@ fn max_forward_lanes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) 
   var r = lane_run(wg, nwg, lid);
   for (var pixel = r.first; pixel < r.end; pixel++) {
     y[pixel * params.channels + r.c] = tile_window_max(r.row, r.ox, r.c).value;
-    r.ox++;
-    if (r.ox == params.out_w) { r.ox = 0u; r.row++; }
+    next_pixel(&r);
   }
 }
 
@@ -279,8 +284,7 @@ fn max_forward_argmax_lanes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workg
     let o = pixel * params.channels + r.c;
     y[o] = best.value;
     argmax[o] = best.tap;
-    r.ox++;
-    if (r.ox == params.out_w) { r.ox = 0u; r.row++; }
+    next_pixel(&r);
   }
 }
 
@@ -301,8 +305,7 @@ fn max_backward_scatter_lanes(@builtin(workgroup_id) wg: vec3u, @builtin(num_wor
   for (var pixel = r.first; pixel < r.end; pixel++) {
     let o = pixel * params.channels + r.c;
     scatter_tile_window(r.row, r.ox, r.c, dy[o], argmax_saved[o]);
-    r.ox++;
-    if (r.ox == params.out_w) { r.ox = 0u; r.row++; }
+    next_pixel(&r);
   }
 }
 
@@ -312,7 +315,6 @@ fn max_backward_scatter_relu_lanes(@builtin(workgroup_id) wg: vec3u, @builtin(nu
   for (var pixel = r.first; pixel < r.end; pixel++) {
     let o = pixel * params.channels + r.c;
     scatter_tile_window(r.row, r.ox, r.c, select(0.0, dy[o], pooled[o] > 0.0), argmax_saved[o]);
-    r.ox++;
-    if (r.ox == params.out_w) { r.ox = 0u; r.row++; }
+    next_pixel(&r);
   }
 }

@@ -101,18 +101,15 @@ function call(ctx: GpuContext, label: string, entryPoint: string, uniforms: Arra
   });
 }
 
-/** Whether the max pool takes pool.wgsl's `_lanes` kernels: windows that tile the input, on a software adapter. */
-function lanesPay(ctx: GpuContext, xShape: Nhwc, params: PoolParams): boolean {
-  return ctx.gemmVariant === 'lavapipe' && poolWindowsTile(xShape, params);
-}
+/** Whether the max pool takes pool.wgsl's `_lanes` kernels where the windows tile the input: on software adapters. */
+const lanesPay = (ctx: GpuContext): boolean => ctx.gemmVariant === 'lavapipe';
 
 /**
  * A `_lanes` entry point of pool.wgsl (windows that tile the input): one workgroup per run of RUN output pixels
- * and block of CHANNEL_LANES channels.
+ * and block of CHANNEL_LANES channels, for `outputs` output elements of `channels` channels each pixel.
  */
-function lanesCall(ctx: GpuContext, label: string, entryPoint: string, uniforms: ArrayBuffer, buffers: GPUBuffer[], xShape: Nhwc, params: PoolParams) {
-  const g = poolGeometry(xShape, params);
-  const pixels = xShape[0] * g.outH * g.outW;
+function lanesCall(ctx: GpuContext, label: string, entryPoint: string, uniforms: ArrayBuffer, buffers: GPUBuffer[], outputs: number, channels: number) {
+  const pixels = outputs / channels;
   return makeKernelCall(ctx, {
     label,
     file: 'pool.wgsl',
@@ -120,7 +117,7 @@ function lanesCall(ctx: GpuContext, label: string, entryPoint: string, uniforms:
     constants: { CHANNEL_LANES, RUN },
     uniforms,
     buffers,
-    workgroups: spreadWorkgroups(ceilDiv(pixels, RUN) * ceilDiv(xShape[3], CHANNEL_LANES), ctx.limits.maxComputeWorkgroupsPerDimension),
+    workgroups: spreadWorkgroups(ceilDiv(pixels, RUN) * ceilDiv(channels, CHANNEL_LANES), ctx.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 
@@ -129,14 +126,15 @@ export function planMaxPoolForward(ctx: GpuContext, { x, y, argmax, xShape, para
   const { uniforms, inputs, outputs } = layout(xShape, params);
   requireElements(label, 'x', x, inputs);
   requireElements(label, 'y', y, outputs);
+  const lanes = lanesPay(ctx) && poolWindowsTile(xShape, params);
   if (argmax) {
     requireElements(label, 'argmax', argmax, outputs);
     requireDistinct(label, { x, y, argmax });
-    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_forward_argmax_lanes', uniforms, [x, y, argmax], xShape, params);
+    if (lanes) return lanesCall(ctx, label, 'max_forward_argmax_lanes', uniforms, [x, y, argmax], outputs, xShape[3]);
     return call(ctx, label, 'max_forward_argmax', uniforms, [x, y, argmax], outputs);
   }
   requireDistinct(label, { x, y });
-  if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_forward_lanes', uniforms, [x, y], xShape, params);
+  if (lanes) return lanesCall(ctx, label, 'max_forward_lanes', uniforms, [x, y], outputs, xShape[3]);
   return call(ctx, label, 'max_forward', uniforms, [x, y], outputs);
 }
 
@@ -151,13 +149,13 @@ export function planMaxPoolBackward(ctx: GpuContext, { dy, argmax, dx, xShape, p
     requireElements(label, 'pooled output', reluPooled, outputs);
     requireDistinct(label, { dy, argmax, dx, pooled: reluPooled });
     if (!tiles || variant === 'gather') throw new RangeError(`${label}: folding the ReLU's backward in needs the scattering backward (windows that tile the input)`);
-    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_backward_scatter_relu_lanes', uniforms, [dy, argmax, dx, reluPooled], xShape, params);
+    if (lanesPay(ctx)) return lanesCall(ctx, label, 'max_backward_scatter_relu_lanes', uniforms, [dy, argmax, dx, reluPooled], outputs, xShape[3]);
     return call(ctx, label, 'max_backward_scatter_relu', uniforms, [dy, argmax, dx, reluPooled], outputs);
   }
   requireDistinct(label, { dy, argmax, dx });
   if (variant === 'scatter' && !tiles) throw new RangeError(`${label}: the scattering backward needs windows that tile the input (stride = window, no padding)`);
   if (variant !== 'gather' && tiles) {
-    if (lanesPay(ctx, xShape, params)) return lanesCall(ctx, label, 'max_backward_scatter_lanes', uniforms, [dy, argmax, dx], xShape, params);
+    if (lanesPay(ctx)) return lanesCall(ctx, label, 'max_backward_scatter_lanes', uniforms, [dy, argmax, dx], outputs, xShape[3]);
     return call(ctx, label, 'max_backward_scatter', uniforms, [dy, argmax, dx], outputs);
   }
   return call(ctx, label, 'max_backward', uniforms, [dy, argmax, dx], inputs);
