@@ -70,24 +70,43 @@ fn setRows(n: u32, oy: u32) {
   }
 }
 
-// Moves the window onto output column ox: shifts the columns it keeps (all of them are loaded when `fresh`).
-fn slide(ox: u32, fresh: bool) {
-  let ix0 = i32(ox * SW) - i32(P.padLeft);
+// The window moves along an output row without branches: gallivm (lavapipe) runs both sides of every `if`
+// under a lane mask, loads included, so a window that chose per tap between keeping a column and loading it paid
+// for KH*KW*INC loads at every pixel. Instead each pixel shifts the kept columns (constant indices: register moves)
+// and loads only the NEW = min(SW, KW) columns that enter; the columns a run's first pixel keeps are loaded once
+// before the run, as the NEW..KW-1 columns of a virtual pixel one step to its left (zero outside the image).
+
+// Loads window columns kx in [kxFrom, KW) for the pixel whose leftmost tap is at input column ix0.
+fn loadColumns(ix0: i32, kxFrom: u32) {
   for (var ky = 0u; ky < KH; ky++) {
-    for (var kx = 0u; kx < KW; kx++) {
-      let keep = !fresh && kx + SW < KW;
+    for (var kx = kxFrom; kx < KW; kx++) {
       let ix = ix0 + i32(kx);
       let inside = rowStart[ky] >= 0 && ix >= 0 && ix < i32(P.inW);
       for (var c = 0u; c < INC; c++) {
-        let t = (ky * KW + kx) * INC + c;
-        if (keep) {
-          win[t] = win[t + SW * INC];
-        } else {
-          win[t] = select(0.0, x[u32(select(0, rowStart[ky] + ix * i32(INC) + i32(c), inside))], inside);
-        }
+        win[(ky * KW + kx) * INC + c] = select(0.0, x[u32(select(0, rowStart[ky] + ix * i32(INC) + i32(c), inside))], inside);
       }
     }
   }
+}
+
+// win at column kx takes the value at kx + SW, for the columns that stay in the window.
+fn shiftColumns() {
+  for (var ky = 0u; ky < KH; ky++) {
+    for (var kx = 0u; kx + SW < KW; kx++) {
+      for (var c = 0u; c < INC; c++) { win[(ky * KW + kx) * INC + c] = win[(ky * KW + kx + SW) * INC + c]; }
+    }
+  }
+}
+
+fn newColumns() -> u32 { return min(SW, KW); }
+
+// Before a run starting at output column ox0: the columns its first pixel keeps from a (virtual) previous one.
+fn startRun(ox0: u32) { loadColumns(i32(ox0 * SW) - i32(SW) - i32(P.padLeft), newColumns()); }
+
+// Moves the window onto output column ox (after startRun or the pixel ox - 1).
+fn slide(ox: u32) {
+  shiftColumns();
+  loadColumns(i32(ox * SW) - i32(P.padLeft), KW - newColumns());
 }
 
 fn channelOf(colTile: u32, lane: u32, j: u32) -> u32 { return colTile * LANES * COLS + lane + LANES * j; }
@@ -118,8 +137,9 @@ fn forward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u
 
   for (var row = rowBegin; row < rowEnd; row++) {
     setRows(row / P.outH, row % P.outH);
+    startRun(ox0);
     for (var ox = ox0; ox < ox1; ox++) {
-      slide(ox, ox == ox0);
+      slide(ox);
       // Zeroed by hand each pixel: lavapipe was seen to keep a loop-local array's values from the iteration before.
       var acc: array<f32, MAX_COLS>;
       for (var j = 0u; j < COLS; j++) { acc[j] = 0.0; }
@@ -153,8 +173,9 @@ fn weight_grad(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: v
   var accBias: array<f32, MAX_COLS>;
   for (var row = rowBegin; row < rowEnd; row++) {
     setRows(row / P.outH, row % P.outH);
+    startRun(0u);
     for (var ox = 0u; ox < P.outW; ox++) {
-      slide(ox, ox == 0u);
+      slide(ox);
       let at = (row * P.outW + ox) * P.outC;
       var g: array<f32, MAX_COLS>;
       for (var j = 0u; j < COLS; j++) {
