@@ -69,6 +69,16 @@ export function winogradSpec(kernel: 3 | 5 = 3): ModelSpec {
 }
 
 /**
+ * winogradSpec(3) with conv2 writing 16 channels and a second 3x3 Winograd conv after it (16 -> 17): conv3's input
+ * tiles are the size of conv2's, so its forward writes the same shared tile buffer.
+ */
+export function twoWinogradConvsSpec(): ModelSpec {
+  const spec = winogradSpec(3);
+  const conv = (name: string, filters: number): ModelSpec['layers'][number] => ({ kind: 'conv2d', name, filters, kernelSize: [3, 3], strides: [1, 1], padding: 'same', useBias: true, activation: 'relu' });
+  return { ...spec, name: 'two Winograd convs', layers: [spec.layers[0], conv('conv2', 16), conv('conv3', 17), ...spec.layers.slice(2)] };
+}
+
+/**
  * 8x6x2 input; conv 3x3 'same' ReLU (5 filters) -> max-pool 2x2/2 (tiles the 8x6 map: the pool folds conv1's ReLU
  * backward in) -> conv 3x3 'same' ReLU (4) -> max-pool 2x2 stride 1 (overlapping windows: conv2 keeps its own ReLU
  * backward) -> flatten -> dense 4.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, useGpu } from '../helpers/gpu.ts';
-import { directFirstConvSpec, everyKindSpec, foldedReluSpec, globalPoolSpec, randomInput, randomModel, winogradSpec } from '../helpers/models.ts';
+import { directFirstConvSpec, everyKindSpec, foldedReluSpec, globalPoolSpec, randomInput, randomModel, twoWinogradConvsSpec, winogradSpec } from '../helpers/models.ts';
 import { dropoutLayerSeed, GpuNetwork } from '../../src/nn/gpu-network.ts';
 import { submitCalls } from '../../src/gpu/kernel-call.ts';
 import { planSoftmaxCrossEntropy } from '../../src/gpu/kernels/softmax-cross-entropy.ts';
@@ -84,11 +84,26 @@ describe('GpuNetwork backward matches the CPU reference gradients', () => {
     it(`through a Winograd ${tile} conv (${kernel}x${kernel} reading 16 channels, writing 17: forward, input and weight gradients all Winograd)`, async () => {
       const grads = await expectReferenceGradients(randomModel(winogradSpec(kernel), 15), 3, Uint32Array.from([1, 3, 0]), 16, (net) => {
         const conv2 = [...net.forward, ...net.backward].filter((c) => c.label.startsWith('conv2') && c.shape?.includes('transform'));
-        // forward: filter, input, output transforms; input grad: the same three; weight grad: input, dy, filter grad.
-        expect(conv2.length).toBe(9);
+        // forward: filter, input, output transforms; input grad: the same three; weight grad: dy and filter grad
+        // (it reads the input tiles the forward kept).
+        expect(conv2.map((c) => c.label)).toEqual([
+          'conv2 forward filter transform', 'conv2 forward input transform', 'conv2 forward output transform',
+          'conv2 backward weight grad dy transform', 'conv2 backward weight grad filter grad transform',
+          'conv2 backward input grad filter transform', 'conv2 backward input grad input transform', 'conv2 backward input grad output transform',
+        ]);
         expect(conv2.every((c) => c.shape!.startsWith(tile))).toBe(true);
       });
       expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'logits/bias', 'logits/kernel']);
     });
   }
+
+  it('through two Winograd convs in a row, each weight gradient reading the input tiles its own forward kept', async () => {
+    const grads = await expectReferenceGradients(randomModel(twoWinogradConvsSpec(), 16), 2, Uint32Array.from([2, 1]), 17, (net) => {
+      const transforms = (layer: string) => [...net.forward, ...net.backward].filter((c) => c.label.startsWith(`${layer} `) && c.label.includes('input transform')).map((c) => c.label);
+      // conv3's forward writes the network's shared tiles after conv2's: only a buffer of conv2's own keeps its V.
+      expect(transforms('conv2')).toEqual(['conv2 forward input transform', 'conv2 backward input grad input transform']);
+      expect(transforms('conv3')).toEqual(['conv3 forward input transform', 'conv3 backward input grad input transform']);
+    });
+    expect([...grads.keys()].sort()).toEqual(['conv1/bias', 'conv1/kernel', 'conv2/bias', 'conv2/kernel', 'conv3/bias', 'conv3/kernel', 'logits/bias', 'logits/kernel']);
+  });
 });

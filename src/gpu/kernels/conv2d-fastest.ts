@@ -17,7 +17,7 @@ import { planBiasGrad, planConv2dBackpropFilter, planConv2dBackpropInput, planCo
 import { directConvPays, planConv2dBackpropFilterDirect, planConv2dForwardDirect } from './conv2d-direct.ts';
 import {
   networkWinogradTile, planConv2dBackpropFilterWinograd, planConv2dBackpropInputWinograd, planConv2dForwardWinograd,
-  winogradInputGradPays, winogradPays, winogradWeightGradPays, type TransientBuffers,
+  winogradInputGradPays, winogradInputTileElements, winogradPays, winogradWeightGradPays, type TransientBuffers,
 } from './conv2d-winograd.ts';
 
 /** Which algorithm the network takes for each pass of the conv `s` on `ctx`: what a profile or a test can assert. */
@@ -36,11 +36,25 @@ export type ConvAlgorithm = 'direct' | 'winograd' | 'gemm';
 /** Only called where convAlgorithms said 'winograd', so the choice is not 'off' and the shape has a tile. */
 const winogradTile = (ctx: GpuContext, s: Conv2dShape) => networkWinogradTile(s, ctx.convChoices.winograd as WinogradTiles)!;
 
+/**
+ * Floats of the Winograd input tiles a training layer keeps from its forward for its weight gradient, where both
+ * passes take Winograd (then in the same tile, of the same x): the weight gradient's input transform is the
+ * forward's. Null where they do not. Measured on lavapipe (2026-12-03): that transform was 3-4% of a mnist-ref step.
+ */
+export function keptWinogradInputTiles(ctx: GpuContext, s: Conv2dShape): number | null {
+  const passes = convAlgorithms(ctx, s);
+  return passes.forward === 'winograd' && passes.weightGrad === 'winograd' ? winogradInputTileElements(s, winogradTile(ctx, s)) : null;
+}
+
+/** `keptInputTiles`: where keptWinogradInputTiles says so, the buffer the forward writes its V to (ignored elsewhere). */
 export async function planConv2dForwardFastest(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers },
+  args: {
+    label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean; transient?: TransientBuffers;
+    keptInputTiles?: GPUBuffer;
+  },
 ): Promise<KernelCall[]> {
-  const { transient, ...plain } = args;
+  const { transient, keptInputTiles: _kept, ...plain } = args;
   switch (convAlgorithms(ctx, args.shape).forward) {
     case 'direct': return [await planConv2dForwardDirect(ctx, plain)];
     case 'winograd': return planConv2dForwardWinograd(ctx, { ...args, tile: winogradTile(ctx, args.shape) });
@@ -68,14 +82,16 @@ export async function planConv2dBackpropFilterFastest(
     db?: GPUBuffer | null; biasLabel?: string;
     /** Only where the direct kernel runs (convAlgorithms says 'direct'): dy masked by this ReLU output in the same pass. */
     reluOutput?: GPUBuffer;
+    /** The forward's Winograd input tiles of x (see keptWinogradInputTiles), read instead of transforming x again. */
+    keptInputTiles?: GPUBuffer;
   },
 ): Promise<KernelCall[]> {
-  const { transient, db, biasLabel: _label, reluOutput, ...plain } = args;
+  const { transient, db, biasLabel: _label, reluOutput, keptInputTiles, ...plain } = args;
   const algorithm = convAlgorithms(ctx, args.shape).weightGrad;
   if (algorithm === 'direct') return planConv2dBackpropFilterDirect(ctx, { ...plain, db, reluOutput });
   if (reluOutput) throw new RangeError(`${args.label ?? 'conv2d weight grad'}: only the direct kernel folds a ReLU's backward in, and this conv takes the ${algorithm}`);
   const calls = algorithm === 'winograd'
-    ? await planConv2dBackpropFilterWinograd(ctx, { ...plain, transient, tile: winogradTile(ctx, args.shape) })
+    ? await planConv2dBackpropFilterWinograd(ctx, { ...plain, transient, keptInputTiles, tile: winogradTile(ctx, args.shape) })
     : await planConv2dBackpropFilter(ctx, plain);
   if (!db) return calls;
   const { outH, outW } = conv2dGeometry(args.shape);

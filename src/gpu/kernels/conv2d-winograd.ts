@@ -176,12 +176,23 @@ async function stage(
 /** Where V and M come from when shared with other layers (ForwardPlan.transient); else the calls own them. */
 export type TransientBuffers = (name: string, elements: number) => GPUBuffer;
 
+/**
+ * Floats of the input tiles V of `s` in `tile` (F x tiles x inC): what a training layer keeps from its forward for
+ * its weight gradient (`keptInputTiles`), which transforms the same x into the same V.
+ */
+export function winogradInputTileElements(s: Conv2dShape, tile?: WinogradTile): number {
+  const g = winogradGeometry(s, tile);
+  return g.frequencies * g.tiles * s.inC;
+}
+
 /** y[batch, outH, outW, outC] = conv(x, w) + bias (ReLU if asked), for a 3x3 or 5x5 window at stride 1 (`tile`: default F(2x2, r x r)). */
 export function planConv2dForwardWinograd(
   ctx: GpuContext,
   args: {
     label?: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean;
     transient?: TransientBuffers; tile?: WinogradTile;
+    /** Where V is written instead of a transient or owned buffer, for the weight gradient to read (winogradInputTileElements). */
+    keptInputTiles?: GPUBuffer;
   },
 ): Promise<KernelCall[]> {
   return planWinogradConv(ctx, { ...args, label: args.label ?? 'conv2d forward (Winograd)', flip: false });
@@ -245,7 +256,7 @@ async function planWinogradConv(
   ctx: GpuContext,
   args: {
     label: string; x: GPUBuffer; w: GPUBuffer; bias: GPUBuffer | null; y: GPUBuffer; shape: Conv2dShape; relu?: boolean;
-    transient?: TransientBuffers; flip: boolean; tile?: WinogradTile;
+    transient?: TransientBuffers; flip: boolean; tile?: WinogradTile; keptInputTiles?: GPUBuffer;
   },
 ): Promise<KernelCall[]> {
   const label = args.label;
@@ -258,7 +269,7 @@ async function planWinogradConv(
   // output channels (the forward's V and M, the weight gradient's V and Z). The input gradient's V transforms dy
   // (the layer's output side) and its M is dx's (the input side), so it takes them the other way round and a
   // layer's three passes fit in the same two buffers (else its V would need a second, larger one).
-  const v = tiles.make(args.flip ? 'M' : 'V', F * g.tiles * s.inC);
+  const v = args.keptInputTiles ?? tiles.make(args.flip ? 'M' : 'V', F * g.tiles * s.inC);
   const m = tiles.make(args.flip ? 'V' : 'M', F * g.tiles * s.outC);
   const tile = g.tile;
   return planOwning([u, ...tiles.own], [
@@ -272,11 +283,15 @@ async function planWinogradConv(
 /**
  * dw[r, r, inC, outC] from x and dy, for an r x r window at stride 1 (any padding): V = input transform of x, Z =
  * transform of dy, M'[xi] = V[xi]^T Z[xi] (split over the tiles), dw = G^T M' G. V and Z take the network's shared
- * 'V' and 'M' buffers when `transient` is given (the same sizes as the forward's).
+ * 'V' and 'M' buffers when `transient` is given (the same sizes as the forward's). With `keptInputTiles` (the V
+ * that the layer's forward wrote there from the same x, in the same tile) there is no input transform: three passes.
  */
 export async function planConv2dBackpropFilterWinograd(
   ctx: GpuContext,
-  args: { label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; splits?: number; tile?: WinogradTile },
+  args: {
+    label?: string; x: GPUBuffer; dy: GPUBuffer; dw: GPUBuffer; shape: Conv2dShape; transient?: TransientBuffers; splits?: number; tile?: WinogradTile;
+    keptInputTiles?: GPUBuffer;
+  },
 ): Promise<KernelCall[]> {
   const label = args.label ?? 'conv2d weight grad (Winograd)';
   const s = args.shape;
@@ -284,11 +299,13 @@ export async function planConv2dBackpropFilterWinograd(
   const F = g.frequencies;
   const tile = g.tile;
   const tiles = tileBuffers(ctx, label, args.transient);
-  const v = tiles.make('V', F * g.tiles * s.inC);
+  const kept = args.keptInputTiles;
+  if (kept) requireElements(label, 'kept V', kept, F * g.tiles * s.inC);
+  const v = kept ?? tiles.make('V', F * g.tiles * s.inC);
   const z = tiles.make('M', F * g.tiles * s.outC);
   const products = ctx.createBuffer(`${label} M'`, F * s.inC * s.outC * 4);
   return planOwning([products, ...tiles.own], [
-    () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s, tile }),
+    ...(kept ? [] : [() => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s, tile })]),
     () => planWinogradOutputGradTransform(ctx, { label: `${label} dy transform`, src: args.dy, dst: z, shape: s, tile }),
     () => planGemm(ctx, {
       label: `${label} products`, mode: GemmMode.stackedDenseWeightGrad, stack: F, M: s.inC, N: s.outC, K: g.tiles, a: v, b: z, c: products, splits: args.splits,

@@ -7,14 +7,25 @@
  * FLOPs: 2 * kH * kW * inC per output value (+1 for a fused ReLU). It is the layer the method edits: its filters
  * are the channels that drop/widen remap, and it reads its input's channels through kH * kW taps.
  */
-import { convAlgorithms, planConv2dBackpropFilterFastest, planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-fastest.ts';
+import { convAlgorithms, keptWinogradInputTiles, planConv2dBackpropFilterFastest, planConv2dBackpropInputFastest, planConv2dForwardFastest } from '../../gpu/kernels/conv2d-fastest.ts';
 import { planReluBackward } from '../../gpu/kernels/relu.ts';
 import type { KernelCall } from '../../gpu/kernel-call.ts';
+import type { Conv2dShape } from '../../gpu/kernels/conv2d-contract.ts';
 import { conv2dShapeOf } from '../kernel-shapes.ts';
 import type { Conv2dLayer } from '../layers.ts';
-import type { LayerKind } from './layer-kind.ts';
+import type { ForwardPlan, LayerKind } from './layer-kind.ts';
 import { activationFlops, product, requireMap, requirePositiveInts, sumSizes, windowOutput } from './shape-rules.ts';
 import { kernelAndBias } from './weight-init.ts';
+
+/**
+ * A training layer's own buffer for the Winograd input tiles its forward writes and its weight gradient reads
+ * (the same for both passes: a scratch buffer is made once per name); none where they do not share them, or in
+ * inference.
+ */
+function keptInputTiles(p: ForwardPlan, shape: Conv2dShape): GPUBuffer | undefined {
+  const elements = p.training ? keptWinogradInputTiles(p.ctx, shape) : null;
+  return elements === null ? undefined : p.scratch('Winograd input tiles', elements);
+}
 
 export const conv2dKind: LayerKind<Conv2dLayer> = {
   summarize(layer, input) {
@@ -38,8 +49,9 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
         label: p.label, x: p.x, w: p.weight('kernel')!.value, bias: p.weight('bias')?.value ?? null, y: p.y,
         shape: conv2dShapeOf(layer, p.inputShape, p.batch), relu: layer.activation === 'relu',
       };
-      // Winograd's tiles, where it runs, live in the network's transient buffers.
-      return planConv2dForwardFastest(p.ctx, { ...args, transient: p.transient });
+      // Winograd's tiles, where it runs, live in the network's transient buffers; when training, its input tiles
+      // in the layer's own, for the weight gradient (keptWinogradInputTiles).
+      return planConv2dForwardFastest(p.ctx, { ...args, transient: p.transient, keptInputTiles: keptInputTiles(p, args.shape) });
     },
     async planBackward(layer, p) {
       const kernel = p.weight('kernel')!;
@@ -60,6 +72,7 @@ export const conv2dKind: LayerKind<Conv2dLayer> = {
       calls.push(...(await planConv2dBackpropFilterFastest(p.ctx, {
         label: `${p.label} weight grad`, x: p.x, dy: g, dw: kernel.grad!, shape, transient: p.transient,
         db: bias?.grad ?? null, biasLabel: `${p.label} bias grad`, reluOutput: maskInWeightGrad ? p.y : undefined,
+        keptInputTiles: keptInputTiles(p, shape),
       })));
       if (p.dx) calls.push(...(await planConv2dBackpropInputFastest(p.ctx, { label: `${p.label} input grad`, dy: g, w: kernel.value, dx: p.dx, shape, transient: p.transient })));
       return calls;
