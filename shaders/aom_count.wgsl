@@ -6,6 +6,12 @@
 //   counts[k, c, p] += (act[n, p, k] > tau)     act NHWC: act[(n * HW + p) * K + k]; counts [K, C, H*W]
 // Every counts element belongs to exactly one thread, so no atomics are needed and the sum is exact (u32).
 //
+// count_main_classes: the same threads and sums for at most MAX_CLASS_SLOTS classes, kept in registers over the
+// batch (local[c] for the CLASS_SLOTS = classes slots, every index a constant once the loops are unrolled) and
+// added to counts once at the end, with no branch in the row loop: gallivm (lavapipe) runs both sides of an `if`
+// under a lane mask, so count_main's read-modify-write of counts costs two storage accesses on every row whether
+// or not the row counts; here a row costs its label and its activation, and the class is chosen by selects.
+//
 // class_main: one thread per class c, classCounts[c] += |{ n < valid[0] : labels[n] == c }|.
 //
 // valid[0] is the number of real rows of the batch (a ragged last batch is padded with copies of its last
@@ -44,6 +50,33 @@ fn count_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: ve
       let at = (k * params.classes + c) * HW + p;
       counts[at] = counts[at] + 1u;
     }
+  }
+}
+
+const MAX_CLASS_SLOTS: u32 = 16u;
+override CLASS_SLOTS: u32 = 1u; // = params.classes, at most MAX_CLASS_SLOTS (aom-count.ts)
+
+@compute @workgroup_size(WG)
+fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let K = params.kernels;
+  let HW = params.hw;
+  if (i >= HW * K) { return; }
+  let p = i / K;
+  let k = i % K;
+  let rows = min(valid[0], params.batch);
+  let stride = HW * K;
+  // Zeroed by hand: lavapipe was seen to keep a loop-local array's values from an earlier iteration.
+  var local: array<u32, MAX_CLASS_SLOTS>;
+  for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] = 0u; }
+  for (var n = 0u; n < rows; n++) {
+    let label = labels[n]; // a label >= classes matches no slot: skipped, as in count_main
+    let hit = select(0u, 1u, act[n * stride + i] > params.tau);
+    for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] += select(0u, hit, label == c); }
+  }
+  for (var c = 0u; c < CLASS_SLOTS; c++) {
+    let at = (k * params.classes + c) * HW + p;
+    counts[at] = counts[at] + local[c];
   }
 }
 

@@ -15,6 +15,8 @@ import { requireDistinct, requireElements, requirePositive } from './plan-checks
 const WG = 256;
 /** Threads per workgroup of the class counts (classes are few: one workgroup covers up to 64). */
 const CLASS_WG = 64;
+/** Classes up to which the counts are kept in registers over a batch (MAX_CLASS_SLOTS in aom_count.wgsl). */
+const MOST_REGISTER_CLASSES = 16;
 
 export interface AomCountArgs {
   act: GPUBuffer;
@@ -49,8 +51,11 @@ export async function planAomCount(ctx: GpuContext, args: AomCountArgs): Promise
     await makeKernelCall(ctx, {
       label,
       file: 'aom_count.wgsl',
-      entryPoint: 'count_main',
-      constants: { WG },
+      // Few classes (MNIST's and CIFAR-10's 10): per-class sums in registers, no branch per row. Measured on
+      // lavapipe (2026-12-03, `bench --filter 'aom maps'`): see the README's maps row.
+      ...(classes <= MOST_REGISTER_CLASSES
+        ? { entryPoint: 'count_main_classes', constants: { WG, CLASS_SLOTS: classes } }
+        : { entryPoint: 'count_main', constants: { WG } }),
       uniforms,
       buffers: [act, labels, valid, counts],
       workgroups: threadWorkgroups(ctx, hw * kernels, WG),
