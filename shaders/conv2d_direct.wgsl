@@ -5,7 +5,8 @@
 // Tensors as in conv2d-contract.ts: x NHWC [batch, inH, inW, INC], w HWIO [KH, KW, INC, outC], y NHWC
 // [batch, outH, outW, outC]; iy = oy*strideH + ky - padTop, ix = ox*SW + kx - padLeft (zero outside the image).
 //
-// A workgroup is LANES threads along output channels: thread `lane` owns o_j = colBase + lane + LANES * j (j < COLS).
+// forward and weight_grad: a workgroup is LANES threads along output channels (forward_pixels, below, puts them
+// along output pixels): thread `lane` owns o_j = colBase + lane + LANES * j (j < COLS).
 // It walks a run of output pixels along one output row (n, oy), ox = ox0, ox0 + 1, ... and keeps the receptive
 // field of the current pixel in registers: win[t * INC + c] = x[n, iy(ky), ix(ox, kx), c] with t = ky * KW + kx.
 // Moving to the next ox shifts the window by SW columns (win at kx takes the value at kx + SW) and loads only the
@@ -154,6 +155,67 @@ fn forward(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u
         if (RELU) { v = max(v, 0.0); }
         y[out + o] = v;
       }
+    }
+  }
+}
+
+// forward_pixels: lanes along output pixels instead of output channels, for OUTC <= MAX_OUTC output channels (a
+// multiple of 4) and at most MAX_PIXEL_TAPS taps: thread g walks run `g % runsPerRow` of output row g / runsPerRow
+// (rows = batch*outH, runs of `run` pixels; conv2d-direct.ts gives each thread a whole row) with the same sliding
+// window, and computes every output channel of each pixel:
+//   y[n, oy, ox, o] = act(bias[o] + sum_t win[t] * w[t*OUTC + o]),  written as OUTC / 4 vec4s per pixel.
+// Why it is faster on lavapipe: every weight index is a constant, which gallivm loads once and broadcasts (a
+// per-lane address costs a loop over the lanes), so the thread copies its OUTC x taps weights into registers (or
+// the stack) once; and each lane's window loads serve all OUTC channels, so a pixel costs KH * min(SW, KW) * INC
+// loads and OUTC / 4 vec4 stores for KH*KW*INC*OUTC multiply-adds (mnist-ref's conv1: 5 loads, 4 stores, 400).
+// The taps are walked by one call per tap, each with a constant t: NIR unrolls a loop over the OUTC channels but
+// not one over the taps around it (KH*KW*INC*OUTC multiply-adds is past its limit), and a tap index left in a loop
+// would make every weight index a per-lane load again. Taps past KH*KW*INC are constant-false and compile away.
+@group(0) @binding(4) var<storage, read_write> y4: array<vec4f>;
+const MAX_OUTC: u32 = 32u;
+const MAX_PIXEL_TAPS: u32 = 32u; // the calls to tapLoad and tapFma below
+override OUTC: u32 = 4u;
+var<private> pixelAcc: array<f32, MAX_OUTC>;
+var<private> pixelW: array<f32, 1024>; // MAX_PIXEL_TAPS * MAX_OUTC: pixelW[t * OUTC + o] = w[t, o]
+
+fn tapLoad(t: u32) {
+  if (t < KH * KW * INC) {
+    for (var o = 0u; o < OUTC; o++) { pixelW[t * OUTC + o] = w[t * OUTC + o]; }
+  }
+}
+
+fn tapFma(t: u32) {
+  if (t < KH * KW * INC) {
+    for (var o = 0u; o < OUTC; o++) { pixelAcc[o] = fma(win[t], pixelW[t * OUTC + o], pixelAcc[o]); }
+  }
+}
+
+@compute @workgroup_size(LANES, 1, 1)
+fn forward_pixels(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let g = (wg.y * nwg.x + wg.x) * LANES + lid.x;
+  let row = g / P.runsPerRow;
+  if (row >= P.batch * P.outH) { return; } // spare threads of the last workgroup
+  let ox0 = (g % P.runsPerRow) * P.run;
+  let ox1 = min(P.outW, ox0 + P.run);
+  tapLoad(0u); tapLoad(1u); tapLoad(2u); tapLoad(3u); tapLoad(4u); tapLoad(5u); tapLoad(6u); tapLoad(7u);
+  tapLoad(8u); tapLoad(9u); tapLoad(10u); tapLoad(11u); tapLoad(12u); tapLoad(13u); tapLoad(14u); tapLoad(15u);
+  tapLoad(16u); tapLoad(17u); tapLoad(18u); tapLoad(19u); tapLoad(20u); tapLoad(21u); tapLoad(22u); tapLoad(23u);
+  tapLoad(24u); tapLoad(25u); tapLoad(26u); tapLoad(27u); tapLoad(28u); tapLoad(29u); tapLoad(30u); tapLoad(31u);
+  setRows(row / P.outH, row % P.outH);
+  startRun(ox0);
+  for (var ox = ox0; ox < ox1; ox++) {
+    slide(ox);
+    // Set by hand each pixel (lavapipe was seen to keep a loop-local array's values from the iteration before).
+    for (var o = 0u; o < OUTC; o++) { pixelAcc[o] = select(0.0, bias[o], HAS_BIAS); }
+    tapFma(0u); tapFma(1u); tapFma(2u); tapFma(3u); tapFma(4u); tapFma(5u); tapFma(6u); tapFma(7u);
+    tapFma(8u); tapFma(9u); tapFma(10u); tapFma(11u); tapFma(12u); tapFma(13u); tapFma(14u); tapFma(15u);
+    tapFma(16u); tapFma(17u); tapFma(18u); tapFma(19u); tapFma(20u); tapFma(21u); tapFma(22u); tapFma(23u);
+    tapFma(24u); tapFma(25u); tapFma(26u); tapFma(27u); tapFma(28u); tapFma(29u); tapFma(30u); tapFma(31u);
+    let out = (row * P.outW + ox) * (OUTC / 4u);
+    for (var q = 0u; q < OUTC / 4u; q++) {
+      var v = vec4f(pixelAcc[4u * q], pixelAcc[4u * q + 1u], pixelAcc[4u * q + 2u], pixelAcc[4u * q + 3u]);
+      if (RELU) { v = max(v, vec4f(0.0)); }
+      y4[out + q] = v;
     }
   }
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, randomArray, useGpu } from '../helpers/gpu.ts';
 import { conv2dGeometry, type Conv2dShape } from '../../src/gpu/kernels/conv2d-contract.ts';
 import { conv2dBackpropFilter, conv2dBiasGrad, conv2dForward } from '../../src/reference/conv2d.ts';
-import { directConvFits, directConvPays, planConv2dBackpropFilterDirect, planConv2dForwardDirect } from '../../src/gpu/kernels/conv2d-direct.ts';
+import {
+  directConvFits, directConvPays, pixelLanesFit, planConv2dBackpropFilterDirect, planConv2dForwardDirect, type DirectForwardLanes,
+} from '../../src/gpu/kernels/conv2d-direct.ts';
 import { destroyCalls, submitCalls } from '../../src/gpu/kernel-call.ts';
 
 const device = useGpu();
@@ -19,6 +21,8 @@ const shapes: Array<[string, Conv2dShape]> = [
   ['2x3 same, stride 2x3, 2 -> 9', { batch: 1, inH: 7, inW: 11, inC: 2, kH: 2, kW: 3, outC: 9, strideH: 2, strideW: 3, padding: 'same' }],
   ['5x5 valid to one pixel, 1 -> 17', { batch: 4, inH: 5, inW: 5, inC: 1, kH: 5, kW: 5, outC: 17, strideH: 1, strideW: 1, padding: 'valid' }],
   ['1x1, 3 -> 8', { batch: 2, inH: 6, inW: 7, inC: 3, kH: 1, kW: 1, outC: 8, strideH: 1, strideW: 1, padding: 'valid' }],
+  ['4x2 same, stride 2x1, 4 -> 8 (32 taps: the most for lanes along pixels)', { batch: 2, inH: 9, inW: 10, inC: 4, kH: 4, kW: 2, outC: 8, strideH: 2, strideW: 1, padding: 'same' }],
+  ['3x5 valid, stride 1x3 (two columns kept), 2 -> 12', { batch: 3, inH: 8, inW: 17, inC: 2, kH: 3, kW: 5, outC: 12, strideH: 1, strideW: 3, padding: 'valid' }],
 ];
 
 // Tolerances as tests/kernels/conv2d.test.ts: float32 sums of K = kH*kW*C (forward) or batch*positions (weight
@@ -39,22 +43,30 @@ describe('conv2d direct (few input channels) GPU vs CPU reference', () => {
       const bx = ctx.upload('x', x), bw = ctx.upload('w', w), bb = ctx.upload('b', bias), bdy = ctx.upload('dy', dy);
       const by = ctx.createBuffer('y', yN * 4), byr = ctx.createBuffer('y relu', yN * 4), byn = ctx.createBuffer('y no bias', yN * 4);
       const bdw = ctx.createBuffer('dw', wN * 4), bdb = ctx.createBuffer('db', s.outC * 4), bdw2 = ctx.createBuffer('dw, 5 slices', wN * 4);
-      const calls = [
-        await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: bb, y: by, shape: s }),
-        await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: bb, y: byr, shape: s, relu: true }),
-        await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: null, y: byn, shape: s }),
+      const grads = [
         ...(await planConv2dBackpropFilterDirect(ctx, { x: bx, dy: bdy, dw: bdw, db: bdb, shape: s })),
         ...(await planConv2dBackpropFilterDirect(ctx, { x: bx, dy: bdy, dw: bdw2, shape: s, splits: 5 })),
       ];
-      submitCalls(ctx, calls);
-      expectClose(await ctx.readFloat32(by), conv2dForward(x, w, bias, s), FORWARD, `${name}: forward`);
-      expectClose(await ctx.readFloat32(byr), conv2dForward(x, w, bias, s, true), FORWARD, `${name}: forward+relu`);
-      expectClose(await ctx.readFloat32(byn), conv2dForward(x, w, new Float32Array(s.outC), s), FORWARD, `${name}: forward, no bias`);
+      // The forward both ways where lanes along pixels fit (the default there), else along channels only.
+      const ways: DirectForwardLanes[] = pixelLanesFit(s) ? ['channels', 'pixels'] : ['channels'];
+      for (const lanes of ways) {
+        const forwards = [
+          await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: bb, y: by, shape: s, lanes }),
+          await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: bb, y: byr, shape: s, relu: true, lanes }),
+          await planConv2dForwardDirect(ctx, { x: bx, w: bw, bias: null, y: byn, shape: s, lanes }),
+        ];
+        submitCalls(ctx, forwards);
+        expectClose(await ctx.readFloat32(by), conv2dForward(x, w, bias, s), FORWARD, `${name}: forward (lanes along ${lanes})`);
+        expectClose(await ctx.readFloat32(byr), conv2dForward(x, w, bias, s, true), FORWARD, `${name}: forward+relu (lanes along ${lanes})`);
+        expectClose(await ctx.readFloat32(byn), conv2dForward(x, w, new Float32Array(s.outC), s), FORWARD, `${name}: forward, no bias (lanes along ${lanes})`);
+        destroyCalls(forwards);
+      }
+      submitCalls(ctx, grads);
       const dwRef = conv2dBackpropFilter(x, dy, s);
       expectClose(await ctx.readFloat32(bdw), dwRef, GRAD, `${name}: weight grad`);
       expectClose(await ctx.readFloat32(bdb), conv2dBiasGrad(dy, s.outC), GRAD, `${name}: bias grad`);
       expectClose(await ctx.readFloat32(bdw2), dwRef, GRAD, `${name}: weight grad, 5 slices`);
-      destroyCalls(calls);
+      destroyCalls(grads);
       for (const b of [bx, bw, bb, bdy, by, byr, byn, bdw, bdb, bdw2]) b.destroy();
     });
   }
@@ -76,6 +88,15 @@ describe('conv2d direct (few input channels) GPU vs CPU reference', () => {
     expectClose(await ctx.readFloat32(bdb), conv2dBiasGrad(masked, s.outC), GRAD, 'bias grad through the ReLU');
     destroyCalls(calls);
     for (const b of [bx, bdy, by, bdw, bdb]) b.destroy();
+  });
+
+  it('refuses lanes along pixels where a pixel\'s channels or taps do not fit them, naming the layer', async () => {
+    const ctx = device();
+    const s: Conv2dShape = { batch: 1, inH: 8, inW: 8, inC: 1, kH: 3, kW: 3, outC: 6, strideH: 1, strideW: 1, padding: 'same' };
+    const b = ctx.createBuffer('any', 4096);
+    expect(pixelLanesFit(s)).toBe(false);
+    await expect(planConv2dForwardDirect(ctx, { label: 'conv1 forward', x: b, w: b, bias: null, y: b, shape: s, lanes: 'pixels' })).rejects.toThrow(/conv1 forward: lanes along pixels need at most 32 output channels in fours/);
+    b.destroy();
   });
 
   it('refuses a window that does not fit its registers, naming the layer', async () => {
