@@ -12,6 +12,10 @@
 // under a lane mask, so count_main's read-modify-write of counts costs two storage accesses on every row whether
 // or not the row counts; here a row costs its label and its activation, and the class is chosen by selects.
 //
+// count_main_classes4: the same for K % 4 == 0 with four kernels per thread, thread i = p * K/4 + k4 owning kernels
+// 4*k4 .. 4*k4 + 3 of position p: one vec4 load of act per row serves four counts, and the row's label one load for
+// four (on lavapipe each of those loads costs a loop over the lanes).
+//
 // class_main: one thread per class c, classCounts[c] += |{ n < valid[0] : labels[n] == c }|.
 //
 // valid[0] is the number of real rows of the batch (a ragged last batch is padded with copies of its last
@@ -77,6 +81,33 @@ fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups)
   for (var c = 0u; c < CLASS_SLOTS; c++) {
     let at = (k * params.classes + c) * HW + p;
     counts[at] = counts[at] + local[c];
+  }
+}
+
+@group(0) @binding(1) var<storage, read> act4: array<vec4f>;
+
+@compute @workgroup_size(WG)
+fn count_main_classes4(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let K4 = params.kernels / 4u;
+  let HW = params.hw;
+  if (i >= HW * K4) { return; }
+  let p = i / K4;
+  let k4 = i % K4;
+  let rows = min(valid[0], params.batch);
+  let stride = HW * K4; // vec4s between the same (p, k4) of consecutive rows
+  var local: array<vec4u, MAX_CLASS_SLOTS>; // local[c][e]: kernel 4*k4 + e, class c
+  for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] = vec4u(0u); }
+  for (var n = 0u; n < rows; n++) {
+    let label = labels[n];
+    let hit = select(vec4u(0u), vec4u(1u), act4[n * stride + i] > vec4f(params.tau));
+    for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] += select(vec4u(0u), hit, label == c); }
+  }
+  for (var c = 0u; c < CLASS_SLOTS; c++) {
+    for (var e = 0u; e < 4u; e++) {
+      let at = ((4u * k4 + e) * params.classes + c) * HW + p;
+      counts[at] = counts[at] + local[c][e];
+    }
   }
 }
 

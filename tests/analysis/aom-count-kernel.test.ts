@@ -22,13 +22,17 @@ function reluLikeMaps(n: number, seed: number, tau: number): Float32Array {
 
 describe('aom_count kernel', () => {
   // Integer counts of float comparisons on identical float32 inputs: the GPU must equal the reference exactly.
-  // Up to 16 classes the counts run in count_main_classes (sums in registers), above in count_main: both are here.
+  // Up to 16 classes the counts run in count_main_classes (sums in registers; count_main_classes4 where the kernels
+  // come in fours), above in count_main: all three are here.
   const cases: Array<{ shape: AomCountShape; tau: number; valid: number[] }> = [
     { shape: { batch: 5, height: 7, width: 3, kernels: 5, classes: 3 }, tau: 0, valid: [5, 3] }, // ragged last batch
     { shape: { batch: 1, height: 1, width: 1, kernels: 1, classes: 1 }, tau: -0.5, valid: [1, 1] }, // batch 1, 1x1 (tau < 0: zeros count)
     { shape: { batch: 9, height: 11, width: 13, kernels: 33, classes: 10 }, tau: 0.25, valid: [9, 9, 2] }, // > one workgroup
     { shape: { batch: 6, height: 4, width: 3, kernels: 9, classes: 16 }, tau: 0.1, valid: [6, 5] }, // the most register slots
     { shape: { batch: 6, height: 4, width: 3, kernels: 9, classes: 17 }, tau: 0.1, valid: [6, 5] }, // one past them: count_main
+    { shape: { batch: 7, height: 5, width: 9, kernels: 12, classes: 10 }, tau: 0.3, valid: [7, 4] }, // kernels in fours
+    { shape: { batch: 3, height: 1, width: 1, kernels: 4, classes: 16 }, tau: -0.5, valid: [3, 3] }, // one four, the most slots
+    { shape: { batch: 2, height: 13, width: 11, kernels: 32, classes: 2 }, tau: 0, valid: [2, 1] }, // > one workgroup of fours
     { shape: { batch: 4, height: 2, width: 5, kernels: 3, classes: 70 }, tau: -0.5, valid: [4, 4] }, // more classes than CLASS_WG
   ];
   for (const { shape, tau, valid } of cases) {

@@ -32,6 +32,17 @@ export interface AomCountArgs {
   layer: string;
 }
 
+/**
+ * Which counting entry point a layer takes, and its threads per position: few classes (MNIST's and CIFAR-10's 10)
+ * have per-class sums in registers and no branch per row, four kernels per thread where they come in fours. Measured
+ * on lavapipe (2026-12-03, side by side on mnist-ref's maps at batch 128): see the README's maps row.
+ */
+function countVariant(kernels: number, classes: number): { entryPoint: string; constants: Record<string, number>; kernelsPerPosition: number } {
+  if (classes > MOST_REGISTER_CLASSES) return { entryPoint: 'count_main', constants: { WG }, kernelsPerPosition: kernels };
+  const fours = kernels % 4 === 0;
+  return { entryPoint: fours ? 'count_main_classes4' : 'count_main_classes', constants: { WG, CLASS_SLOTS: classes }, kernelsPerPosition: fours ? kernels / 4 : kernels };
+}
+
 /** Plans the dispatches (per-position counts, then class counts unless null) that add one batch into the counts. */
 export async function planAomCount(ctx: GpuContext, args: AomCountArgs): Promise<KernelCall[]> {
   const { act, labels, valid, counts, classCounts, shape, tau, layer } = args;
@@ -47,18 +58,16 @@ export async function planAomCount(ctx: GpuContext, args: AomCountArgs): Promise
   if (classCounts) requireElements(label, 'classCounts', classCounts, classes);
   requireDistinct(label, { act, labels, valid, counts, ...(classCounts ? { classCounts } : {}) });
   const uniforms = packUniforms([{ u32: batch }, { u32: hw }, { u32: kernels }, { u32: classes }, { f32: tau }]);
+  const { entryPoint, constants, kernelsPerPosition } = countVariant(kernels, classes);
   const calls = [
     await makeKernelCall(ctx, {
       label,
       file: 'aom_count.wgsl',
-      // Few classes (MNIST's and CIFAR-10's 10): per-class sums in registers, no branch per row. Measured on
-      // lavapipe (2026-12-03, `bench --filter 'aom maps'`): see the README's maps row.
-      ...(classes <= MOST_REGISTER_CLASSES
-        ? { entryPoint: 'count_main_classes', constants: { WG, CLASS_SLOTS: classes } }
-        : { entryPoint: 'count_main', constants: { WG } }),
+      entryPoint,
+      constants,
       uniforms,
       buffers: [act, labels, valid, counts],
-      workgroups: threadWorkgroups(ctx, hw * kernels, WG),
+      workgroups: threadWorkgroups(ctx, hw * kernelsPerPosition, WG),
     }),
   ];
   if (!classCounts) return calls;
