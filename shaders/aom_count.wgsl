@@ -38,15 +38,20 @@ struct Params { batch: u32, hw: u32, kernels: u32, classes: u32, tau: f32 }
 @group(0) @binding(2) var<storage, read> class_valid: array<u32>;
 @group(0) @binding(3) var<storage, read_write> class_counts: array<u32>;
 
+// The counting entry points' thread: the flat index over workgroups spread on x and y (threadWorkgroups), and the
+// rows of the batch to count (the real images, at most the batch).
+fn threadIndex(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 { return (wg.y * nwg.x + wg.x) * WG + lid.x; }
+fn batchRows() -> u32 { return min(valid[0], params.batch); }
+
 @compute @workgroup_size(WG)
 fn count_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let i = threadIndex(wg, nwg, lid);
   let K = params.kernels;
   let HW = params.hw;
   if (i >= HW * K) { return; }
   let p = i / K;
   let k = i % K;
-  let rows = min(valid[0], params.batch);
+  let rows = batchRows();
   let stride = HW * K; // distance between the same (p, k) of consecutive rows
   for (var n = 0u; n < rows; n++) {
     let c = labels[n];
@@ -62,13 +67,13 @@ override CLASS_SLOTS: u32 = 1u; // = params.classes, at most MAX_CLASS_SLOTS (ao
 
 @compute @workgroup_size(WG)
 fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let i = threadIndex(wg, nwg, lid);
   let K = params.kernels;
   let HW = params.hw;
   if (i >= HW * K) { return; }
   let p = i / K;
   let k = i % K;
-  let rows = min(valid[0], params.batch);
+  let rows = batchRows();
   let stride = HW * K;
   // Zeroed by hand: lavapipe was seen to keep a loop-local array's values from an earlier iteration.
   var local: array<u32, MAX_CLASS_SLOTS>;
@@ -88,13 +93,13 @@ fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups)
 
 @compute @workgroup_size(WG)
 fn count_main_classes4(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
-  let i = (wg.y * nwg.x + wg.x) * WG + lid.x;
+  let i = threadIndex(wg, nwg, lid);
   let K4 = params.kernels / 4u;
   let HW = params.hw;
   if (i >= HW * K4) { return; }
   let p = i / K4;
   let k4 = i % K4;
-  let rows = min(valid[0], params.batch);
+  let rows = batchRows();
   let stride = HW * K4; // vec4s between the same (p, k4) of consecutive rows
   var local: array<vec4u, MAX_CLASS_SLOTS>; // local[c][e]: kernel 4*k4 + e, class c
   for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] = vec4u(0u); }
