@@ -4,7 +4,8 @@
  * taken away or changed (the context's convChoices, as AOM_WINOGRAD and AOM_DIRECT_CONV set them), side by side in
  * the same run: Winograd on against off, its large tiles against F(2x2, 3x3) only, the 8 x 8 transform domain
  * against domains up to 6 x 6 (only mnist-ref's 5x5 conv2 takes it), the direct kernel for few
- * input channels against the implicit GEMM on the first layer. ratio = the other step's ms / the default one's.
+ * input channels against the implicit GEMM on the first layer, Winograd's products as gemm_stack_const_b.wgsl
+ * against gemm.wgsl (lavapipe only). ratio = the other step's ms / the default one's.
  */
 import type { GpuContext } from '../gpu/context.ts';
 import { DEFAULT_CONV_CHOICES, type ConvChoices } from '../gpu/kernels/conv-choices.ts';
@@ -25,6 +26,7 @@ const STEP_COMPARISONS = [
   { name: 'train step, Winograd large tiles', otherName: 'AOM_WINOGRAD=small (ours)', other: { winograd: 'small' } },
   { name: 'train step, Winograd 8 x 8 domain', otherName: 'AOM_WINOGRAD=6x6 (ours)', other: { winograd: '6x6' } },
   { name: 'train step, direct conv for few channels', otherName: 'AOM_DIRECT_CONV=off (ours)', other: { directFewChannels: false } },
+  { name: 'train step, Winograd products with B at constant addresses', otherName: 'AOM_WINOGRAD_PRODUCTS=gemm (ours)', other: { winogradProducts: 'gemm' } },
 ] as const satisfies ReadonlyArray<{ name: string; otherName: string; other: Partial<ConvChoices> }>;
 
 export async function compareConvChoicesInTrainStep(

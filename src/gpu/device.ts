@@ -6,7 +6,7 @@
 import { GpuContext } from './context.ts';
 import { GpuUnavailableError, noAdapterMessage } from './errors.ts';
 import { chooseGemmVariant, type GemmVariant } from './kernels/gemm-variant.ts';
-import type { WinogradChoice } from './kernels/conv-choices.ts';
+import type { WinogradChoice, WinogradProducts } from './kernels/conv-choices.ts';
 
 export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
@@ -90,7 +90,11 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   try {
     ctx.gemmVariant = chooseGemmVariant(info, override);
     if (where === 'node') {
-      ctx.convChoices = { winograd: winogradSetting(process.env.AOM_WINOGRAD), directFewChannels: directConvSetting(process.env.AOM_DIRECT_CONV) };
+      ctx.convChoices = {
+        winograd: winogradSetting(process.env.AOM_WINOGRAD),
+        directFewChannels: directConvSetting(process.env.AOM_DIRECT_CONV),
+        winogradProducts: winogradProductsSetting(process.env.AOM_WINOGRAD_PRODUCTS),
+      };
     }
   } catch (error) {
     ctx.destroy();
@@ -118,4 +122,15 @@ export function directConvSetting(text: string | undefined): boolean {
   if (value === '' || value === 'on' || value === '1') return true;
   if (value === 'off' || value === '0') return false;
   throw new RangeError(`AOM_DIRECT_CONV: unknown value '${text}'; use on or off`);
+}
+
+/**
+ * AOM_WINOGRAD_PRODUCTS: unset or 'const-b' runs Winograd's products on the 'lavapipe' variant with B at constant
+ * addresses where they fit; 'gemm' always with gemm.wgsl's stacked GEMM.
+ */
+export function winogradProductsSetting(text: string | undefined): WinogradProducts {
+  const value = (text ?? '').trim().toLowerCase();
+  if (value === '' || value === 'const-b') return 'const-b';
+  if (value === 'gemm') return 'gemm';
+  throw new RangeError(`AOM_WINOGRAD_PRODUCTS: unknown value '${text}'; use const-b or gemm`);
 }

@@ -11,6 +11,11 @@ export interface KernelCall {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /**
+   * Further bind groups dispatched after the first with the same pipeline and workgroups, one dispatch each: a
+   * stack of GEMMs whose operands are bound at each GEMM's offset (gemm-stack-const-b.ts). Absent for one dispatch.
+   */
+  moreBindGroups?: GPUBindGroup[];
   /** The work's shape in the kernel's own terms (a GEMM's M x N x K), for profiles; absent where none is given. */
   shape?: string;
   /** GPU objects owned by this call (uniform buffers), destroyed with it. */
@@ -76,6 +81,10 @@ export function encodeCalls(
     pass.setPipeline(call.pipeline);
     pass.setBindGroup(0, call.bindGroup);
     pass.dispatchWorkgroups(...call.workgroups);
+    for (const more of call.moreBindGroups ?? []) {
+      pass.setBindGroup(0, more);
+      pass.dispatchWorkgroups(...call.workgroups);
+    }
   }
   pass.end();
 }

@@ -11,10 +11,17 @@ export interface ConvChoices {
   winograd: WinogradChoice;
   /** The direct kernel for few input channels, where it pays. */
   directFewChannels: boolean;
+  /**
+   * Winograd's products on the 'lavapipe' GEMM variant: 'const-b' runs them as gemm_stack_const_b.wgsl where they
+   * fit (B at constant addresses, one dispatch per product), 'gemm' always as gemm.wgsl's stacked GEMM.
+   */
+  winogradProducts: WinogradProducts;
 }
+
+export type WinogradProducts = 'const-b' | 'gemm';
 
 export type WinogradChoice = 'on' | '6x6' | 'small' | 'off';
 /** The Winograd tiles a choice other than 'off' allows (networkWinogradTile). */
 export type WinogradTiles = Exclude<WinogradChoice, 'off'>;
 
-export const DEFAULT_CONV_CHOICES: Readonly<ConvChoices> = { winograd: 'on', directFewChannels: true };
+export const DEFAULT_CONV_CHOICES: Readonly<ConvChoices> = { winograd: 'on', directFewChannels: true, winogradProducts: 'const-b' };

@@ -24,6 +24,7 @@ import {
 } from './conv2d-winograd-contract.ts';
 import type { WinogradTiles } from './conv-choices.ts';
 import { GemmMode, planGemm } from './gemm.ts';
+import { isLavapipe, planStackConstB, stackConstBMisfit, type StackConstBArgs } from './gemm-stack-const-b.ts';
 import { requireDistinct, requireElements } from './plan-checks.ts';
 
 const WG = 64;
@@ -275,9 +276,19 @@ async function planWinogradConv(
   return planOwning([u, ...tiles.own], [
     () => planWinogradFilterTransform(ctx, { label: `${label} filter transform`, src: args.w, dst: u, shape: s, tile, flip: args.flip }),
     () => planWinogradInputTransform(ctx, { label: `${label} input transform`, src: args.x, dst: v, shape: s, tile }),
-    () => planGemm(ctx, { label: `${label} products`, mode: GemmMode.stackedDenseForward, stack: F, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m }),
+    () => planWinogradProducts(ctx, { label: `${label} products`, stack: F, M: g.tiles, N: s.outC, K: s.inC, a: v, b: u, c: m }),
     () => planWinogradOutputTransform(ctx, { label: `${label} output transform`, src: m, dst: args.y, shape: s, tile, bias: args.bias, relu: args.relu }),
   ]);
+}
+
+/**
+ * The F products M[xi] = V[xi] . U[xi]: on lavapipe with the 'lavapipe' variant as gemm_stack_const_b.wgsl where
+ * they fit and the context allows it (convChoices.winogradProducts), else as gemm.wgsl's stacked GEMM (MODE 7).
+ */
+async function planWinogradProducts(ctx: GpuContext, args: StackConstBArgs): Promise<KernelCall[]> {
+  const constB = isLavapipe(ctx) && ctx.gemmVariant === 'lavapipe' && ctx.convChoices.winogradProducts === 'const-b' && !stackConstBMisfit(ctx, args);
+  if (constB) return [await planStackConstB(ctx, args)];
+  return planGemm(ctx, { ...args, mode: GemmMode.stackedDenseForward });
 }
 
 /**
