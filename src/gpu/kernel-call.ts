@@ -1,6 +1,6 @@
 /**
  * A KernelCall is one prepared dispatch: pipeline, bind group and workgroup counts, made once for a fixed shape
- * and encoded many times. Engines plan a whole step (forward, backward, update) as a list of calls and submit it
+ * and encoded many times (or a run of dispatches of one pipeline, one per bind group: moreBindGroups). Engines plan a whole step (forward, backward, update) as a list of calls and submit it
  * in one command buffer, so a training step costs no JavaScript allocation beyond the encoder.
  */
 import type { GpuContext } from './context.ts';

@@ -2,7 +2,8 @@
  * conv2d as Winograd's minimal filtering F(m x m, r x r), for the tiles of conv2d-winograd-contract.ts: F(2x2, 3x3)
  * (a 4 x 4 transform domain), F(4x4, 3x3) and F(2x2, 5x5) (6 x 6), F(6x6, 3x3) and F(4x4, 5x5) (8 x 8), all in
  * shaders/winograd.wgsl (the math and the layouts; the domain and the window are pipeline constants). The forward is four dispatches: filter transform, input transform, the F = n * n
- * products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM variant), output transform with bias and ReLU.
+ * products as one stacked GEMM (gemm.wgsl's MODE 7, either GEMM variant; on lavapipe gemm_stack_const_b.wgsl where
+ * it fits, planWinogradProducts), output transform with bias and ReLU.
  * Per m x m output tile and output channel, F * inC multiply-adds where the direct implicit GEMM does
  * m * m * r * r * inC (F(2x2, 3x3): 16 against 36; F(4x4, 3x3): 36 against 144; F(2x2, 5x5): 36 against 100;
  * F(6x6, 3x3): 64 against 324; F(4x4, 5x5): 64 against 400), for three extra passes over memory and two scratch
