@@ -12,8 +12,8 @@
 // under a lane mask, so count_main's read-modify-write of counts costs two storage accesses on every row whether
 // or not the row counts; here a row costs its label and its activation, and the class is chosen by selects.
 //
-// count_main_classes4: the same for K % 4 == 0 with four kernels per thread, thread i = p * K/4 + k4 owning kernels
-// 4*k4 .. 4*k4 + 3 of position p: one vec4 load of act per row serves four counts, and the row's label one load for
+// count_main_classes4: the same for K % 4 == 0 with four kernels per thread, thread i = p * K/4 + g owning kernels
+// 4g .. 4g + 3 of position p: one vec4 load of act per row serves four counts, and the row's label one load for
 // four (on lavapipe each of those loads costs a loop over the lanes).
 //
 // class_main: one thread per class c, classCounts[c] += |{ n < valid[0] : labels[n] == c }|.
@@ -43,20 +43,22 @@ struct Params { batch: u32, hw: u32, kernels: u32, classes: u32, tau: f32 }
 fn threadIndex(wg: vec3u, nwg: vec3u, lid: vec3u) -> u32 { return (wg.y * nwg.x + wg.x) * WG + lid.x; }
 fn batchRows() -> u32 { return min(valid[0], params.batch); }
 
+// The cell thread i counts: position p and kernel (or group of four kernels) g of `groups` per position, i = p *
+// groups + g; `threads` = hw * groups is both the count of cells (threads past it have none) and the distance, in
+// elements of the array read, between the same cell of consecutive rows.
+struct Cell { p: u32, g: u32, threads: u32 }
+fn cellOf(i: u32, groups: u32) -> Cell { return Cell(i / groups, i % groups, params.hw * groups); }
+
 @compute @workgroup_size(WG)
 fn count_main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
-  let K = params.kernels;
-  let HW = params.hw;
-  if (i >= HW * K) { return; }
-  let p = i / K;
-  let k = i % K;
+  let cell = cellOf(i, params.kernels); // g: the kernel
+  if (i >= cell.threads) { return; }
   let rows = batchRows();
-  let stride = HW * K; // distance between the same (p, k) of consecutive rows
   for (var n = 0u; n < rows; n++) {
     let c = labels[n];
-    if (c < params.classes && act[n * stride + i] > params.tau) {
-      let at = (k * params.classes + c) * HW + p;
+    if (c < params.classes && act[n * cell.threads + i] > params.tau) {
+      let at = (cell.g * params.classes + c) * params.hw + cell.p;
       counts[at] = counts[at] + 1u;
     }
   }
@@ -68,23 +70,19 @@ override CLASS_SLOTS: u32 = 1u; // = params.classes, at most MAX_CLASS_SLOTS (ao
 @compute @workgroup_size(WG)
 fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
-  let K = params.kernels;
-  let HW = params.hw;
-  if (i >= HW * K) { return; }
-  let p = i / K;
-  let k = i % K;
+  let cell = cellOf(i, params.kernels); // g: the kernel
+  if (i >= cell.threads) { return; }
   let rows = batchRows();
-  let stride = HW * K;
   // Zeroed by hand: lavapipe was seen to keep a loop-local array's values from an earlier iteration.
   var local: array<u32, MAX_CLASS_SLOTS>;
   for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] = 0u; }
   for (var n = 0u; n < rows; n++) {
     let label = labels[n]; // a label >= classes matches no slot: skipped, as in count_main
-    let hit = select(0u, 1u, act[n * stride + i] > params.tau);
+    let hit = select(0u, 1u, act[n * cell.threads + i] > params.tau);
     for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] += select(0u, hit, label == c); }
   }
   for (var c = 0u; c < CLASS_SLOTS; c++) {
-    let at = (k * params.classes + c) * HW + p;
+    let at = (cell.g * params.classes + c) * params.hw + cell.p;
     counts[at] = counts[at] + local[c];
   }
 }
@@ -94,23 +92,19 @@ fn count_main_classes(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups)
 @compute @workgroup_size(WG)
 fn count_main_classes4(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let i = threadIndex(wg, nwg, lid);
-  let K4 = params.kernels / 4u;
-  let HW = params.hw;
-  if (i >= HW * K4) { return; }
-  let p = i / K4;
-  let k4 = i % K4;
+  let cell = cellOf(i, params.kernels / 4u); // g: the four kernels 4g .. 4g + 3, one vec4 of act4
+  if (i >= cell.threads) { return; }
   let rows = batchRows();
-  let stride = HW * K4; // vec4s between the same (p, k4) of consecutive rows
-  var local: array<vec4u, MAX_CLASS_SLOTS>; // local[c][e]: kernel 4*k4 + e, class c
+  var local: array<vec4u, MAX_CLASS_SLOTS>; // local[c][e]: kernel 4g + e, class c
   for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] = vec4u(0u); }
   for (var n = 0u; n < rows; n++) {
     let label = labels[n];
-    let hit = select(vec4u(0u), vec4u(1u), act4[n * stride + i] > vec4f(params.tau));
+    let hit = select(vec4u(0u), vec4u(1u), act4[n * cell.threads + i] > vec4f(params.tau));
     for (var c = 0u; c < CLASS_SLOTS; c++) { local[c] += select(vec4u(0u), hit, label == c); }
   }
   for (var c = 0u; c < CLASS_SLOTS; c++) {
     for (var e = 0u; e < 4u; e++) {
-      let at = ((4u * k4 + e) * params.classes + c) * HW + p;
+      let at = ((4u * cell.g + e) * params.classes + c) * params.hw + cell.p;
       counts[at] = counts[at] + local[c][e];
     }
   }
